@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KPPTP_H
+#define _KPPTP_H
+
+#include <linux/if_pppox.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/dst_cache.h>
+#include <net/netns/generic.h>
+
+#include "stats.h"
+
+#define KPPTP_VERSION "0.1"
+
+/*
+ * Lookup key of a connected session. Call IDs only have to be unique per
+ * peer (RFC 2637 3.2.2), so the key is the pair, and one host can carry
+ * more than 65535 sessions. The key is hashed as raw bytes: pad is 0.
+ */
+struct kpptp_key {
+	__be32 peer;		/* peer's IPv4 address */
+	u16 call_id;		/* host order */
+	u16 pad;
+};
+
+/* Per network namespace state (net_generic). */
+struct kpptp_net {
+	/*
+	 * Writers of the tables, the list and the id counts hold lock.
+	 * Readers of by_local/by_peer use RCU (the receive and ICMP paths);
+	 * list is read under lock (proc, dumps).
+	 */
+	struct mutex lock;
+	struct rhashtable by_local;	/* connected: (peer, our call ID) */
+	struct rhashtable by_peer;	/* connected: (peer, peer call ID) */
+	/*
+	 * Our call ID -> xa_mk_value(users * 2 + wildcard). A wildcard user
+	 * is a session bound without a peer yet: it owns the ID alone.
+	 */
+	struct xarray ids;
+	u32 id_cursor;
+	struct list_head sessions;
+	unsigned int nsessions;
+
+	atomic_long_t stats[KPPTP_NET_NSTATS];
+};
+
+enum kpptp_session_state {
+	KPPTP_S_BOUND,		/* has our call ID, no peer yet */
+	KPPTP_S_CONNECTED,	/* in the lookup tables, carries data */
+	KPPTP_S_DEAD,		/* unhashed, waiting for RCU and release */
+};
+
+/*
+ * The session: one PPTP call's data path. The only object that lives in the
+ * lookup tables; the PPPoX socket points to it, not the other way round.
+ *
+ * Lifetime: refs counts owners (the socket, the tables while hashed). The
+ * memory is freed by RCU after the last put, so the receive and ICMP paths
+ * (RCU readers) never take a reference. Teardown (kpptp_session_close) is
+ * the only place that unhashes, and it is idempotent.
+ */
+struct kpptp_session {
+	struct rhash_head local_node;	/* in kpptp_net.by_local */
+	struct rhash_head peer_node;	/* in kpptp_net.by_peer */
+	struct kpptp_key local_key;	/* (peer, our call ID) */
+	struct kpptp_key peer_key;	/* (peer, peer's call ID) */
+	struct list_head list;		/* kpptp_net.sessions, under lock */
+
+	struct net *net;		/* not counted: the socket holds it */
+	__be32 local_addr;
+	refcount_t refs;
+	enum kpptp_session_state state;	/* written under kpptp_net.lock */
+	struct rcu_work free_work;
+	struct rcu_head rcu;
+
+	/* The PPPoX socket whose ppp_channel carries this call. */
+	struct sock __rcu *sk;
+
+	/* Tunables: plain ints read racily by the data path. */
+	u32 reorder_window;		/* packets, 0 = no reordering */
+	u32 reorder_timeout;		/* jiffies */
+	u32 ack_delay;			/* jiffies */
+	int ppp_flags;			/* SC_COMP_PROT, SC_COMP_AC */
+
+	/* Receive state, all under rx_lock (softirq; _bh from process). */
+	spinlock_t rx_lock ____cacheline_aligned_in_smp;
+	bool rx_started;		/* rx_next is valid */
+	bool rx_dead;			/* teardown: no more timers */
+	u32 rx_next;			/* next sequence number to deliver */
+	struct sk_buff_head reorder_q;	/* sorted by sequence number */
+	struct timer_list reorder_timer;
+	struct timer_list ack_timer;
+	u32 ack_recv;			/* highest ack the peer sent us */
+	struct kpptp_rx_stats rx_stats;
+
+	/*
+	 * Ack state shared by both directions: rx_next - 1 is what we must
+	 * acknowledge, ack_sent what we last did. Lockless by design: a lost
+	 * race costs one redundant or one delayed ack, never a wrong one.
+	 */
+	u32 ack_sent;
+
+	/* Transmit state, serialised by ppp_generic's channel lock. */
+	u32 tx_seq ____cacheline_aligned_in_smp;
+	struct dst_cache dst_cache;
+	struct kpptp_tx_stats tx_stats;
+
+	/* Events (ICMP, timers). */
+	atomic_long_t ev_stats[KPPTP_EV_NSTATS];
+	u32 pmtu;			/* from ICMP frag-needed, 0 = none */
+	__be32 icmp_router;		/* who sent the last ICMP error */
+	u8 icmp_type, icmp_code;
+	unsigned long icmp_time;	/* jiffies of the last ICMP error */
+};
+
+/* Our PPPoX socket: the in-tree layout first, then a pointer to the session. */
+struct kpptp_sock {
+	struct pppox_sock po;		/* must be first: pppox_sk() casts */
+	struct kpptp_session *session;	/* owned ref, set by bind */
+};
+
+static inline struct kpptp_sock *kpptp_sk(const struct sock *sk)
+{
+	return (struct kpptp_sock *)sk;
+}
+
+/* main.c */
+extern unsigned int kpptp_net_id;
+extern struct workqueue_struct *kpptp_wq;
+extern unsigned int kpptp_default_reorder_window;
+extern unsigned int kpptp_default_reorder_timeout_ms;
+extern unsigned int kpptp_default_ack_delay_ms;
+
+static inline struct kpptp_net *kpptp_pernet(const struct net *net)
+{
+	return net_generic(net, kpptp_net_id);
+}
+
+static inline void kpptp_net_count(struct kpptp_net *kn, int stat)
+{
+	atomic_long_inc(&kn->stats[stat]);
+}
+
+/* session.c */
+int kpptp_session_cache_init(void);
+void kpptp_session_cache_exit(void);
+int kpptp_net_init_tables(struct kpptp_net *kn);
+void kpptp_net_destroy_tables(struct kpptp_net *kn);
+struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
+					 u16 *call_id);
+int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
+			  u16 peer_call_id);
+void kpptp_session_close(struct kpptp_session *s);
+void kpptp_session_put(struct kpptp_session *s);
+struct kpptp_session *kpptp_session_lookup_rcu(struct kpptp_net *kn,
+					       __be32 peer, u16 call_id);
+struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
+						    __be32 peer,
+						    u16 peer_call_id);
+int kpptp_session_set_opt(struct kpptp_session *s, int opt, u32 val);
+int kpptp_session_get_opt(struct kpptp_session *s, int opt, u32 *val);
+
+/* rx.c */
+int kpptp_gre_rcv(struct sk_buff *skb);
+void kpptp_reorder_timeout(struct timer_list *t);
+void kpptp_rx_stat_inc(struct kpptp_session *s, int stat);
+
+/* tx.c */
+int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb);
+void kpptp_ack_timeout(struct timer_list *t);
+void kpptp_ack_schedule(struct kpptp_session *s);
+
+/* icmp.c */
+void kpptp_gre_err(struct sk_buff *skb, u32 info);
+
+/* pppox.c */
+int kpptp_pppox_init(void);
+void kpptp_pppox_exit(void);
+
+/* proc.c */
+int kpptp_proc_init(struct net *net);
+void kpptp_proc_exit(struct net *net);
+
+static inline void kpptp_ev_inc(struct kpptp_session *s, int stat)
+{
+	atomic_long_inc(&s->ev_stats[stat]);
+}
+
+#endif /* _KPPTP_H */

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: the ppp_channel start_xmit of a session, and standalone acks.
+ *
+ * ppp_generic calls start_xmit with the channel's downl lock held, so one
+ * session never transmits on two CPUs at once: tx_seq and tx_stats need no
+ * lock of their own. The route is cached per session (dst_cache) and
+ * revalidated by the FIB generation, not looked up per packet.
+ */
+
+#include <linux/ip.h>
+#include <linux/ppp_channel.h>
+#include <linux/ppp_defs.h>
+#include <linux/ppp-ioctl.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "gre.h"
+#include "kpptp.h"
+
+static void tx_add(struct kpptp_session *s, int stat, u64 n)
+{
+	u64_stats_update_begin(&s->tx_stats.syncp);
+	u64_stats_add(&s->tx_stats.cnt[stat], n);
+	u64_stats_update_end(&s->tx_stats.syncp);
+}
+
+static struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
+				  __be32 *saddr)
+{
+	struct net *net = s->net;
+	struct rtable *rt;
+	struct flowi4 fl4;
+
+	rt = dst_cache_get_ip4(&s->dst_cache, saddr);
+	if (rt)
+		return rt;
+
+	flowi4_init_output(&fl4, sk->sk_bound_dev_if, sk->sk_mark, 0,
+			   RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0,
+			   s->peer_key.peer, s->local_addr, 0, 0,
+			   sock_net_uid(net, sk));
+	rt = ip_route_output_flow(net, &fl4, sk);
+	if (IS_ERR(rt))
+		return rt;
+	dst_cache_set_ip4(&s->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/* The outer header; consumes skb and the route reference. */
+static int kpptp_ip_xmit(struct kpptp_session *s, struct sk_buff *skb,
+			 struct rtable *rt, __be32 saddr, bool df)
+{
+	struct iphdr *iph;
+	int err;
+
+	skb_scrub_packet(skb, false);
+	skb_reset_transport_header(skb);
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = 0;
+	iph->tot_len = htons(skb->len);
+	iph->frag_off = df ? htons(IP_DF) : 0;
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_GRE;
+	iph->saddr = saddr;
+	iph->daddr = s->peer_key.peer;
+
+	skb_dst_set(skb, &rt->dst);
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_NONE;
+	ip_select_ident(s->net, skb, NULL);
+	/* net_xmit_eval() evaluates its argument twice: never pass a call. */
+	err = ip_local_out(s->net, skb->sk, skb);
+	return net_xmit_eval(err);
+}
+
+/* PPTP carries the inner DF: a tunnel must not fragment what its sender forbade. */
+static bool kpptp_inner_df(const struct sk_buff *skb, unsigned int off)
+{
+	struct iphdr _iph;
+	const struct iphdr *iph;
+
+	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+	return iph && iph->version == 4 && (iph->frag_off & htons(IP_DF));
+}
+
+int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
+{
+	struct sock *sk = chan->private;
+	struct kpptp_session *s = kpptp_sk(sk)->session;
+	unsigned int hlen, need, poff;
+	struct kpptp_gre_hdr *gh;
+	bool islcp, acf, df, ack;
+	struct rtable *rt;
+	u32 ack_val = 0;
+	__be32 saddr;
+	__be32 *opt;
+	int flags;
+	u16 proto;
+
+	if (unlikely(READ_ONCE(s->state) != KPPTP_S_CONNECTED)) {
+		tx_add(s, KPPTP_STAT_tx_drop_dead, 1);
+		goto drop;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);
+		return 1;
+	}
+	if (unlikely(!pskb_may_pull(skb, 2))) {
+		tx_add(s, KPPTP_STAT_tx_drop_short, 1);
+		goto drop;
+	}
+
+	proto = get_unaligned_be16(skb->data);
+	islcp = proto == PPP_LCP && pskb_may_pull(skb, 3) &&
+		skb->data[2] >= 1 && skb->data[2] <= 7;
+	flags = READ_ONCE(s->ppp_flags);
+	poff = 2;
+	/* LCP configuration packets go uncompressed (RFC 1661 6.5, 6.6). */
+	if ((flags & SC_COMP_PROT) && skb->data[0] == 0 && !islcp) {
+		__skb_pull(skb, 1);
+		poff = 1;
+	}
+	acf = !(flags & SC_COMP_AC) || islcp;
+	df = proto == PPP_IP && kpptp_inner_df(skb, poff);
+
+	rt = kpptp_route(s, sk, &saddr);
+	if (IS_ERR(rt)) {
+		tx_add(s, KPPTP_STAT_tx_drop_no_route, 1);
+		goto drop;
+	}
+
+	ack = false;
+	if (READ_ONCE(s->rx_started)) {
+		ack_val = READ_ONCE(s->rx_next) - 1;
+		ack = ack_val != READ_ONCE(s->ack_sent);
+	}
+	hlen = KPPTP_GRE_BASE_LEN + 4 + (ack ? 4 : 0);
+	need = LL_RESERVED_SPACE(rt->dst.dev) + sizeof(struct iphdr) + hlen +
+	       (acf ? 2 : 0);
+	if (skb_headroom(skb) < need || skb_header_cloned(skb)) {
+		tx_add(s, KPPTP_STAT_tx_headroom_realloc, 1);
+		if (skb_cow_head(skb, need)) {
+			ip_rt_put(rt);
+			tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);
+			goto drop;
+		}
+	}
+	if (acf) {
+		u8 *p = __skb_push(skb, 2);
+
+		p[0] = PPP_ALLSTATIONS;
+		p[1] = PPP_UI;
+	}
+
+	u64_stats_update_begin(&s->tx_stats.syncp);
+	u64_stats_inc(&s->tx_stats.cnt[KPPTP_STAT_tx_packets]);
+	u64_stats_add(&s->tx_stats.cnt[KPPTP_STAT_tx_bytes], skb->len);
+	if (ack)
+		u64_stats_inc(&s->tx_stats.cnt[KPPTP_STAT_tx_acks_piggybacked]);
+	u64_stats_update_end(&s->tx_stats.syncp);
+
+	gh = __skb_push(skb, hlen);
+	gh->flags = GRE_KEY | GRE_SEQ | htons(1) | (ack ? GRE_ACK : 0);
+	gh->protocol = KPPTP_GRE_PROTO;
+	gh->payload_len = htons(skb->len - hlen);
+	gh->call_id = htons(s->peer_key.call_id);
+	opt = (__be32 *)(gh + 1);
+	*opt++ = htonl(s->tx_seq++);	/* RFC 2637 4.1: the first is 0 */
+	if (ack) {
+		*opt = htonl(ack_val);
+		WRITE_ONCE(s->ack_sent, ack_val);
+	}
+
+	if (kpptp_ip_xmit(s, skb, rt, saddr, df))
+		tx_add(s, KPPTP_STAT_tx_errors, 1);
+	return 1;
+
+drop:
+	kfree_skb(skb);
+	return 1;
+}
+
+static int kpptp_send_ack(struct kpptp_session *s, struct sock *sk, u32 ack)
+{
+	unsigned int hlen = KPPTP_GRE_BASE_LEN + 4;
+	unsigned int room = LL_MAX_HEADER + sizeof(struct iphdr) + hlen;
+	struct kpptp_gre_hdr *gh;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	__be32 saddr;
+
+	skb = alloc_skb(room, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, room);
+	gh = __skb_push(skb, hlen);
+	gh->flags = GRE_KEY | GRE_ACK | htons(1);
+	gh->protocol = KPPTP_GRE_PROTO;
+	gh->payload_len = 0;
+	gh->call_id = htons(s->peer_key.call_id);
+	*(__be32 *)(gh + 1) = htonl(ack);
+
+	rt = kpptp_route(s, sk, &saddr);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	return kpptp_ip_xmit(s, skb, rt, saddr, false);
+}
+
+/* Called with rx_lock held, after data was accepted. */
+void kpptp_ack_schedule(struct kpptp_session *s)
+{
+	if (!s->rx_dead && !timer_pending(&s->ack_timer))
+		mod_timer(&s->ack_timer, jiffies + READ_ONCE(s->ack_delay));
+}
+
+/*
+ * Data arrived and nothing went back within ack_delay to carry the ack:
+ * send it alone, so that a peer with a small window keeps sending
+ * (the in-tree module never does, and stalls such peers).
+ */
+void kpptp_ack_timeout(struct timer_list *t)
+{
+	struct kpptp_session *s = from_timer(s, t, ack_timer);
+	struct sock *sk;
+	u32 ack;
+
+	rcu_read_lock();
+	sk = rcu_dereference(s->sk);
+	if (!sk || READ_ONCE(s->rx_dead) || !READ_ONCE(s->rx_started))
+		goto out;
+	ack = READ_ONCE(s->rx_next) - 1;
+	if (ack == READ_ONCE(s->ack_sent))
+		goto out;
+	WRITE_ONCE(s->ack_sent, ack);
+	if (kpptp_send_ack(s, sk, ack))
+		kpptp_ev_inc(s, KPPTP_STAT_tx_ack_only_fail);
+	else
+		kpptp_ev_inc(s, KPPTP_STAT_tx_ack_only);
+out:
+	rcu_read_unlock();
+}

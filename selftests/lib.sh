@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared helpers of the guest selftests: KTAP output, namespaces, tunnels,
+# counters and bounded waits. Sourced by every selftests/*.sh.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=$REPO/build/bin
+KPPTP_KO=$REPO/module/kpptp.ko
+KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
+
+_ktap_n=0 _ktap_pass=0 _ktap_fail=0 _ktap_skip=0
+_cleanups=()
+
+ktap_header() { echo "TAP version 13"; }
+ktap_plan() { echo "1..$1"; }
+ktap_pass() { _ktap_n=$((_ktap_n + 1)); _ktap_pass=$((_ktap_pass + 1)); echo "ok $_ktap_n $*"; }
+ktap_fail() { _ktap_n=$((_ktap_n + 1)); _ktap_fail=$((_ktap_fail + 1)); echo "not ok $_ktap_n $*"; }
+ktap_skip() { _ktap_n=$((_ktap_n + 1)); _ktap_skip=$((_ktap_skip + 1)); echo "ok $_ktap_n $1 # SKIP ${2:-}"; }
+
+# ktap_check "description" command...: one test point from a command's status.
+ktap_check() {
+	local desc=$1; shift
+	if "$@"; then ktap_pass "$desc"; else ktap_fail "$desc"; fi
+}
+
+# ktap_eq "description" expected actual
+ktap_eq() {
+	if [[ $2 == "$3" ]]; then
+		ktap_pass "$1"
+	else
+		echo "# $1: expected '$2', got '$3'"
+		ktap_fail "$1"
+	fi
+}
+
+# ktap_ge "description" minimum actual
+ktap_ge() {
+	if [[ $3 =~ ^[0-9]+$ ]] && (($3 >= $2)); then
+		ktap_pass "$1"
+	else
+		echo "# $1: expected at least $2, got '$3'"
+		ktap_fail "$1"
+	fi
+}
+
+ktap_finish() {
+	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
+	if ((_ktap_fail)); then exit $KSFT_FAIL; fi
+	if ((_ktap_pass == 0 && _ktap_skip)); then exit $KSFT_SKIP; fi
+	exit $KSFT_PASS
+}
+
+# Bail out of the whole test (setup failed): one failing point, exit 1.
+ktap_bail() {
+	echo "Bail out! $*"
+	exit $KSFT_FAIL
+}
+
+defer() { _cleanups+=("$*"); }
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[i]}" >/dev/null 2>&1 || true
+	done
+}
+trap _run_cleanups EXIT
+
+# Echo what runs, so the log reads as a transcript.
+run() { echo "# \$ $*" >&2; "$@"; }
+
+# nsexec NS command...: run in a namespace, echoing it.
+nsexec() { local ns=$1; shift; echo "# [$ns] $*" >&2; ip netns exec "$ns" "$@"; }
+
+# wait_for SECONDS command...: poll (every 0.1 s) until command succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.1
+	done
+}
+
+load_ppp_modules() {
+	modprobe -a ppp_generic pppox gre veth || ktap_bail "modprobe ppp_generic pppox gre veth"
+}
+
+load_kpptp() {
+	load_ppp_modules
+	if [[ ${KPPTP_MODULE:-} == pptp ]]; then	# the in-tree module, for comparison
+		modprobe pptp || ktap_bail "modprobe pptp"
+		return
+	fi
+	if ! grep -q '^kpptp ' /proc/modules; then
+		insmod "$KPPTP_KO" "$@" || ktap_bail "insmod $KPPTP_KO"
+	fi
+}
+
+# new_ns VAR: make a namespace with loopback up and IPv6 off (so no router
+# solicitation or DAD traffic perturbs exact counters); name in VAR.
+new_ns() {
+	local name
+	name="kp$RANDOM$RANDOM"
+	ip netns add "$name" || ktap_bail "ip netns add"
+	defer "ip netns del $name"
+	ip -n "$name" link set lo up
+	ip netns exec "$name" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	printf -v "$1" '%s' "$name"
+}
+
+# link_ns NS_A ADDR_A NS_B ADDR_B [MTU]: a veth pair, /24 addresses.
+link_ns() {
+	local a=$1 aa=$2 b=$3 ba=$4 mtu=${5:-1500}
+	ip link add kpv0 netns "$a" type veth peer name kpv1 netns "$b" ||
+		ktap_bail "veth"
+	ip -n "$a" addr add "$aa/24" dev kpv0
+	ip -n "$b" addr add "$ba/24" dev kpv1
+	ip -n "$a" link set kpv0 mtu "$mtu" up
+	ip -n "$b" link set kpv1 mtu "$mtu" up
+}
+
+# start_tunnel NS LOCAL PEER CALL PEER_CALL INNER_LOCAL INNER_PEER [pptp-static options]
+# Starts pptp-static in NS; sets TUN_IF and TUN_PID.
+start_tunnel() {
+	local ns=$1 local=$2 peer=$3 call=$4 pcall=$5 il=$6 ip_=$7
+	shift 7
+	local out=/tmp/tun.$ns.$call
+	ip netns exec "$ns" "$BIN/pptp-static" --local "$local" --peer "$peer" \
+		--call "$call" --peer-call "$pcall" "$@" >"$out" 2>&1 &
+	TUN_PID=$!
+	defer "kill $TUN_PID; wait $TUN_PID"
+	if ! wait_for 10 grep -q '^ppp' "$out"; then
+		cat "$out" >&2
+		return 1
+	fi
+	TUN_IF=$(awk '{print $1; exit}' "$out")
+	ip -n "$ns" addr add "$il" peer "$ip_" dev "$TUN_IF" || return 1
+	ip -n "$ns" link set "$TUN_IF" mtu 1400 up || return 1
+}
+
+# sess NS CALL FIELD: one field of a session's line in /proc/net/kpptp.
+sess() {
+	ip netns exec "$1" awk -v c="$2" -v f="$3" '
+		$1 == "call" && $2 == c { for (i = 1; i < NF; i += 2) if ($i == f) { print $(i + 1); exit } }
+	' /proc/net/kpptp
+}
+
+# netstat_kpptp NS FIELD: a namespace counter from /proc/net/kpptp_stats.
+netstat_kpptp() {
+	ip netns exec "$1" awk -v f="$2" '$1 == f { print $2 }' /proc/net/kpptp_stats
+}
+
+# iperf_run NS_CLIENT SERVER_ADDR NS_SERVER [iperf3 client options]: prints
+# the received Mbit/s (integer); fails if iperf3 fails.
+iperf_run() {
+	local nc=$1 addr=$2 nsrv=$3 json mbps
+	shift 3
+	ip netns exec "$nsrv" iperf3 -s -1 -D -I "/tmp/iperf.$nsrv.pid" >/dev/null 2>&1 ||
+		return 1
+	wait_for 5 ip netns exec "$nsrv" sh -c "netstat -ltn | grep -q ':5201 '"
+	json=$(ip netns exec "$nc" timeout 60 iperf3 -c "$addr" -J "$@") || {
+		echo "$json" | grep -m1 '"error"' >&2
+		return 1
+	}
+	mbps=$(echo "$json" | grep -A12 '"sum_received"' | awk -F'[:,]' '/bits_per_second/ { printf "%d", $2 / 1e6; exit }')
+	[[ -n $mbps ]] || mbps=$(echo "$json" | grep -A12 '"sum"' | awk -F'[:,]' '/bits_per_second/ { printf "%d", $2 / 1e6; exit }')
+	echo "${mbps:-0}"
+}

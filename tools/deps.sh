@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install (idempotently) everything the build, the tests and the demo need,
+# from Debian's archive. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+pkgs=(
+	# the guest kernel and the matching headers to build against
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	# the guest and what goes into its initramfs
+	qemu-system-x86 busybox-static kmod cpio iproute2 iperf3 tcpdump
+	ppp ppp-dev pptpd pptp-linux ethtool
+	# build and checks
+	build-essential sparse python3-yaml libmnl-dev pkg-config
+	clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+	echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+sudo=
+((EUID == 0)) || sudo=sudo
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
