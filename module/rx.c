@@ -199,6 +199,17 @@ void kpptp_reorder_timeout(struct timer_list *t)
 	rcu_read_unlock();
 }
 
+static void kpptp_rx_late(struct kpptp_session *s, struct sk_buff *skb)
+{
+	if (kpptp_is_lcp_echo(skb)) {
+		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late_lcp);
+		kpptp_deliver(s, skb);
+		return;
+	}
+	kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
+	kfree_skb(skb);
+}
+
 static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 			  u32 seq)
 {
@@ -208,6 +219,10 @@ static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 		WRITE_ONCE(s->ack_sent, seq - 1);
 	}
 
+	if (unlikely(kpptp_seq_before(seq, s->rx_next))) {
+		kpptp_rx_late(s, skb);
+		return;
+	}
 	if (likely(seq == s->rx_next)) {
 		s->rx_next = seq + 1;
 		kpptp_deliver(s, skb);
@@ -216,15 +231,6 @@ static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 			if (skb_queue_empty(&s->reorder_q))
 				del_timer(&s->reorder_timer);
 		}
-	} else if (kpptp_seq_before(seq, s->rx_next)) {
-		if (kpptp_is_lcp_echo(skb)) {
-			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late_lcp);
-			kpptp_deliver(s, skb);
-		} else {
-			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
-			kfree_skb(skb);
-		}
-		return;
 	} else {
 		kpptp_rx_ahead(s, skb, seq);
 	}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Counters. Each list is one X-macro so that /proc, netlink and the tests
- * all name a counter the same way. Every drop in the data path increments
- * exactly one of these.
+ * Counters. Every drop in the data path increments exactly one of them.
+ * /proc and netlink print them by the names in stats.c, which the tests
+ * use too: a counter is renamed in both places or not at all.
  */
 #ifndef _KPPTP_STATS_H
 #define _KPPTP_STATS_H
@@ -11,59 +11,60 @@
 #include <linux/atomic.h>
 
 /* Receive side of a session: written under session->rx_lock only. */
-#define KPPTP_RX_STATS(X)						\
-	X(rx_packets)		/* data packets handed to PPP */	\
-	X(rx_bytes)		/* their PPP payload bytes */		\
-	X(rx_acks)		/* acks received (alone or piggybacked) */ \
-	X(rx_ack_only)		/* ack-only packets (S clear) */	\
-	X(rx_out_of_order)	/* arrived ahead of a gap */		\
-	X(rx_reordered)		/* held, then delivered in order */	\
-	X(rx_lost)		/* sequence numbers given up on */	\
-	X(rx_late)		/* duplicate or behind: dropped */	\
-	X(rx_late_lcp)		/* behind, but LCP echo: delivered */	\
-	X(rx_bad_length)	/* payload length beyond the packet */	\
-	X(rx_no_payload)	/* S set but payload length 0 */	\
-	X(rx_no_channel)	/* no PPP channel attached yet */	\
-	X(rx_reorder_overflow)	/* reorder buffer full: gap skipped */
+enum kpptp_rx_stat {
+	KPPTP_STAT_rx_packets,			/* data packets handed to PPP */
+	KPPTP_STAT_rx_bytes,			/* their bytes as carried in GRE */
+	KPPTP_STAT_rx_acks,			/* acks received, alone or piggybacked */
+	KPPTP_STAT_rx_ack_only,			/* ack-only packets (S clear) */
+	KPPTP_STAT_rx_out_of_order,		/* arrived ahead of a gap */
+	KPPTP_STAT_rx_reordered,		/* held, then delivered in order */
+	KPPTP_STAT_rx_lost,			/* sequence numbers given up on */
+	KPPTP_STAT_rx_late,			/* duplicate or behind: dropped */
+	KPPTP_STAT_rx_late_lcp,			/* behind, but LCP echo: delivered */
+	KPPTP_STAT_rx_bad_length,		/* payload length beyond the packet */
+	KPPTP_STAT_rx_no_payload,		/* S set but payload length 0 */
+	KPPTP_STAT_rx_no_channel,		/* no PPP channel attached */
+	KPPTP_STAT_rx_reorder_overflow,		/* reorder buffer full or far jump: gap skipped */
+	KPPTP_RX_NSTATS
+};
 
 /* Transmit side: written with the PPP channel's xmit lock held. */
-#define KPPTP_TX_STATS(X)						\
-	X(tx_packets)							\
-	X(tx_bytes)							\
-	X(tx_acks_piggybacked)						\
-	X(tx_drop_dead)		/* session closing */			\
-	X(tx_drop_no_route)						\
-	X(tx_drop_nomem)						\
-	X(tx_drop_short)	/* no PPP protocol field */		\
-	X(tx_headroom_realloc)	/* had to grow the headroom */		\
-	X(tx_errors)		/* ip_local_out() refused */
+enum kpptp_tx_stat {
+	KPPTP_STAT_tx_packets,
+	KPPTP_STAT_tx_bytes,			/* PPP frame bytes as carried in GRE */
+	KPPTP_STAT_tx_acks_piggybacked,
+	KPPTP_STAT_tx_drop_dead,		/* session closing */
+	KPPTP_STAT_tx_drop_no_route,
+	KPPTP_STAT_tx_drop_nomem,
+	KPPTP_STAT_tx_drop_short,		/* no PPP protocol field */
+	KPPTP_STAT_tx_headroom_realloc,		/* had to grow the headroom */
+	KPPTP_STAT_tx_errors,			/* ip_local_out() refused */
+	KPPTP_TX_NSTATS
+};
 
 /* Events from timers and ICMP: any context, atomic. */
-#define KPPTP_EV_STATS(X)						\
-	X(tx_ack_only)		/* standalone acks sent */		\
-	X(tx_ack_only_fail)	/* standalone ack not sent */		\
-	X(icmp_unreachable)	/* dest/proto/host unreachable, admin prohibited */ \
-	X(icmp_frag_needed)	/* path MTU lowered */			\
-	X(icmp_time_exceeded)						\
-	X(icmp_other)
+enum kpptp_ev_stat {
+	KPPTP_STAT_tx_ack_only,			/* standalone acks sent */
+	KPPTP_STAT_tx_ack_only_fail,		/* standalone ack not sent */
+	KPPTP_STAT_icmp_unreachable,		/* net/host/proto unreachable, prohibited */
+	KPPTP_STAT_icmp_frag_needed,		/* path MTU lowered */
+	KPPTP_STAT_icmp_time_exceeded,
+	KPPTP_STAT_icmp_other,
+	KPPTP_EV_NSTATS
+};
 
 /* Per network namespace: packets that never reached a session. */
-#define KPPTP_NET_STATS(X)						\
-	X(rx_not_host)		/* not addressed to this host */	\
-	X(rx_truncated)		/* shorter than its own header */	\
-	X(rx_bad_protocol)	/* protocol is not 0x880B */		\
-	X(rx_bad_flags)		/* C, R, s or recursion set */		\
-	X(rx_no_key)		/* K clear */				\
-	X(rx_no_seq_no_ack)	/* neither S nor A: carries nothing */	\
-	X(rx_no_session)	/* unknown (call ID, peer) */		\
-	X(icmp_no_session)	/* ICMP about a GRE packet of no session */
-
-#define KPPTP_ENUM(name) KPPTP_STAT_##name,
-enum { KPPTP_RX_STATS(KPPTP_ENUM) KPPTP_RX_NSTATS };
-enum { KPPTP_TX_STATS(KPPTP_ENUM) KPPTP_TX_NSTATS };
-enum { KPPTP_EV_STATS(KPPTP_ENUM) KPPTP_EV_NSTATS };
-enum { KPPTP_NET_STATS(KPPTP_ENUM) KPPTP_NET_NSTATS };
-#undef KPPTP_ENUM
+enum kpptp_net_stat {
+	KPPTP_STAT_rx_not_host,			/* not addressed to this host */
+	KPPTP_STAT_rx_truncated,		/* shorter than its own header */
+	KPPTP_STAT_rx_bad_protocol,		/* protocol is not 0x880B */
+	KPPTP_STAT_rx_bad_flags,		/* C, R, s or recursion set */
+	KPPTP_STAT_rx_no_key,			/* K clear */
+	KPPTP_STAT_rx_no_seq_no_ack,		/* neither S nor A: carries nothing */
+	KPPTP_STAT_rx_no_session,		/* unknown (peer, call ID) */
+	KPPTP_STAT_icmp_no_session,		/* ICMP about GRE of no session */
+	KPPTP_NET_NSTATS
+};
 
 struct kpptp_rx_stats {
 	struct u64_stats_sync syncp;

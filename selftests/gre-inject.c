@@ -160,7 +160,13 @@ static int send_all(int fd, const struct opts *o)
 		if (dash) {
 			*dash = '\0';
 			if (num("--seqs", tok, 0, UINT32_MAX, &a) ||
-			    num("--seqs", dash + 1, 0, UINT32_MAX, &b) || b < a) {
+			    num("--seqs", dash + 1, 0, UINT32_MAX, &b)) {
+				err = -2;
+				break;
+			}
+			if (b < a) {
+				fprintf(stderr, "gre-inject: --seqs: bad number range %u-%u: it must count up\n",
+					a, b);
 				err = -2;
 				break;
 			}
