@@ -146,6 +146,13 @@ sess() {
 	' /proc/net/kpptp
 }
 
+# sess_ge NS CALL FIELD MIN: true once the counter reached MIN (for wait_for).
+sess_ge() {
+	local v
+	v=$(sess "$1" "$2" "$3")
+	[[ $v =~ ^[0-9]+$ ]] && ((v >= $4))
+}
+
 # netstat_kpptp NS FIELD: a namespace counter from /proc/net/kpptp_stats.
 netstat_kpptp() {
 	ip netns exec "$1" awk -v f="$2" '$1 == f { print $2 }' /proc/net/kpptp_stats
