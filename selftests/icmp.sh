@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ICMP errors about our GRE: a router that blocks protocol 47 (the classic
+# "TCP 1723 works, GRE does not" of Windows error 619/806) is named in the
+# session's counters; "fragmentation needed" lowers the path MTU.
+#
+#  ┌──────────────────┐ veth ┌─────────────────────────────┐ veth ┌──────────────────┐
+#  │ $A 198.51.100.1  ├──────┤ .254  $R  192.0.2.254       ├──────┤ 192.0.2.1     $B │
+#  │ call 100         │      │ rule: ipproto gre prohibit  │ 1300 │ call 200         │
+#  └──────────────────┘      └─────────────────────────────┘      └──────────────────┘
+source "$(dirname "$0")/lib.sh"
+
+ktap_header
+ktap_plan 9
+load_kpptp
+
+new_ns A
+new_ns R
+new_ns B
+ip link add kpv0 netns "$A" type veth peer name kpv1 netns "$R"
+ip link add kpv2 netns "$R" type veth peer name kpv3 netns "$B"
+ip -n "$A" addr add 198.51.100.1/24 dev kpv0
+ip -n "$R" addr add 198.51.100.254/24 dev kpv1
+ip -n "$R" addr add 192.0.2.254/24 dev kpv2
+ip -n "$B" addr add 192.0.2.1/24 dev kpv3
+for l in "$A kpv0" "$R kpv1" "$R kpv2" "$B kpv3"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip -n "$R" link set kpv2 mtu 1300
+ip -n "$B" link set kpv3 mtu 1300
+ip -n "$A" route add default via 198.51.100.254
+ip -n "$B" route add default via 192.0.2.254
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+nsexec "$A" ping -c 1 -W 2 192.0.2.1 >/dev/null || ktap_bail "routing through R"
+
+start_tunnel "$A" 198.51.100.1 192.0.2.1 100 200 203.0.113.1 203.0.113.2 || ktap_bail "tunnel A"
+start_tunnel "$B" 192.0.2.1 198.51.100.1 200 100 203.0.113.2 203.0.113.1 || ktap_bail "tunnel B"
+ktap_check "the tunnel passes traffic through R" nsexec "$A" ping -c 2 -i 0.1 -W 2 203.0.113.2
+
+# R starts to refuse GRE, answering "communication administratively prohibited".
+ip -n "$R" rule add ipproto gre iif kpv1 prohibit
+ip -n "$R" rule add ipproto gre iif kpv2 prohibit
+ktap_check "with GRE blocked the tunnel is down" \
+	bash -c "! ip netns exec $A ping -c 3 -i 0.2 -W 1 203.0.113.2 >/dev/null"
+ktap_ge "A's session counted the ICMP unreachables" 1 "$(sess "$A" 100 icmp_unreachable)"
+ktap_eq "... and names the router that sent them" 198.51.100.254 "$(sess "$A" 100 icmp_router)"
+ktap_eq "... type 3 (unreachable) code 13 (prohibited)" "3 13" \
+	"$(sess "$A" 100 icmp_type) $(sess "$A" 100 icmp_code)"
+ktap_eq "no ICMP was charged to no session" 0 "$(netstat_kpptp "$A" icmp_no_session)"
+ip -n "$R" rule del ipproto gre iif kpv1 prohibit
+ip -n "$R" rule del ipproto gre iif kpv2 prohibit
+ktap_check "with GRE allowed again the tunnel is back" \
+	nsexec "$A" ping -c 2 -i 0.1 -W 2 203.0.113.2
+
+# Full-size TCP segments carry DF; the 1300-byte hop cannot take them.
+ip netns exec "$B" iperf3 -s -1 -D >/dev/null 2>&1
+wait_for 5 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':5201 '"
+ip netns exec "$A" timeout 20 iperf3 -c 203.0.113.2 -t 2 >/dev/null 2>&1
+ktap_ge "fragmentation needed was counted" 1 "$(sess "$A" 100 icmp_frag_needed)"
+ktap_eq "... and the session's path MTU is the hop's" 1300 "$(sess "$A" 100 pmtu)"
+ktap_finish
