@@ -13,7 +13,7 @@ _ktap_n=0 _ktap_pass=0 _ktap_fail=0 _ktap_skip=0
 _cleanups=()
 
 ktap_header() { echo "TAP version 13"; }
-ktap_plan() { echo "1..$1"; }
+ktap_plan() { _ktap_planned=$1; echo "1..$1"; }
 ktap_pass() { _ktap_n=$((_ktap_n + 1)); _ktap_pass=$((_ktap_pass + 1)); echo "ok $_ktap_n $*"; }
 ktap_fail() { _ktap_n=$((_ktap_n + 1)); _ktap_fail=$((_ktap_fail + 1)); echo "not ok $_ktap_n $*"; }
 ktap_skip() { _ktap_n=$((_ktap_n + 1)); _ktap_skip=$((_ktap_skip + 1)); echo "ok $_ktap_n $1 # SKIP ${2:-}"; }
@@ -47,6 +47,11 @@ ktap_ge() {
 ktap_finish() {
 	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
 	if ((_ktap_fail)); then exit $KSFT_FAIL; fi
+	# A test that skipped points by mistake must not pass.
+	if [[ -n ${_ktap_planned:-} && $_ktap_n != "$_ktap_planned" ]]; then
+		echo "# planned $_ktap_planned points, ran $_ktap_n"
+		exit $KSFT_FAIL
+	fi
 	if ((_ktap_pass == 0 && _ktap_skip)); then exit $KSFT_SKIP; fi
 	exit $KSFT_PASS
 }

@@ -101,8 +101,10 @@ for m in "${modules[@]}"; do
 done
 depmod -b "$root" "$kver"
 
-printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+# tcpdump drops privileges to its own user; unprivileged tests run as nobody.
+printf '%s\n' root:x:0:0:root:/root:/bin/bash tcpdump:x:101:101::/:/bin/false \
+	nobody:x:65534:65534:nobody:/:/bin/false >"$root/etc/passwd"
+printf '%s\n' root:x:0: tcpdump:x:101: nogroup:x:65534: >"$root/etc/group"
 printf 'hosts: files\nprotocols: files\nservices: files\n' >"$root/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
 [[ -e /etc/protocols ]] && cp /etc/protocols "$root/etc/"
