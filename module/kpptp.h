@@ -132,9 +132,14 @@ static inline struct kpptp_sock *kpptp_sk(const struct sock *sk)
 /* main.c */
 extern unsigned int kpptp_net_id;
 extern struct workqueue_struct *kpptp_wq;
-extern unsigned int kpptp_default_reorder_window;
-extern unsigned int kpptp_default_reorder_timeout_ms;
-extern unsigned int kpptp_default_ack_delay_ms;
+struct kpptp_uint_param {
+	unsigned int val;	/* READ_ONCE: written through sysfs */
+	unsigned int min, max;
+};
+
+extern struct kpptp_uint_param kpptp_default_reorder_window;
+extern struct kpptp_uint_param kpptp_default_reorder_timeout_ms;
+extern struct kpptp_uint_param kpptp_default_ack_delay_ms;
 
 static inline struct kpptp_net *kpptp_pernet(const struct net *net)
 {

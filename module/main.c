@@ -15,21 +15,64 @@
 unsigned int kpptp_net_id __read_mostly;
 struct workqueue_struct *kpptp_wq;
 
-unsigned int kpptp_default_reorder_window = 16;
-module_param_named(reorder_window, kpptp_default_reorder_window, uint, 0644);
+/*
+ * Defaults of the per-session tunables, copied into each new session.
+ * Writable at runtime; a value out of range is refused, at load time too,
+ * rather than silently replaced.
+ */
+static int kpptp_param_set(const char *val, const struct kernel_param *kp)
+{
+	struct kpptp_uint_param *p = kp->arg;
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(val, 0, &v);
+	if (err)
+		return err;
+	if (v < p->min || v > p->max) {
+		pr_err("parameter %s must be %u..%u, not %u\n",
+		       kp->name, p->min, p->max, v);
+		return -ERANGE;
+	}
+	WRITE_ONCE(p->val, v);
+	return 0;
+}
+
+static int kpptp_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct kpptp_uint_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(p->val));
+}
+
+static const struct kernel_param_ops kpptp_param_ops = {
+	.set = kpptp_param_set,
+	.get = kpptp_param_get,
+};
+
+struct kpptp_uint_param kpptp_default_reorder_window = {
+	.val = 16, .min = 0, .max = KPPTP_REORDER_WINDOW_MAX,
+};
+module_param_cb(reorder_window, &kpptp_param_ops,
+		&kpptp_default_reorder_window, 0644);
 MODULE_PARM_DESC(reorder_window,
-		 "packets held per session to undo reordering, 0 = off (default 16)");
+		 "packets held per session to undo reordering, 0..256, 0 = off (default 16)");
 
-unsigned int kpptp_default_reorder_timeout_ms = 100;
-module_param_named(reorder_timeout_ms, kpptp_default_reorder_timeout_ms,
-		   uint, 0644);
+struct kpptp_uint_param kpptp_default_reorder_timeout_ms = {
+	.val = 100, .min = 1, .max = KPPTP_TIMEOUT_MAX_MS,
+};
+module_param_cb(reorder_timeout_ms, &kpptp_param_ops,
+		&kpptp_default_reorder_timeout_ms, 0644);
 MODULE_PARM_DESC(reorder_timeout_ms,
-		 "how long a gap in the sequence is waited for (default 100)");
+		 "how long a gap in the sequence is waited for, 1..10000 ms (default 100)");
 
-unsigned int kpptp_default_ack_delay_ms = 20;
-module_param_named(ack_delay_ms, kpptp_default_ack_delay_ms, uint, 0644);
+struct kpptp_uint_param kpptp_default_ack_delay_ms = {
+	.val = 20, .min = 1, .max = KPPTP_TIMEOUT_MAX_MS,
+};
+module_param_cb(ack_delay_ms, &kpptp_param_ops,
+		&kpptp_default_ack_delay_ms, 0644);
 MODULE_PARM_DESC(ack_delay_ms,
-		 "delay before an ack goes out alone when no data carries it (default 20)");
+		 "delay before an ack goes out alone when no data carries it, 1..10000 ms (default 20)");
 
 static const struct gre_protocol kpptp_gre_protocol = {
 	.handler     = kpptp_gre_rcv,
@@ -63,33 +106,10 @@ static struct pernet_operations kpptp_net_ops = {
 	.size = sizeof(struct kpptp_net),
 };
 
-static void kpptp_check_params(void)
-{
-	if (kpptp_default_reorder_window > KPPTP_REORDER_WINDOW_MAX) {
-		pr_warn("reorder_window %u is above %u: using %u\n",
-			kpptp_default_reorder_window, KPPTP_REORDER_WINDOW_MAX,
-			KPPTP_REORDER_WINDOW_MAX);
-		kpptp_default_reorder_window = KPPTP_REORDER_WINDOW_MAX;
-	}
-	if (!kpptp_default_reorder_timeout_ms ||
-	    kpptp_default_reorder_timeout_ms > KPPTP_TIMEOUT_MAX_MS) {
-		pr_warn("reorder_timeout_ms must be 1..%u: using 100\n",
-			KPPTP_TIMEOUT_MAX_MS);
-		kpptp_default_reorder_timeout_ms = 100;
-	}
-	if (!kpptp_default_ack_delay_ms ||
-	    kpptp_default_ack_delay_ms > KPPTP_TIMEOUT_MAX_MS) {
-		pr_warn("ack_delay_ms must be 1..%u: using 20\n",
-			KPPTP_TIMEOUT_MAX_MS);
-		kpptp_default_ack_delay_ms = 20;
-	}
-}
-
 static int __init kpptp_init(void)
 {
 	int err;
 
-	kpptp_check_params();
 	err = kpptp_session_cache_init();
 	if (err)
 		return err;

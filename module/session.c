@@ -130,10 +130,10 @@ struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
 	/* One reference for the caller's handle, one for being live. */
 	refcount_set(&s->refs, 2);
 	s->state = KPPTP_S_BOUND;
-	s->reorder_window = READ_ONCE(kpptp_default_reorder_window);
+	s->reorder_window = READ_ONCE(kpptp_default_reorder_window.val);
 	s->reorder_timeout =
-		msecs_to_jiffies(READ_ONCE(kpptp_default_reorder_timeout_ms));
-	s->ack_delay = msecs_to_jiffies(READ_ONCE(kpptp_default_ack_delay_ms));
+		msecs_to_jiffies(READ_ONCE(kpptp_default_reorder_timeout_ms.val));
+	s->ack_delay = msecs_to_jiffies(READ_ONCE(kpptp_default_ack_delay_ms.val));
 	spin_lock_init(&s->rx_lock);
 	__skb_queue_head_init(&s->reorder_q);
 	timer_setup(&s->reorder_timer, kpptp_reorder_timeout, 0);

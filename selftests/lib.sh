@@ -131,6 +131,9 @@ start_tunnel() {
 	local ns=$1 local=$2 peer=$3 call=$4 pcall=$5 il=$6 ip_=$7
 	shift 7
 	local out=/tmp/tun.$ns.$call
+	# The child truncates $out only once it runs: a stale file from an
+	# earlier tunnel must not satisfy the wait below.
+	rm -f "$out"
 	ip netns exec "$ns" "$BIN/pptp-static" --local "$local" --peer "$peer" \
 		--call "$call" --peer-call "$pcall" "$@" >"$out" 2>&1 &
 	TUN_PID=$!
@@ -139,7 +142,7 @@ start_tunnel() {
 		cat "$out" >&2
 		return 1
 	fi
-	TUN_IF=$(awk '{print $1; exit}' "$out")
+	TUN_IF=$(awk '/^ppp/ {print $1; exit}' "$out")
 	ip -n "$ns" addr add "$il" peer "$ip_" dev "$TUN_IF" || return 1
 	ip -n "$ns" link set "$TUN_IF" mtu 1400 up || return 1
 }

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 8
+ktap_plan 13
 load_ppp_modules
 loaded() { grep -q '^kpptp ' /proc/modules; }
 unload() { rmmod kpptp 2>/dev/null; ! loaded; }
@@ -57,4 +57,17 @@ ktap_check "... and the log says to rmmod and blacklist pptp" \
 	bash -c "dmesg | grep -q \"run 'rmmod pptp'.*blacklist pptp\""
 rmmod pptp
 ktap_check "after 'rmmod pptp' kpptp loads" insmod "$KPPTP_KO"
+
+# Parameters out of range are refused, at load time and through sysfs.
+rmmod kpptp
+dmesg -C
+ktap_check "insmod reorder_window=257 is refused" \
+	bash -c "! insmod $KPPTP_KO reorder_window=257 2>/dev/null"
+ktap_check "... and the log gives the range" \
+	bash -c "dmesg | grep -q 'reorder_window must be 0..256, not 257'"
+insmod "$KPPTP_KO" ack_delay_ms=5 || ktap_bail "insmod ack_delay_ms=5"
+par=/sys/module/kpptp/parameters
+ktap_eq "a parameter in range is taken" 5 "$(cat $par/ack_delay_ms)"
+ktap_check "writing ack_delay_ms=0 is refused" bash -c "! echo 0 >$par/ack_delay_ms"
+ktap_eq "... and the old value stays" 5 "$(cat $par/ack_delay_ms)"
 ktap_finish

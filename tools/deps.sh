@@ -13,6 +13,8 @@ pkgs=(
 	# build and checks
 	build-essential sparse python3-yaml libmnl-dev pkg-config
 	clang libclang-rt-14-dev
+	# profiles in the guest (make bench --profile)
+	linux-perf
 )
 
 missing=()

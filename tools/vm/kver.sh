@@ -1,10 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The newest installed Debian kernel that has both its headers and a vmlinuz:
-# the one the module is built for and the guest boots.
+# The kernel the module is built for and the guest boots: the running one
+# if it has both its headers and a vmlinuz (a router building for itself),
+# else the newest installed kernel that has both (a build machine whose own
+# kernel is not a Debian one).
+has() { [ -e "/boot/vmlinuz-$1" ] && [ -e "/lib/modules/$1/build/Makefile" ]; }
+if has "$(uname -r)"; then
+	uname -r
+	exit 0
+fi
 for d in $(ls -1d /lib/modules/*/ 2>/dev/null | sort -rV); do
 	v=$(basename "$d")
-	if [ -e "/boot/vmlinuz-$v" ] && [ -e "$d/build/Makefile" ]; then
+	if has "$v"; then
 		echo "$v"
 		exit 0
 	fi

@@ -27,7 +27,7 @@ programs=(
 	/usr/bin/bash /usr/sbin/ip /usr/sbin/tc /usr/bin/iperf3
 	/usr/bin/tcpdump /usr/sbin/pppd /usr/sbin/pptpd /usr/sbin/pptpctrl
 	/usr/sbin/pptp /usr/sbin/ethtool /usr/bin/kmod /usr/bin/timeout
-	/usr/bin/setsid /usr/bin/flock
+	/usr/bin/setsid /usr/bin/flock /usr/bin/perf
 )
 extra_files=(
 	/usr/lib/pptpd/pptpd-logwtmp.so

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the iperf3 JSON files of one benchmark boot into a table and JSON."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+PATHS = ["veth1500", "veth1400", "pptp", "kpptp"]
+TESTS = ["tcp1", "tcp4", "udp64"]
+
+
+def figures(path):
+    """(Mbit/s received, packets/s received or None) of one iperf3 run."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        return None, None, "unreadable: %s" % e
+    if "error" in doc:
+        return None, None, doc["error"]
+    end = doc.get("end", {})
+    s = end.get("sum_received")
+    if not s:
+        return None, None, "no receiver summary"
+    mbps = s["bits_per_second"] / 1e6
+    if doc["start"]["test_start"]["protocol"] != "UDP":
+        return mbps, None, None
+    size = doc["start"]["test_start"]["blksize"]
+    return mbps, s["bytes"] / size / (s["seconds"] or 1), None
+
+
+def kilo(v):
+    return v / 1e3 if v is not None else None
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--mode", required=True)
+    ap.add_argument("--seconds", type=int, required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("dir")
+    args = ap.parse_args()
+
+    res, errors = {}, []
+    for p in PATHS:
+        for t in TESTS:
+            f = os.path.join(args.dir, "%s.%s.json" % (p, t))
+            if not os.path.exists(f):
+                continue
+            mbps, pps, err = figures(f)
+            if err:
+                errors.append("%s %s: %s" % (p, t, err))
+            res.setdefault(p, {})[t] = {"mbps": mbps, "pps": pps}
+    if not res:
+        sys.exit("bench: no results in %s (see the guest log)" % args.dir)
+
+    def get(p, t, k="mbps"):
+        return res.get(p, {}).get(t, {}).get(k)
+
+    def fmt(v, spec="%9.1f"):
+        return spec % v if v is not None else "%9s" % "-"
+
+    print("data path, iperf3 between two namespaces, %s mode, %d s per run"
+          % (args.mode, args.seconds))
+    print("%-10s %12s %12s %12s %12s" % ("path", "TCP 1 Mbit/s", "TCP 4 Mbit/s",
+                                         "UDP64 Mbit/s", "UDP64 kpps"))
+    for p in PATHS:
+        if p in res:
+            print("%-10s %12s %12s %12s %12s" % (
+                p, fmt(get(p, "tcp1")), fmt(get(p, "tcp4")), fmt(get(p, "udp64")),
+                fmt(kilo(get(p, "udp64", "pps")))))
+    ratios = {}
+    for name, base in (("kpptp/pptp", "pptp"), ("kpptp/veth1400", "veth1400")):
+        ratios[name] = {t: ratio(get("kpptp", t), get(base, t)) for t in TESTS}
+        print("%-14s %8s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
+                                                  for t in TESTS)))
+    for e in errors:
+        print("error: " + e)
+
+    try:
+        commit = subprocess.run(["git", "describe", "--always", "--dirty"],
+                                capture_output=True, text=True,
+                                cwd=os.path.dirname(__file__)).stdout.strip()
+    except OSError:
+        commit = None
+    with open(args.json, "w") as f:
+        json.dump({"mode": args.mode, "seconds": args.seconds, "commit": commit,
+                   "results": res, "ratios": ratios, "errors": errors}, f,
+                  indent=1)
+        f.write("\n")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

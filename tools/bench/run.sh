@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: the data-path benchmark, every competitor in one guest boot.
+set -euo pipefail
+
+usage() {
+	cat <<'USAGE'
+usage: tools/bench/run.sh [--seconds S] [--wall] [--profile] [PATH...]
+
+Boot one guest and measure, in turn, iperf3 TCP (1 stream, 4 streams) and
+UDP with 64-byte payloads between two namespaces over:
+  veth1500  bare veth, MTU 1500
+  veth1400  bare veth, MTU 1400 (the tunnel's MTU: the upper bound)
+  pptp      Debian's in-tree pptp.ko, static tunnel (no pppd)
+  kpptp     kpptp.ko, the same static tunnel
+Prints Mbit/s per path and the ratios kpptp/pptp and kpptp/veth1400, and
+writes the figures as JSON to bench/results/datapath-DATE.json.
+
+By default the guest runs with -icount shift=0,sleep=off on one CPU: guest
+time advances with executed instructions, so Mbit/s measures the CPU cost
+of each path and repeats exactly from run to run. Report these figures.
+
+options:
+  --seconds S  length of each iperf3 run in guest seconds (default 10)
+  --wall       wall-clock mode (2 CPUs, no icount): noisy, a sanity check
+  --profile    also profile the 1-stream TCP run of each path with perf in
+               the guest and print the top kernel symbols (the profiler's
+               own cost lowers that run's figures)
+  -h, --help   this text
+USAGE
+}
+
+secs=10 wall=0 profile=()
+while (($#)); do
+	case $1 in
+	--seconds) secs=${2:?--seconds needs a number}; shift 2 ;;
+	--wall) wall=1; shift ;;
+	--profile) profile=(env BENCH_PROFILE=1); shift ;;
+	-h|--help) usage; exit 0 ;;
+	-*) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[[ $secs =~ ^[1-9][0-9]*$ ]] || { echo "bench: --seconds takes a whole number > 0" >&2; exit 2; }
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d "$repo/build/bench.XXXXXX")
+mode=(--icount)
+((wall)) && mode=(--smp 2)
+npaths=$#
+((npaths)) || npaths=4
+# Each path runs 3 x secs of guest time; icount runs about 3x slower than that.
+"$repo/tools/vm/run" --quiet --mem 1024 "${mode[@]}" --out "$out" \
+	--timeout $((npaths * (secs * 3 + 20) * 6 + 120)) -- \
+	"${profile[@]}" tools/bench/datapath-guest.sh "$secs" "$@"
+mkdir -p "$repo/bench/results"
+json=$repo/bench/results/datapath-$(date -u +%Y%m%dT%H%M%SZ).json
+python3 "$repo/tools/bench/report.py" --mode "$( ((wall)) && echo wall || echo icount)" \
+	--seconds "$secs" --json "$json" "$out"
+echo "bench: figures in ${json#"$repo"/}"
+for f in "$out"/*.profile.txt; do
+	[[ -e $f ]] || continue
+	p=${f##*/}
+	echo
+	echo "profile of ${p%%.*}, TCP 1 stream (share of CPU time, top symbols):"
+	head -25 "$f"
+done
+rm -rf "$out"
