@@ -72,5 +72,11 @@ void kpptp_gre_err(struct sk_buff *skb, u32 info)
 	WRITE_ONCE(s->icmp_type, type);
 	WRITE_ONCE(s->icmp_code, code);
 	WRITE_ONCE(s->icmp_time, jiffies);
+	/* At most one event per session and second: a flood stays a trickle. */
+	if (time_after_eq(jiffies, READ_ONCE(s->icmp_ntf_time) + HZ) ||
+	    !READ_ONCE(s->icmp_ntf_time)) {
+		WRITE_ONCE(s->icmp_ntf_time, jiffies);
+		kpptp_nl_notify_icmp(s);
+	}
 	rcu_read_unlock();
 }

@@ -7,6 +7,7 @@
 #include <linux/rhashtable.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/dst_cache.h>
@@ -43,8 +44,12 @@ struct kpptp_net {
 	 */
 	struct xarray ids;
 	u32 id_cursor;
+	/* Handle (KPPTP_A_ID) -> session: netlink lookups and resumable dumps. */
+	struct xarray index;
+	u32 index_cursor;
 	struct list_head sessions;
 	unsigned int nsessions;
+	unsigned int nowned;		/* sessions with an owner_portid */
 
 	atomic_long_t stats[KPPTP_NET_NSTATS];
 };
@@ -71,10 +76,19 @@ struct kpptp_session {
 	struct kpptp_key peer_key;	/* (peer, peer's call ID) */
 	struct list_head list;		/* kpptp_net.sessions, under lock */
 
-	struct net *net;		/* not counted: the socket holds it */
+	/*
+	 * Not counted: a socket holds its namespace, and the namespace's exit
+	 * closes the sessions no socket holds (netlink-made ones).
+	 */
+	struct net *net;
 	__be32 local_addr;
 	refcount_t refs;
 	enum kpptp_session_state state;	/* written under kpptp_net.lock */
+	u8 origin;			/* enum kpptp_origin, set once */
+	u8 down_reason;			/* enum kpptp_down_reason, at close */
+	u32 index;			/* handle in kpptp_net.index */
+	u32 owner_portid;		/* owned: netlink portid of the creator */
+	kuid_t uid;			/* who made it: what readers may see */
 	struct rcu_work free_work;
 	struct rcu_head rcu;
 
@@ -86,6 +100,21 @@ struct kpptp_session {
 	u32 reorder_timeout;		/* jiffies */
 	u32 ack_delay;			/* jiffies */
 	int ppp_flags;			/* SC_COMP_PROT, SC_COMP_AC */
+	u16 peer_recv_window;		/* the peer's Call-Reply window */
+	u64 cookie;			/* the daemon's tag, opaque here */
+
+	/*
+	 * Watch (watch.c): a 1 s timer, armed only while stall_timeout or
+	 * anomaly_threshold is set. last_rx/last_tx are jiffies written by
+	 * the data path only when they change (one store per jiffy).
+	 */
+	u32 stall_timeout;		/* seconds, 0 = off */
+	u32 anomaly_threshold;		/* per second, 0 = off */
+	unsigned long last_rx, last_tx;
+	struct timer_list watch_timer;
+	bool stalled;			/* timer only: event already sent */
+	u64 anomaly_base;		/* timer only */
+	unsigned long icmp_ntf_time;	/* rate limit of ICMP events */
 
 	/* Receive state, all under rx_lock (softirq; _bh from process). */
 	spinlock_t rx_lock ____cacheline_aligned_in_smp;
@@ -121,7 +150,14 @@ struct kpptp_session {
 /* Our PPPoX socket: the in-tree layout first, then a pointer to the session. */
 struct kpptp_sock {
 	struct pppox_sock po;		/* must be first: pppox_sk() casts */
-	struct kpptp_session *session;	/* owned ref, set by bind */
+	struct kpptp_session *session;	/* owned ref, set by bind or connect */
+	/*
+	 * Bound to a call ID that connected sessions already use (netlink-made
+	 * ones, or towards other peers): the session is found or made by
+	 * connect, which knows the peer.
+	 */
+	u16 shared_call_id;
+	__be32 shared_local;
 };
 
 static inline struct kpptp_sock *kpptp_sk(const struct sock *sk)
@@ -157,11 +193,32 @@ void kpptp_session_cache_exit(void);
 int kpptp_net_init_tables(struct kpptp_net *kn);
 void kpptp_net_destroy_tables(struct kpptp_net *kn);
 struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
-					 u16 *call_id);
+					 u16 *call_id, kuid_t uid);
 int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
-			  u16 peer_call_id);
-void kpptp_session_close(struct kpptp_session *s);
+			  u16 peer_call_id, struct sock *sk);
+
+/* What session-new (or connect after a shared bind) asks for. */
+struct kpptp_session_cfg {
+	__be32 local_addr, peer_addr;
+	u16 call_id;			/* 0: allocate one free for this peer */
+	u16 peer_call_id;
+	u8 origin;			/* enum kpptp_origin */
+	u32 owner_portid;		/* 0: not owned */
+	kuid_t uid;
+};
+
+struct kpptp_session *kpptp_session_create(struct net *net,
+					   const struct kpptp_session_cfg *cfg,
+					   struct sock *sk,
+					   struct netlink_ext_ack *extack);
+void kpptp_session_close(struct kpptp_session *s, u8 reason);
+void kpptp_session_detach(struct kpptp_session *s, struct sock *sk);
 void kpptp_session_put(struct kpptp_session *s);
+void kpptp_net_close_all(struct kpptp_net *kn);
+void kpptp_owner_release(struct net *net, u32 portid);
+struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
+					 u16 call_id, __be32 peer,
+					 struct netlink_ext_ack *extack);
 struct kpptp_session *kpptp_session_lookup_rcu(struct kpptp_net *kn,
 					       __be32 peer, u16 call_id);
 struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
@@ -179,6 +236,27 @@ void kpptp_rx_stat_inc(struct kpptp_session *s, int stat);
 int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb);
 void kpptp_ack_timeout(struct timer_list *t);
 void kpptp_ack_schedule(struct kpptp_session *s);
+
+/* watch.c */
+void kpptp_watch_update(struct kpptp_session *s);
+void kpptp_watch_timeout(struct timer_list *t);
+
+static inline void kpptp_touch(unsigned long *stamp)
+{
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(*stamp) != now)
+		WRITE_ONCE(*stamp, now);
+}
+
+/* netlink.c */
+int kpptp_nl_init(void);
+void kpptp_nl_exit(void);
+void kpptp_nl_notify_up(struct kpptp_session *s);
+void kpptp_nl_notify_down(struct kpptp_session *s);
+void kpptp_nl_notify_icmp(struct kpptp_session *s);
+void kpptp_nl_notify_stall(struct kpptp_session *s, u32 idle_ms);
+void kpptp_nl_notify_anomaly(struct kpptp_session *s, u32 anomalies);
 
 /* icmp.c */
 void kpptp_gre_err(struct sk_buff *skb, u32 info);

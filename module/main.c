@@ -95,6 +95,7 @@ static int __net_init kpptp_net_init(struct net *net)
 
 static void __net_exit kpptp_net_exit(struct net *net)
 {
+	kpptp_net_close_all(kpptp_pernet(net));
 	kpptp_proc_exit(net);
 	kpptp_net_destroy_tables(kpptp_pernet(net));
 }
@@ -128,16 +129,22 @@ static int __init kpptp_init(void)
 	if (err)
 		goto err_pernet;
 
+	err = kpptp_nl_init();
+	if (err)
+		goto err_pppox;
+
 	/* Last: packets start arriving as soon as this succeeds. */
 	err = gre_add_protocol(&kpptp_gre_protocol, GREPROTO_PPTP);
 	if (err) {
 		pr_err("the GRE version 1 (PPTP) handler is taken by another module (the in-tree pptp?): run 'rmmod pptp' and add 'blacklist pptp' to /etc/modprobe.d/kpptp.conf\n");
-		goto err_pppox;
+		goto err_nl;
 	}
 
 	pr_info("PPTP data path " KPPTP_VERSION " loaded\n");
 	return 0;
 
+err_nl:
+	kpptp_nl_exit();
 err_pppox:
 	kpptp_pppox_exit();
 err_pernet:
@@ -152,7 +159,10 @@ err_cache:
 static void __exit kpptp_exit(void)
 {
 	gre_del_protocol(&kpptp_gre_protocol, GREPROTO_PPTP);
+	kpptp_nl_exit();
 	kpptp_pppox_exit();
+	/* No session is left (each pins the module); this flushes kpptp_wq. */
+	unregister_pernet_device(&kpptp_net_ops);
 	/*
 	 * Sessions die in three steps: call_rcu queues the teardown work,
 	 * the work runs, and the work's last put frees by call_rcu again.
@@ -160,7 +170,6 @@ static void __exit kpptp_exit(void)
 	rcu_barrier();
 	destroy_workqueue(kpptp_wq);
 	rcu_barrier();
-	unregister_pernet_device(&kpptp_net_ops);
 	kpptp_session_cache_exit();
 }
 

@@ -75,13 +75,20 @@ static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr,
 		err = -EALREADY;
 		goto out;
 	}
-	if (kpptp_sk(sk)->session) {
+	if (kpptp_sk(sk)->session || (sk->sk_state & PPPOX_BOUND)) {
 		err = -EBUSY;
 		goto out;
 	}
 	call_id = sp->sa_addr.pptp.call_id;
 	s = kpptp_session_bind(sock_net(sk), sp->sa_addr.pptp.sin_addr.s_addr,
-			       &call_id);
+			       &call_id, sk->sk_uid);
+	if (PTR_ERR_OR_ZERO(s) == -EEXIST) {
+		/* Shared with connected sessions: connect decides. */
+		kpptp_sk(sk)->shared_call_id = call_id;
+		kpptp_sk(sk)->shared_local = sp->sa_addr.pptp.sin_addr.s_addr;
+		sk->sk_state |= PPPOX_BOUND;
+		goto out;
+	}
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s) == -ENOMEM ? -ENOMEM : -EBUSY;
 		goto out;
@@ -103,7 +110,7 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 	struct net_device *dev;
 	struct rtable *rt;
 	struct flowi4 fl4;
-	__be32 peer;
+	__be32 peer, local;
 	int err, mtu;
 
 	if (addr_len < (int)sizeof(struct sockaddr_pppox))
@@ -122,15 +129,15 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 		err = -EALREADY;
 		goto out;
 	}
-	if (!s || !s->local_addr || !peer) {
+	local = s ? s->local_addr : kpptp_sk(sk)->shared_local;
+	if (!(sk->sk_state & PPPOX_BOUND) || !local || !peer) {
 		err = -EINVAL;
 		goto out;
 	}
 
 	/* A route now tells the caller at once, and sizes the headroom. */
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, peer,
-				   s->local_addr, 0, 0, IPPROTO_GRE, 0,
-				   sk->sk_bound_dev_if);
+	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, peer, local,
+				   0, 0, IPPROTO_GRE, 0, sk->sk_bound_dev_if);
 	if (IS_ERR(rt)) {
 		err = -EHOSTUNREACH;
 		goto out;
@@ -149,12 +156,27 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 	if (err)
 		goto out;
 
-	sock_hold(sk);
-	rcu_assign_pointer(s->sk, sk);
-	err = kpptp_session_connect(s, peer, sp->sa_addr.pptp.call_id);
+	if (s) {
+		err = kpptp_session_connect(s, peer, sp->sa_addr.pptp.call_id, sk);
+	} else {
+		/* Attach to a netlink-made session, or make one for this peer. */
+		struct kpptp_session_cfg cfg = {
+			.local_addr = local,
+			.peer_addr = peer,
+			.call_id = kpptp_sk(sk)->shared_call_id,
+			.peer_call_id = sp->sa_addr.pptp.call_id,
+			.origin = KPPTP_ORIGIN_SOCKET,
+			.uid = sk->sk_uid,
+		};
+
+		s = kpptp_session_create(sock_net(sk), &cfg, sk, NULL);
+		err = PTR_ERR_OR_ZERO(s);
+		if (!err)
+			kpptp_sk(sk)->session = s;
+		else if (err == -EEXIST)
+			err = -EALREADY;
+	}
 	if (err) {
-		RCU_INIT_POINTER(s->sk, NULL);
-		__sock_put(sk);
 		ppp_unregister_channel(&po->chan);
 		goto out;
 	}
@@ -185,6 +207,9 @@ static int kpptp_getname(struct socket *sock, struct sockaddr *uaddr,
 	} else if (s) {
 		sp.sa_addr.pptp.call_id = s->local_key.call_id;
 		sp.sa_addr.pptp.sin_addr.s_addr = s->local_addr;
+	} else if (sk->sk_state & PPPOX_BOUND) {
+		sp.sa_addr.pptp.call_id = kpptp_sk(sk)->shared_call_id;
+		sp.sa_addr.pptp.sin_addr.s_addr = kpptp_sk(sk)->shared_local;
 	}
 	release_sock(sk);
 	memcpy(uaddr, &sp, sizeof(sp));
@@ -256,9 +281,14 @@ static int kpptp_release(struct socket *sock)
 		return -EBADF;
 	}
 	s = kpptp_sk(sk)->session;
-	/* The channel goes away after an RCU grace period (session.c). */
-	if (s)
-		kpptp_session_close(s);
+	/*
+	 * A session the socket made goes with it (its channel after an RCU
+	 * grace period, session.c); a netlink-made one only loses the socket.
+	 */
+	if (s && s->origin == KPPTP_ORIGIN_NETLINK)
+		kpptp_session_detach(s, sk);
+	else if (s)
+		kpptp_session_close(s, KPPTP_DOWN_SOCKET_CLOSED);
 	if (!(sk->sk_state & PPPOX_CONNECTED))
 		sk->sk_state = PPPOX_DEAD;
 	sock_orphan(sk);

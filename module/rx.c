@@ -335,6 +335,7 @@ int kpptp_gre_rcv(struct sk_buff *skb)
 		stat = KPPTP_STAT_rx_no_session;
 		goto drop;
 	}
+	kpptp_touch(&s->last_rx);
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	/* The outer checksum state says nothing about the PPP payload. */

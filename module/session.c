@@ -3,10 +3,18 @@
  * The session object and the per-namespace call-ID tables.
  *
  * Nothing outside this file hashes, unhashes or frees a session.
+ *
+ * One object, two doors (as in net/l2tp): a session is made by a PPPoX
+ * socket (bind, then connect) or by netlink (session-new), and a socket can
+ * attach to a netlink-made one by connecting with the same call IDs.
+ * Closing a socket deletes the session it made, and only detaches from a
+ * netlink-made one, which lives until session-del, its owner's exit (when
+ * owned) or its namespace's exit.
  */
 
 #include <linux/if_pppox.h>
 #include <linux/kpptp.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
@@ -46,6 +54,7 @@ int kpptp_net_init_tables(struct kpptp_net *kn)
 	mutex_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->sessions);
 	xa_init_flags(&kn->ids, XA_FLAGS_ALLOC1);
+	xa_init_flags(&kn->index, XA_FLAGS_ALLOC1);
 	err = rhashtable_init(&kn->by_local, &kpptp_local_params);
 	if (err)
 		return err;
@@ -57,17 +66,30 @@ int kpptp_net_init_tables(struct kpptp_net *kn)
 
 void kpptp_net_destroy_tables(struct kpptp_net *kn)
 {
-	/* Sockets hold their namespace: no session can outlive it. */
+	/* kpptp_net_close_all() ran, and sockets hold their namespace. */
 	WARN_ON_ONCE(!list_empty(&kn->sessions));
 	rhashtable_destroy(&kn->by_peer);
 	rhashtable_destroy(&kn->by_local);
 	xa_destroy(&kn->ids);
+	xa_destroy(&kn->index);
 }
 
 /* ids entries: users * 2, plus 1 while a wildcard (peerless) user owns it. */
 #define KPPTP_ID_WILD		1UL
 #define KPPTP_ID_USER		2UL
 
+static unsigned long kpptp_id_get(struct kpptp_net *kn, u16 call_id)
+{
+	void *entry = xa_load(&kn->ids, call_id);
+
+	return entry ? xa_to_value(entry) : 0;
+}
+
+/*
+ * A socket's bind: the call ID for a peer not known yet, so it must be
+ * unused by anyone. -EEXIST: only connected sessions use it, and connect
+ * may still share it (it knows the peer); -EADDRINUSE: a peerless user.
+ */
 static int kpptp_id_reserve_wild(struct kpptp_net *kn, u16 *call_id)
 {
 	void *entry = xa_mk_value(KPPTP_ID_USER | KPPTP_ID_WILD);
@@ -77,7 +99,10 @@ static int kpptp_id_reserve_wild(struct kpptp_net *kn, u16 *call_id)
 	lockdep_assert_held(&kn->lock);
 	if (*call_id) {
 		err = xa_insert(&kn->ids, *call_id, entry, GFP_KERNEL);
-		return err == -EBUSY ? -EADDRINUSE : err;
+		if (err != -EBUSY)
+			return err;
+		return kpptp_id_get(kn, *call_id) & KPPTP_ID_WILD ?
+		       -EADDRINUSE : -EEXIST;
 	}
 	err = xa_alloc_cyclic(&kn->ids, &id, entry, XA_LIMIT(1, U16_MAX),
 			      &kn->id_cursor, GFP_KERNEL);
@@ -87,19 +112,62 @@ static int kpptp_id_reserve_wild(struct kpptp_net *kn, u16 *call_id)
 	return 0;
 }
 
+/*
+ * A call ID towards a known peer. Uniqueness per peer is enforced when the
+ * session is hashed; here only a peerless user excludes everyone. With 0,
+ * take an ID nobody uses, else (all 65535 in use) one unused towards peer.
+ */
+static int kpptp_id_reserve_peer(struct kpptp_net *kn, __be32 peer,
+				 u16 *call_id)
+{
+	struct kpptp_key key = { .peer = peer };
+	unsigned long v;
+	u32 id;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (!*call_id) {
+		err = xa_alloc_cyclic(&kn->ids, &id, xa_mk_value(KPPTP_ID_USER),
+				      XA_LIMIT(1, U16_MAX), &kn->id_cursor,
+				      GFP_KERNEL);
+		if (err >= 0) {
+			*call_id = id;
+			return 0;
+		}
+		if (err != -EBUSY)
+			return err;
+		for (id = 1; id <= U16_MAX; id++) {
+			key.call_id = id;
+			if (!(kpptp_id_get(kn, id) & KPPTP_ID_WILD) &&
+			    !rhashtable_lookup_fast(&kn->by_local, &key,
+						    kpptp_local_params))
+				break;
+		}
+		if (id > U16_MAX)
+			return -EADDRNOTAVAIL;
+		*call_id = id;
+	}
+	v = kpptp_id_get(kn, *call_id);
+	if (v & KPPTP_ID_WILD)
+		return -EADDRINUSE;
+	return xa_err(xa_store(&kn->ids, *call_id, xa_mk_value(v + KPPTP_ID_USER),
+			       GFP_KERNEL));
+}
+
 /* A wildcard user gets a peer: the ID stays taken, but no longer alone. */
 static void kpptp_id_unwild(struct kpptp_net *kn, u16 call_id)
 {
-	unsigned long v = xa_to_value(xa_load(&kn->ids, call_id));
+	unsigned long v = kpptp_id_get(kn, call_id);
 
 	lockdep_assert_held(&kn->lock);
 	WARN_ON_ONCE(!(v & KPPTP_ID_WILD));
+	/* Replacing an existing value entry allocates nothing: cannot fail. */
 	xa_store(&kn->ids, call_id, xa_mk_value(v & ~KPPTP_ID_WILD), GFP_KERNEL);
 }
 
 static void kpptp_id_release(struct kpptp_net *kn, u16 call_id)
 {
-	unsigned long v = xa_to_value(xa_load(&kn->ids, call_id));
+	unsigned long v = kpptp_id_get(kn, call_id);
 
 	lockdep_assert_held(&kn->lock);
 	v = (v & ~KPPTP_ID_WILD) - KPPTP_ID_USER;
@@ -109,24 +177,23 @@ static void kpptp_id_release(struct kpptp_net *kn, u16 call_id)
 		xa_erase(&kn->ids, call_id);
 }
 
-struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
-					 u16 *call_id)
+static struct kpptp_session *kpptp_session_alloc(struct net *net,
+						 __be32 local_addr, u8 origin,
+						 kuid_t uid)
 {
-	struct kpptp_net *kn = kpptp_pernet(net);
 	struct kpptp_session *s;
-	int err;
 
 	s = kmem_cache_zalloc(kpptp_session_cache, GFP_KERNEL);
 	if (!s)
-		return ERR_PTR(-ENOMEM);
-	err = dst_cache_init(&s->dst_cache, GFP_KERNEL);
-	if (err) {
+		return NULL;
+	if (dst_cache_init(&s->dst_cache, GFP_KERNEL)) {
 		kmem_cache_free(kpptp_session_cache, s);
-		return ERR_PTR(err);
+		return NULL;
 	}
-
 	s->net = net;
 	s->local_addr = local_addr;
+	s->origin = origin;
+	s->uid = uid;
 	/* One reference for the caller's handle, one for being live. */
 	refcount_set(&s->refs, 2);
 	s->state = KPPTP_S_BOUND;
@@ -134,32 +201,117 @@ struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
 	s->reorder_timeout =
 		msecs_to_jiffies(READ_ONCE(kpptp_default_reorder_timeout_ms.val));
 	s->ack_delay = msecs_to_jiffies(READ_ONCE(kpptp_default_ack_delay_ms.val));
+	s->last_rx = jiffies;
+	s->last_tx = jiffies;
 	spin_lock_init(&s->rx_lock);
 	__skb_queue_head_init(&s->reorder_q);
 	timer_setup(&s->reorder_timer, kpptp_reorder_timeout, 0);
 	timer_setup(&s->ack_timer, kpptp_ack_timeout, 0);
+	timer_setup(&s->watch_timer, kpptp_watch_timeout, 0);
 	u64_stats_init(&s->rx_stats.syncp);
 	u64_stats_init(&s->tx_stats.syncp);
+	return s;
+}
+
+/* Never published: no RCU reader can have seen it. */
+static void kpptp_session_free_unpublished(struct kpptp_session *s)
+{
+	dst_cache_destroy(&s->dst_cache);
+	kmem_cache_free(kpptp_session_cache, s);
+}
+
+/* Give the session its handle and put it on the namespace's list. */
+static int kpptp_session_link(struct kpptp_net *kn, struct kpptp_session *s)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	err = xa_alloc_cyclic(&kn->index, &s->index, s, XA_LIMIT(1, INT_MAX),
+			      &kn->index_cursor, GFP_KERNEL);
+	if (err < 0)
+		return err;
+	list_add_tail(&s->list, &kn->sessions);
+	kn->nsessions++;
+	if (s->owner_portid)
+		kn->nowned++;
+	return 0;
+}
+
+static void kpptp_session_unlink(struct kpptp_net *kn, struct kpptp_session *s)
+{
+	lockdep_assert_held(&kn->lock);
+	xa_erase(&kn->index, s->index);
+	list_del(&s->list);
+	kn->nsessions--;
+	if (s->owner_portid)
+		kn->nowned--;
+}
+
+struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
+					 u16 *call_id, kuid_t uid)
+{
+	struct kpptp_net *kn = kpptp_pernet(net);
+	struct kpptp_session *s;
+	int err;
+
+	s = kpptp_session_alloc(net, local_addr, KPPTP_ORIGIN_SOCKET, uid);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
 
 	mutex_lock(&kn->lock);
 	err = kpptp_id_reserve_wild(kn, call_id);
 	if (!err) {
 		s->local_key.call_id = *call_id;
-		list_add_tail(&s->list, &kn->sessions);
-		kn->nsessions++;
+		err = kpptp_session_link(kn, s);
+		if (err)
+			kpptp_id_release(kn, *call_id);
 	}
 	mutex_unlock(&kn->lock);
 
 	if (err) {
-		dst_cache_destroy(&s->dst_cache);
-		kmem_cache_free(kpptp_session_cache, s);
+		kpptp_session_free_unpublished(s);
 		return ERR_PTR(err);
 	}
 	return s;
 }
 
+/* Enter both lookup tables. -EALREADY: that peer call is served already. */
+static int kpptp_session_hash(struct kpptp_net *kn, struct kpptp_session *s,
+			      __be32 peer, u16 peer_call_id)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	s->peer_key.peer = peer;
+	s->peer_key.call_id = peer_call_id;
+	/* One session per remote call: two would fight over its sequence. */
+	err = -EALREADY;
+	if (rhashtable_lookup_fast(&kn->by_peer, &s->peer_key,
+				   kpptp_peer_params))
+		goto fail;
+	s->local_key.peer = peer;
+	err = rhashtable_lookup_insert_fast(&kn->by_local, &s->local_node,
+					    kpptp_local_params);
+	if (err)
+		goto fail;
+	err = rhashtable_lookup_insert_fast(&kn->by_peer, &s->peer_node,
+					    kpptp_peer_params);
+	if (err) {
+		rhashtable_remove_fast(&kn->by_local, &s->local_node,
+				       kpptp_local_params);
+		goto fail;
+	}
+	WRITE_ONCE(s->state, KPPTP_S_CONNECTED);
+	return 0;
+fail:
+	s->local_key.peer = 0;
+	s->peer_key.peer = 0;
+	s->peer_key.call_id = 0;
+	return err;
+}
+
 int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
-			  u16 peer_call_id)
+			  u16 peer_call_id, struct sock *sk)
 {
 	struct kpptp_net *kn = kpptp_pernet(s->net);
 	int err;
@@ -169,36 +321,112 @@ int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
 		err = s->state == KPPTP_S_DEAD ? -EALREADY : -EISCONN;
 		goto out;
 	}
-	s->peer_key.peer = peer;
-	s->peer_key.call_id = peer_call_id;
-	/* One session per remote call: two would fight over its sequence. */
-	if (rhashtable_lookup_fast(&kn->by_peer, &s->peer_key,
-				   kpptp_peer_params)) {
-		err = -EALREADY;
-		goto out;
+	err = kpptp_session_hash(kn, s, peer, peer_call_id);
+	if (!err) {
+		kpptp_id_unwild(kn, s->local_key.call_id);
+		sock_hold(sk);
+		rcu_assign_pointer(s->sk, sk);
 	}
-	s->local_key.peer = peer;
-	err = rhashtable_lookup_insert_fast(&kn->by_local, &s->local_node,
-					    kpptp_local_params);
-	if (err)
-		goto out;
-	err = rhashtable_lookup_insert_fast(&kn->by_peer, &s->peer_node,
-					    kpptp_peer_params);
-	if (err) {
-		rhashtable_remove_fast(&kn->by_local, &s->local_node,
-				       kpptp_local_params);
-		goto out;
-	}
-	kpptp_id_unwild(kn, s->local_key.call_id);
-	WRITE_ONCE(s->state, KPPTP_S_CONNECTED);
 out:
+	mutex_unlock(&kn->lock);
+	if (!err)
+		kpptp_nl_notify_up(s);
+	return err;
+}
+
+/* A socket attaches to a netlink-made session that has none. */
+static int kpptp_session_attach(struct kpptp_session *s, struct sock *sk,
+				const struct kpptp_session_cfg *cfg)
+{
+	if (s->origin != KPPTP_ORIGIN_NETLINK || rcu_access_pointer(s->sk) ||
+	    s->peer_key.call_id != cfg->peer_call_id ||
+	    (cfg->local_addr && s->local_addr != cfg->local_addr))
+		return -EALREADY;
+	sock_hold(sk);
+	rcu_assign_pointer(s->sk, sk);
+	refcount_inc(&s->refs);		/* the socket's */
+	return 0;
+}
+
+struct kpptp_session *kpptp_session_create(struct net *net,
+					   const struct kpptp_session_cfg *cfg,
+					   struct sock *sk,
+					   struct netlink_ext_ack *extack)
+{
+	struct kpptp_net *kn = kpptp_pernet(net);
+	struct kpptp_session *s, *old;
+	u16 call_id = cfg->call_id;
+	int err;
+
+	s = kpptp_session_alloc(net, cfg->local_addr, cfg->origin, cfg->uid);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->owner_portid = cfg->owner_portid;
+
+	mutex_lock(&kn->lock);
+	if (sk && call_id) {
+		struct kpptp_key key = { .peer = cfg->peer_addr,
+					 .call_id = call_id };
+
+		old = rhashtable_lookup_fast(&kn->by_local, &key,
+					     kpptp_local_params);
+		if (old) {
+			err = kpptp_session_attach(old, sk, cfg);
+			mutex_unlock(&kn->lock);
+			kpptp_session_free_unpublished(s);
+			return err ? ERR_PTR(err) : old;
+		}
+	}
+	err = kpptp_id_reserve_peer(kn, cfg->peer_addr, &call_id);
 	if (err) {
-		s->local_key.peer = 0;
-		s->peer_key.peer = 0;
-		s->peer_key.call_id = 0;
+		if (err == -EADDRINUSE)
+			NL_SET_ERR_MSG(extack,
+				       "local-call-id is bound by a socket that has no peer yet");
+		else if (err == -EADDRNOTAVAIL)
+			NL_SET_ERR_MSG(extack, "no call ID is free towards this peer");
+		goto out_unlock;
+	}
+	s->local_key.call_id = call_id;
+	err = kpptp_session_hash(kn, s, cfg->peer_addr, cfg->peer_call_id);
+	if (err) {
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack,
+				       "local-call-id is in use towards this peer-addr");
+		else if (err == -EALREADY)
+			NL_SET_ERR_MSG(extack,
+				       "peer-call-id of this peer-addr is served by another session");
+		goto out_release;
+	}
+	err = kpptp_session_link(kn, s);
+	if (err)
+		goto out_unhash;
+	if (sk) {
+		sock_hold(sk);
+		rcu_assign_pointer(s->sk, sk);
+	} else {
+		/* Nothing else pins the module for a netlink-made session. */
+		__module_get(THIS_MODULE);
 	}
 	mutex_unlock(&kn->lock);
-	return err;
+	kpptp_nl_notify_up(s);
+	return s;
+
+out_unhash:
+	rhashtable_remove_fast(&kn->by_local, &s->local_node,
+			       kpptp_local_params);
+	rhashtable_remove_fast(&kn->by_peer, &s->peer_node, kpptp_peer_params);
+	kpptp_id_release(kn, call_id);
+	mutex_unlock(&kn->lock);
+	/* Lookups may have seen it for a moment. */
+	synchronize_rcu();
+	kpptp_session_free_unpublished(s);
+	return ERR_PTR(err);
+out_release:
+	kpptp_id_release(kn, call_id);
+out_unlock:
+	mutex_unlock(&kn->lock);
+	kpptp_session_free_unpublished(s);
+	return ERR_PTR(err);
 }
 
 struct kpptp_session *kpptp_session_lookup_rcu(struct kpptp_net *kn,
@@ -218,6 +446,49 @@ struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
 	return rhashtable_lookup(&kn->by_peer, &key, kpptp_peer_params);
 }
 
+/*
+ * The session a netlink request names: by handle, or by our call ID and
+ * the peer's address, or by our call ID alone when only one session uses
+ * it (a bound socket has no peer). Caller holds kn->lock, which keeps the
+ * result alive.
+ */
+struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
+					 u16 call_id, __be32 peer,
+					 struct netlink_ext_ack *extack)
+{
+	struct kpptp_session *s, *found = NULL;
+	struct kpptp_key key = { .peer = peer, .call_id = call_id };
+
+	lockdep_assert_held(&kn->lock);
+	if (index) {
+		s = xa_load(&kn->index, index);
+		if (!s)
+			NL_SET_ERR_MSG(extack, "no session has this id");
+		return s ?: ERR_PTR(-ENOENT);
+	}
+	if (peer) {
+		s = rhashtable_lookup_fast(&kn->by_local, &key,
+					   kpptp_local_params);
+		if (!s)
+			NL_SET_ERR_MSG(extack,
+				       "no session has this local-call-id towards this peer-addr");
+		return s ?: ERR_PTR(-ENOENT);
+	}
+	list_for_each_entry(s, &kn->sessions, list) {
+		if (s->local_key.call_id != call_id)
+			continue;
+		if (found) {
+			NL_SET_ERR_MSG(extack,
+				       "local-call-id is used towards several peers: give peer-addr");
+			return ERR_PTR(-ENOTUNIQ);
+		}
+		found = s;
+	}
+	if (!found)
+		NL_SET_ERR_MSG(extack, "no session has this local-call-id");
+	return found ?: ERR_PTR(-ENOENT);
+}
+
 static void kpptp_session_free_rcu(struct rcu_head *head)
 {
 	struct kpptp_session *s = container_of(head, struct kpptp_session, rcu);
@@ -232,6 +503,19 @@ void kpptp_session_put(struct kpptp_session *s)
 		call_rcu(&s->rcu, kpptp_session_free_rcu);
 }
 
+/* Take the socket away from the session; whoever gets it unbinds it. */
+static struct sock *kpptp_session_take_sk(struct kpptp_session *s)
+{
+	struct kpptp_net *kn = kpptp_pernet(s->net);
+	struct sock *sk;
+
+	mutex_lock(&kn->lock);
+	sk = rcu_dereference_protected(s->sk, lockdep_is_held(&kn->lock));
+	RCU_INIT_POINTER(s->sk, NULL);
+	mutex_unlock(&kn->lock);
+	return sk;
+}
+
 /*
  * Runs one RCU grace period after the session left the tables, so no
  * receive or ICMP path can still see it, and in process context, because
@@ -241,34 +525,47 @@ static void kpptp_session_teardown(struct work_struct *work)
 {
 	struct kpptp_session *s = container_of(to_rcu_work(work),
 					       struct kpptp_session, free_work);
+	bool pinned = s->origin == KPPTP_ORIGIN_NETLINK;
 	struct sock *sk;
 
 	del_timer_sync(&s->reorder_timer);
 	del_timer_sync(&s->ack_timer);
+	del_timer_sync(&s->watch_timer);
 	spin_lock_bh(&s->rx_lock);
 	__skb_queue_purge(&s->reorder_q);
 	spin_unlock_bh(&s->rx_lock);
 
-	sk = rcu_dereference_protected(s->sk, 1);
+	sk = kpptp_session_take_sk(s);
 	if (sk) {
-		RCU_INIT_POINTER(s->sk, NULL);
 		lock_sock(sk);
 		pppox_unbind_sock(sk);
 		release_sock(sk);
 		sock_put(sk);
 	}
 	kpptp_session_put(s);
+	if (pinned)
+		module_put(THIS_MODULE);
 }
 
-void kpptp_session_close(struct kpptp_session *s)
+/* Unlinked under kn->lock by the caller: stop the data path, free later. */
+static void kpptp_session_finish_close(struct kpptp_session *s)
 {
-	struct kpptp_net *kn = kpptp_pernet(s->net);
+	/* Timers check rx_dead before re-arming themselves or each other. */
+	spin_lock_bh(&s->rx_lock);
+	s->rx_dead = true;
+	spin_unlock_bh(&s->rx_lock);
 
-	mutex_lock(&kn->lock);
-	if (s->state == KPPTP_S_DEAD) {
-		mutex_unlock(&kn->lock);
-		return;
-	}
+	kpptp_nl_notify_down(s);
+	INIT_RCU_WORK(&s->free_work, kpptp_session_teardown);
+	queue_rcu_work(kpptp_wq, &s->free_work);
+}
+
+static bool kpptp_session_unhash(struct kpptp_net *kn, struct kpptp_session *s,
+				 u8 reason)
+{
+	lockdep_assert_held(&kn->lock);
+	if (s->state == KPPTP_S_DEAD)
+		return false;
 	if (s->state == KPPTP_S_CONNECTED) {
 		rhashtable_remove_fast(&kn->by_local, &s->local_node,
 				       kpptp_local_params);
@@ -276,18 +573,81 @@ void kpptp_session_close(struct kpptp_session *s)
 				       kpptp_peer_params);
 	}
 	kpptp_id_release(kn, s->local_key.call_id);
-	list_del(&s->list);
-	kn->nsessions--;
+	kpptp_session_unlink(kn, s);
+	s->down_reason = reason;
 	WRITE_ONCE(s->state, KPPTP_S_DEAD);
+	return true;
+}
+
+void kpptp_session_close(struct kpptp_session *s, u8 reason)
+{
+	struct kpptp_net *kn = kpptp_pernet(s->net);
+	bool closed;
+
+	mutex_lock(&kn->lock);
+	closed = kpptp_session_unhash(kn, s, reason);
 	mutex_unlock(&kn->lock);
+	if (closed)
+		kpptp_session_finish_close(s);
+}
 
-	/* Timers check rx_dead before re-arming themselves or each other. */
-	spin_lock_bh(&s->rx_lock);
-	s->rx_dead = true;
-	spin_unlock_bh(&s->rx_lock);
+/*
+ * A socket attached to a netlink-made session closes: the session stays
+ * (the daemon deletes it), without a channel. Called with the socket locked.
+ */
+void kpptp_session_detach(struct kpptp_session *s, struct sock *sk)
+{
+	struct kpptp_net *kn = kpptp_pernet(s->net);
+	bool mine;
 
-	INIT_RCU_WORK(&s->free_work, kpptp_session_teardown);
-	queue_rcu_work(kpptp_wq, &s->free_work);
+	mutex_lock(&kn->lock);
+	mine = rcu_access_pointer(s->sk) == sk;
+	if (mine)
+		RCU_INIT_POINTER(s->sk, NULL);
+	mutex_unlock(&kn->lock);
+	if (!mine)		/* teardown took it */
+		return;
+	/* No receive path may still hand packets to the channel. */
+	synchronize_net();
+	pppox_unbind_sock(sk);
+	__sock_put(sk);
+}
+
+/* Sessions whose owner socket closed, or all of a dying namespace's. */
+static void kpptp_close_matching(struct kpptp_net *kn, bool all, u32 portid)
+{
+	struct kpptp_session *s, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&kn->lock);
+	list_for_each_entry_safe(s, tmp, &kn->sessions, list) {
+		if (!all && s->owner_portid != portid)
+			continue;
+		kpptp_session_unhash(kn, s, KPPTP_DOWN_OWNER_GONE);
+		list_add_tail(&s->list, &dead);
+	}
+	mutex_unlock(&kn->lock);
+	list_for_each_entry_safe(s, tmp, &dead, list) {
+		list_del(&s->list);
+		kpptp_session_finish_close(s);
+	}
+}
+
+void kpptp_owner_release(struct net *net, u32 portid)
+{
+	struct kpptp_net *kn = kpptp_pernet(net);
+
+	if (portid && READ_ONCE(kn->nowned))
+		kpptp_close_matching(kn, false, portid);
+}
+
+/* Namespace exit: only netlink-made sessions can be left. */
+void kpptp_net_close_all(struct kpptp_net *kn)
+{
+	kpptp_close_matching(kn, true, 0);
+	/* Their teardown takes kn->lock: let it finish before kn goes. */
+	rcu_barrier();
+	flush_workqueue(kpptp_wq);
 }
 
 int kpptp_session_set_opt(struct kpptp_session *s, int opt, u32 val)

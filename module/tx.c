@@ -111,6 +111,7 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 		tx_add(s, KPPTP_STAT_tx_drop_dead, 1);
 		goto drop;
 	}
+	kpptp_touch(&s->last_tx);
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
 		tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);

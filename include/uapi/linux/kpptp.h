@@ -30,4 +30,140 @@ enum kpptp_sockopt {
 #define KPPTP_REORDER_WINDOW_MAX	256
 #define KPPTP_TIMEOUT_MAX_MS		10000
 
+/*
+ * Generic netlink family "kpptp" (Documentation/netlink/specs/kpptp.yaml
+ * is the definition; this header matches it, a test checks that).
+ */
+#define KPPTP_GENL_NAME			"kpptp"
+#define KPPTP_GENL_VERSION		1
+#define KPPTP_GENL_MCGRP_EVENTS		"events"
+
+enum kpptp_cmd {
+	KPPTP_CMD_UNSPEC,
+	KPPTP_CMD_SESSION_NEW,
+	KPPTP_CMD_SESSION_DEL,
+	KPPTP_CMD_SESSION_GET,
+	KPPTP_CMD_SESSION_SET,
+	KPPTP_CMD_STATS_GET,
+	/* notifications, multicast to "events" */
+	KPPTP_CMD_SESSION_UP_NTF,
+	KPPTP_CMD_SESSION_DOWN_NTF,
+	KPPTP_CMD_ICMP_ERROR_NTF,
+	KPPTP_CMD_RX_STALL_NTF,
+	KPPTP_CMD_SEQ_ANOMALY_NTF,
+
+	__KPPTP_CMD_MAX,
+	KPPTP_CMD_MAX = (__KPPTP_CMD_MAX - 1)
+};
+
+/* How a session was made. */
+enum kpptp_origin {
+	KPPTP_ORIGIN_SOCKET = 1,	/* bind + connect of a PPPoX socket */
+	KPPTP_ORIGIN_NETLINK,		/* session-new */
+};
+
+enum kpptp_state {
+	KPPTP_STATE_BOUND = 1,		/* socket bound, no peer yet */
+	KPPTP_STATE_CONNECTED,		/* carries data */
+};
+
+/* Why a session went down (KPPTP_A_DOWN_REASON). */
+enum kpptp_down_reason {
+	KPPTP_DOWN_DELETED = 1,		/* session-del */
+	KPPTP_DOWN_SOCKET_CLOSED,	/* its PPPoX socket closed (pppd exited) */
+	KPPTP_DOWN_OWNER_GONE,		/* the netlink socket that owned it closed */
+};
+
+enum kpptp_a {
+	KPPTP_A_UNSPEC,
+	KPPTP_A_PAD,
+	KPPTP_A_LOCAL_CALL_ID,		/* u16 */
+	KPPTP_A_PEER_CALL_ID,		/* u16 */
+	KPPTP_A_LOCAL_ADDR,		/* u32, network order (IPv4) */
+	KPPTP_A_PEER_ADDR,		/* u32, network order (IPv4) */
+	KPPTP_A_OWNED,			/* flag: deleted when its creator closes */
+	KPPTP_A_ORIGIN,			/* u8, enum kpptp_origin */
+	KPPTP_A_STATE,			/* u8, enum kpptp_state */
+	KPPTP_A_CHANNEL,		/* u32: PPP channel index, if attached */
+	KPPTP_A_REORDER_WINDOW,		/* u32, packets, 0..256 */
+	KPPTP_A_REORDER_TIMEOUT,	/* u32, ms, 1..10000 */
+	KPPTP_A_ACK_DELAY,		/* u32, ms, 1..10000 */
+	KPPTP_A_PEER_RECV_WINDOW,	/* u16, the peer's Call-Reply window */
+	KPPTP_A_COOKIE,			/* u64, the daemon's own tag */
+	KPPTP_A_STALL_TIMEOUT,		/* u32, s, 0 = off: rx-stall event after */
+	KPPTP_A_ANOMALY_THRESHOLD,	/* u32, per s, 0 = off: seq-anomaly event */
+	KPPTP_A_PMTU,			/* u32, from ICMP frag-needed, 0 = none */
+	KPPTP_A_UID,			/* u32: who made it (socket or netlink) */
+	KPPTP_A_STATS,			/* nest, enum kpptp_a_stats */
+	KPPTP_A_NET_STATS,		/* nest, enum kpptp_a_net_stats */
+	KPPTP_A_DOWN_REASON,		/* u8, enum kpptp_down_reason */
+	KPPTP_A_ICMP_TYPE,		/* u8 */
+	KPPTP_A_ICMP_CODE,		/* u8 */
+	KPPTP_A_ICMP_ROUTER,		/* u32, network order: who sent it */
+	KPPTP_A_RX_IDLE,		/* u32, ms since the peer's last GRE */
+	KPPTP_A_ANOMALIES,		/* u32: lost + late + out-of-order, last s */
+	KPPTP_A_ID,			/* u32: the session's handle in its netns */
+
+	__KPPTP_A_MAX,
+	KPPTP_A_MAX = (__KPPTP_A_MAX - 1)
+};
+
+/* Per-session counters (u64 each), in KPPTP_A_STATS. */
+enum kpptp_a_stats {
+	KPPTP_A_STATS_UNSPEC,
+	KPPTP_A_STATS_PAD,
+	KPPTP_A_STATS_RX_PACKETS,
+	KPPTP_A_STATS_RX_BYTES,
+	KPPTP_A_STATS_RX_ACKS,
+	KPPTP_A_STATS_RX_ACK_ONLY,
+	KPPTP_A_STATS_RX_OUT_OF_ORDER,
+	KPPTP_A_STATS_RX_REORDERED,
+	KPPTP_A_STATS_RX_LOST,
+	KPPTP_A_STATS_RX_LATE,
+	KPPTP_A_STATS_RX_LATE_LCP,
+	KPPTP_A_STATS_RX_BAD_LENGTH,
+	KPPTP_A_STATS_RX_NO_PAYLOAD,
+	KPPTP_A_STATS_RX_NO_CHANNEL,
+	KPPTP_A_STATS_RX_REORDER_OVERFLOW,
+	KPPTP_A_STATS_TX_PACKETS,
+	KPPTP_A_STATS_TX_BYTES,
+	KPPTP_A_STATS_TX_ACKS_PIGGYBACKED,
+	KPPTP_A_STATS_TX_DROP_DEAD,
+	KPPTP_A_STATS_TX_DROP_NO_ROUTE,
+	KPPTP_A_STATS_TX_DROP_NOMEM,
+	KPPTP_A_STATS_TX_DROP_SHORT,
+	KPPTP_A_STATS_TX_HEADROOM_REALLOC,
+	KPPTP_A_STATS_TX_ERRORS,
+	KPPTP_A_STATS_TX_ACK_ONLY,
+	KPPTP_A_STATS_TX_ACK_ONLY_FAIL,
+	KPPTP_A_STATS_ICMP_UNREACHABLE,
+	KPPTP_A_STATS_ICMP_FRAG_NEEDED,
+	KPPTP_A_STATS_ICMP_TIME_EXCEEDED,
+	KPPTP_A_STATS_ICMP_OTHER,
+
+	__KPPTP_A_STATS_MAX,
+	KPPTP_A_STATS_MAX = (__KPPTP_A_STATS_MAX - 1)
+};
+
+/* Namespace-wide counters (u64 each), in KPPTP_A_NET_STATS. */
+enum kpptp_a_net_stats {
+	KPPTP_A_NET_STATS_UNSPEC,
+	KPPTP_A_NET_STATS_PAD,
+	KPPTP_A_NET_STATS_RX_NOT_HOST,
+	KPPTP_A_NET_STATS_RX_TRUNCATED,
+	KPPTP_A_NET_STATS_RX_BAD_PROTOCOL,
+	KPPTP_A_NET_STATS_RX_BAD_FLAGS,
+	KPPTP_A_NET_STATS_RX_NO_KEY,
+	KPPTP_A_NET_STATS_RX_NO_SEQ_NO_ACK,
+	KPPTP_A_NET_STATS_RX_NO_SESSION,
+	KPPTP_A_NET_STATS_ICMP_NO_SESSION,
+	KPPTP_A_NET_STATS_SESSIONS,
+
+	__KPPTP_A_NET_STATS_MAX,
+	KPPTP_A_NET_STATS_MAX = (__KPPTP_A_NET_STATS_MAX - 1)
+};
+
+/* Bounds of the attributes above that have them. */
+#define KPPTP_STALL_TIMEOUT_MAX_S	3600
+
 #endif /* _UAPI_LINUX_KPPTP_H */
