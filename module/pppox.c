@@ -8,10 +8,14 @@
  *   connect()  peer address + peer call ID: registers the PPP channel
  *   ioctl(PPPIOCGCHAN) and the channel's PPPIOC[GS]FLAGS
  *
- * Errors are the in-tree ones: bind -EBUSY when the ID is taken, connect
- * -EALREADY when the peer's call is already served, -EHOSTUNREACH without a
- * route. The socket holds the session; the session holds the socket while
- * its channel is registered, until kpptp_session_close() breaks the cycle.
+ * Errors are the in-tree ones: bind -EBUSY when the ID is bound by a
+ * socket with no peer yet, connect -EALREADY when the peer's call is already
+ * served, -EHOSTUNREACH without a route. A call ID only has to be unique per
+ * peer: bind accepts one that connected sessions use, and connect fails with
+ * -EADDRINUSE if it is in use towards that peer.
+ *
+ * The socket holds the session; the session holds the socket while its
+ * channel is registered, until kpptp_session_close() breaks the cycle.
  */
 
 #include <linux/if_pppox.h>
@@ -173,8 +177,8 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 		err = PTR_ERR_OR_ZERO(s);
 		if (!err)
 			kpptp_sk(sk)->session = s;
-		else if (err == -EEXIST)
-			err = -EALREADY;
+		else if (err == -EEXIST)	/* this call ID towards this peer */
+			err = -EADDRINUSE;
 	}
 	if (err) {
 		ppp_unregister_channel(&po->chan);

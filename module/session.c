@@ -334,14 +334,17 @@ out:
 	return err;
 }
 
-/* A socket attaches to a netlink-made session that has none. */
+/*
+ * A socket attaches to a netlink-made session that has none; any other
+ * session with its call ID towards its peer makes the ID in use.
+ */
 static int kpptp_session_attach(struct kpptp_session *s, struct sock *sk,
 				const struct kpptp_session_cfg *cfg)
 {
 	if (s->origin != KPPTP_ORIGIN_NETLINK || rcu_access_pointer(s->sk) ||
 	    s->peer_key.call_id != cfg->peer_call_id ||
 	    (cfg->local_addr && s->local_addr != cfg->local_addr))
-		return -EALREADY;
+		return -EADDRINUSE;
 	sock_hold(sk);
 	rcu_assign_pointer(s->sk, sk);
 	refcount_inc(&s->refs);		/* the socket's */
