@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kpptpctl: shared declarations of the subcommands and the printer. */
+#ifndef KPPTPCTL_H
+#define KPPTPCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kpptp/nl.h"
+
+/* Exit codes scripts can rely on (documented in --help and the man page). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* the kernel refused or the request failed */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_NOMODULE = 3,	/* kpptp.ko not loaded */
+	EXIT_NOTFOUND = 4,	/* no such session */
+};
+
+struct ctl {
+	struct kpptp_nl nl;
+	bool json;
+	bool first;		/* JSON: no comma before the next object */
+};
+
+int cmd_session(struct ctl *c, int argc, char **argv);
+int cmd_stats(struct ctl *c, int argc, char **argv);
+int cmd_monitor(struct ctl *c, int argc, char **argv);
+
+/* print.c */
+void print_session(struct ctl *c, const struct kpptp_session_msg *m);
+void print_stats(struct ctl *c, const struct kpptp_session_msg *m);
+void print_event(struct ctl *c, const struct kpptp_session_msg *m);
+void json_begin_list(struct ctl *c);
+void json_end_list(struct ctl *c);
+
+/* Helpers of the subcommands. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int nl_error(struct ctl *c, const char *what);
+bool parse_u32(const char *s, uint32_t max, uint32_t *out);
+bool parse_u64(const char *s, uint64_t *out);
+bool parse_addr(const char *s, uint32_t *out);
+
+#endif /* KPPTPCTL_H */
