@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 9
+ktap_plan 11
 load_kpptp
 
 new_ns A
@@ -39,6 +39,12 @@ start_tunnel "$A" 198.51.100.1 192.0.2.1 100 200 203.0.113.1 203.0.113.2 || ktap
 start_tunnel "$B" 192.0.2.1 198.51.100.1 200 100 203.0.113.2 203.0.113.1 || ktap_bail "tunnel B"
 ktap_check "the tunnel passes traffic through R" nsexec "$A" ping -c 2 -i 0.1 -W 2 203.0.113.2
 
+ip netns exec "$A" "$BIN/kpptpctl" monitor >/tmp/mon.A 2>&1 &
+defer "kill $!"
+ip netns exec "$A" "$BIN/kpptpctl" -j monitor >/tmp/mon.A.json 2>&1 &
+defer "kill $!"
+sleep 0.3
+
 # R starts to refuse GRE, answering "communication administratively prohibited".
 ip -n "$R" rule add ipproto gre iif kpv1 prohibit
 ip -n "$R" rule add ipproto gre iif kpv2 prohibit
@@ -49,6 +55,11 @@ ktap_eq "... and names the router that sent them" 198.51.100.254 "$(sess "$A" 10
 ktap_eq "... type 3 (unreachable) code 13 (prohibited)" "3 13" \
 	"$(sess "$A" 100 icmp_type) $(sess "$A" 100 icmp_code)"
 ktap_eq "no ICMP was charged to no session" 0 "$(netstat_kpptp "$A" icmp_no_session)"
+sed 's/^/# mon: /' /tmp/mon.A
+ktap_check "monitor: an icmp-error event names the router" \
+	grep -q '^icmp-error .*call 100 .* icmp type 3 code 13 from 198.51.100.254' /tmp/mon.A
+ktap_check "... and in JSON" \
+	grep -q '"event":"icmp-error",.*"icmp-type":3,"icmp-code":13,"icmp-router":"198.51.100.254"' /tmp/mon.A.json
 ip -n "$R" rule del ipproto gre iif kpv1 prohibit
 ip -n "$R" rule del ipproto gre iif kpv2 prohibit
 ktap_check "with GRE allowed again the tunnel is back" \

@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 10
+ktap_plan 12
 load_kpptp
 
 pair() {	# pair SUFFIX: a tunnel pair in two new namespaces
@@ -49,16 +49,37 @@ ktap_eq "the other namespace counts them as no session" 10 "$(netstat_kpptp "$C"
 ktap_eq "no session of B1 or B2 saw them" "$b1 $b2" \
 	"$(sess "$B1" 200 rx_packets) $(sess "$B2" 200 rx_packets)"
 
-# A call ID taken in a namespace cannot be bound twice there.
-out=$(ip netns exec "$B1" "$BIN/pptp-static" --local 198.51.100.2 --peer 198.51.100.9 \
-	--call 200 --peer-call 7 2>&1)
-ktap_check "binding a taken call ID fails with EBUSY" \
-	grep -q 'bind: Device or resource busy' <<<"$out"
+# A call ID is unique per peer: connected towards B1's peer, it cannot be
+# used again towards that peer, but it can towards another one.
+out=$(ip netns exec "$B1" timeout 10 "$BIN/pptp-static" --local 198.51.100.2 \
+	--peer 198.51.100.1 --call 200 --peer-call 7 2>&1)
+echo "# $out"
+ktap_check "the same call ID towards the same peer: EADDRINUSE" \
+	grep -q 'connect: Address already in use' <<<"$out"
+ktap_check "the same call ID towards another peer is allowed" \
+	start_tunnel "$B1" 198.51.100.2 198.51.100.9 200 7 203.0.113.5 203.0.113.6
+ktap_eq "... B1 now has two sessions with call ID 200" 2 \
+	"$(ip netns exec "$B1" grep -c '^call 200 ' /proc/net/kpptp)"
+kill "$TUN_PID"
+wait "$TUN_PID"
 
 # Delete a namespace while its sessions are live, then end their process.
 users() { awk '$1 == "kpptp" { print $3 }' /proc/modules; }
 users_are() { [[ $(users) == "$1" ]]; }
-base=$(users)
+# Sessions closed above drop their module references asynchronously
+# (after an RCU grace period): count from a settled value.
+settle() {
+	local a b i
+	a=$(users)
+	for i in $(seq 25); do
+		sleep 0.2
+		b=$(users)
+		[[ $a == "$b" ]] && break
+		a=$b
+	done
+	echo "$a"
+}
+base=$(settle)
 new_ns E
 new_ns F
 link_ns "$E" 198.51.100.1 "$F" 198.51.100.2
@@ -69,7 +90,7 @@ ip netns del "$E"
 ip netns del "$F"
 kill "$pid"
 wait "$pid" 2>/dev/null
-ktap_check "the module's users return to $base after the namespace is gone" \
-	wait_for 10 users_are "$base"
+wait_for 10 users_are "$base"
+ktap_eq "the module's users return to $base after the namespace is gone" "$base" "$(settle)"
 echo "# users: $(users), base $base"
 ktap_finish

@@ -20,6 +20,7 @@ TESTS=(
 	icmp.sh:300:
 	loadunload.sh:600:
 	interop.sh:600:--pair
+	netlink.sh:300:
 )
 
 want=("$@")

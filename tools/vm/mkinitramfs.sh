@@ -27,7 +27,7 @@ programs=(
 	/usr/bin/bash /usr/sbin/ip /usr/sbin/tc /usr/bin/iperf3
 	/usr/bin/tcpdump /usr/sbin/pppd /usr/sbin/pptpd /usr/sbin/pptpctrl
 	/usr/sbin/pptp /usr/sbin/ethtool /usr/bin/kmod /usr/bin/timeout
-	/usr/bin/setsid /usr/bin/flock /usr/bin/perf
+	/usr/bin/setsid /usr/bin/flock /usr/bin/setpriv /usr/bin/perf
 )
 extra_files=(
 	/usr/lib/pptpd/pptpd-logwtmp.so
@@ -43,6 +43,9 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc/ppp,proc,sys,dev,tmp,run,var/run,var/log,root}
+# mktemp made the root 0700: unprivileged test users must reach /usr/lib.
+chmod 755 "$root"
+chmod 1777 "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list); do
 	[[ -e $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"
@@ -88,7 +91,7 @@ ln -sf /usr/bin/bash "$root/bin/bash"
 # pptp-linux calls /bin/ip; the full iproute2, not busybox's.
 ln -sf /usr/sbin/ip "$root/bin/ip"
 ln -sf /usr/sbin/ip "$root/sbin/ip"
-rm -f "$root/bin/timeout" "$root/bin/setsid" "$root/bin/flock"
+rm -f "$root/bin/timeout" "$root/bin/setsid" "$root/bin/flock" "$root/bin/setpriv"
 
 # Kernel modules and the index files modprobe needs.
 mdir=/lib/modules/$kver
