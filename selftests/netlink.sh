@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 34
+ktap_plan 35
 load_kpptp
 CTL=$BIN/kpptpctl
 new_ns A
@@ -88,6 +88,13 @@ ktap_eq "... one session object, not two" 1 "$(ip netns exec "$A" grep -c '^call
 ktap_ge "stats of the session count the pings" 3 \
 	"$(ctl -j stats 1 | grep -o '"tx-packets":[0-9]*' | cut -d: -f2)"
 A_PID=$TUN_PID
+# Sequence anomalies: five stale packets in a second against a threshold of 3.
+ctl session set 1 anomaly-threshold 3
+ip netns exec "$B" "$BIN/gre-inject" --src 198.51.100.2 --dst 198.51.100.1 --call 100 --seqs 1,1,1,1,1
+wait_for 5 grep -q '^seq-anomaly 1:' /tmp/mon.A
+ktap_check "monitor saw the sequence anomaly above the threshold" \
+	grep -Eq '^seq-anomaly 1: call 100 .* [5-9] lost/late/out-of-order in 1 s' /tmp/mon.A
+ctl session set 1 anomaly-threshold 0
 # Receive stall: B's side goes away while A keeps sending.
 kill "$B_PID"; wait "$B_PID" 2>/dev/null
 ip netns exec "$A" ping -c 30 -i 0.1 -W 1 203.0.113.2 >/dev/null 2>&1

@@ -21,6 +21,7 @@ TESTS=(
 	loadunload.sh:600:
 	interop.sh:600:--pair
 	netlink.sh:300:
+	scale.sh:900:
 )
 
 want=("$@")

@@ -8,7 +8,9 @@
 # turns them into the table.
 #
 # usage: datapath-guest.sh SECONDS [PATH...]
-#   PATH: veth1500 veth1400 pptp kpptp (default: all, in that order)
+#   PATH: veth1500 veth1400 pptp kpptp kpptp-idle (default: all, in that
+#   order); kpptp-idle is kpptp with 100,000 idle sessions (KPPTP_IDLE) in
+#   the receiver's namespace.
 # With BENCH_PROFILE set, the 1-stream TCP run of each path is profiled
 # (perf, cpu-clock, all CPUs) into $VM_OUT/PATH.profile.txt.
 source "$(dirname "$0")/../../selftests/lib.sh"
@@ -17,7 +19,7 @@ trap - EXIT	# cleanups run per path below, not once at exit
 secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
-((${#paths[@]})) || paths=(veth1500 veth1400 pptp kpptp)
+((${#paths[@]})) || paths=(veth1500 veth1400 pptp kpptp kpptp-idle)
 out=${VM_OUT:?}
 
 load_ppp_modules
@@ -50,6 +52,46 @@ measure() {
 	done
 }
 
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
+
+# idle NS N: N netlink sessions that never carry a packet, towards 50
+# peers that do not exist, with the kernel picking every call ID. Their
+# cost is written to $out/kpptp-idle.scale (create/dump/delete in guest ms,
+# slab kB), for report.py.
+idle() {
+	local ns=$1 n=$2 t0 t1 s0 s1
+	awk -v n="$n" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "session add local 198.51.100.1 peer 192.0.2.%d peer-call %d\n",
+				1 + i % 50, 1 + int(i / 50)
+	}' >/tmp/idle.batch
+	s0=$(slab_kb) t0=$(now_ms)
+	ip netns exec "$ns" "$BIN/kpptpctl" -b /tmp/idle.batch >/dev/null ||
+		{ echo "bench: creating $n idle sessions failed" >&2; return 1; }
+	t1=$(now_ms) s1=$(slab_kb)
+	echo "sessions $n" >>"$out/kpptp-idle.scale"
+	echo "create_ms $((t1 - t0))" >>"$out/kpptp-idle.scale"
+	echo "slab_kb $((s1 - s0))" >>"$out/kpptp-idle.scale"
+	t0=$(now_ms)
+	ip netns exec "$ns" "$BIN/kpptpctl" -j session list >/tmp/idle.json
+	t1=$(now_ms)
+	echo "dump_ms $((t1 - t0))" >>"$out/kpptp-idle.scale"
+	grep -o '"id":[0-9]*,"local-call-id":[0-9]*,"local-addr":"[0-9.]*","peer-call-id":[0-9]*,"peer-addr":"192' \
+		/tmp/idle.json | sed 's/^"id":\([0-9]*\),.*/session del \1/' >/tmp/idle.del
+	_cleanups+=("idle_delete $ns")
+}
+
+# The idle sessions pin the module: delete them, timed, before rmmod.
+idle_delete() {
+	local t0 t1
+	t0=$(now_ms)
+	ip netns exec "$1" "$BIN/kpptpctl" -b /tmp/idle.del >/dev/null ||
+		echo "bench: deleting the idle sessions failed" >&2
+	t1=$(now_ms)
+	echo "delete_ms $((t1 - t0))" >>"$out/kpptp-idle.scale"
+}
+
 # tunnel MODULE: A and B joined by veth, a static PPTP tunnel over it.
 tunnel() {
 	local path=$1
@@ -60,6 +102,10 @@ tunnel() {
 	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 &&
 	wait_for 10 ip netns exec "$A" ping -c 1 -W 1 203.0.113.2 ||
 		{ echo "bench: $path: tunnel did not come up" >&2; return 1; }
+	# The receiver's session among 100,000 others: the lookup must not care.
+	if [[ $path == kpptp-idle ]]; then
+		idle "$B" "${KPPTP_IDLE:-100000}" || return 1
+	fi
 	measure "$path" "$A" "$B" 203.0.113.2
 	[[ $path == kpptp ]] && ip netns exec "$B" cat /proc/net/kpptp >"$out/$path.sessions"
 }
@@ -78,9 +124,9 @@ for path in "${paths[@]}"; do
 		modprobe pptp || { echo "bench: modprobe pptp" >&2; exit 1; }
 		KPPTP_MODULE=pptp tunnel pptp
 		;;
-	kpptp)
+	kpptp|kpptp-idle)
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
-		tunnel kpptp
+		tunnel "$path"
 		;;
 	*)
 		echo "bench: unknown path '$path'" >&2
@@ -92,6 +138,6 @@ for path in "${paths[@]}"; do
 	# The two modules both claim GRE version 1: one at a time.
 	case $path in
 	pptp) wait_for 10 rmmod pptp || { echo "bench: rmmod pptp" >&2; exit 1; } ;;
-	kpptp) wait_for 10 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
+	kpptp*) wait_for 30 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
 	esac
 done

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-PATHS = ["veth1500", "veth1400", "pptp", "kpptp"]
+PATHS = ["veth1500", "veth1400", "pptp", "kpptp", "kpptp-idle"]
 TESTS = ["tcp1", "tcp4", "udp64"]
 
 
@@ -38,6 +38,15 @@ def kilo(v):
 
 def ratio(a, b):
     return a / b if a and b else None
+
+
+def read_scale(path):
+    """The idle sessions' figures (key value lines), or None."""
+    try:
+        with open(path) as f:
+            return {k: int(v) for k, v in (line.split() for line in f if line.strip())}
+    except (OSError, ValueError):
+        return None
 
 
 def main():
@@ -77,10 +86,23 @@ def main():
                 p, fmt(get(p, "tcp1")), fmt(get(p, "tcp4")), fmt(get(p, "udp64")),
                 fmt(kilo(get(p, "udp64", "pps")))))
     ratios = {}
-    for name, base in (("kpptp/pptp", "pptp"), ("kpptp/veth1400", "veth1400")):
-        ratios[name] = {t: ratio(get("kpptp", t), get(base, t)) for t in TESTS}
-        print("%-14s %8s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
+    for name, top, base in (("kpptp/pptp", "kpptp", "pptp"),
+                            ("kpptp/veth1400", "kpptp", "veth1400"),
+                            ("kpptp-idle/kpptp", "kpptp-idle", "kpptp")):
+        if top not in res or base not in res:
+            continue
+        ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
+        print("%-16s %6s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
                                                   for t in TESTS)))
+    scale = read_scale(os.path.join(args.dir, "kpptp-idle.scale"))
+    if scale:
+        n = scale["sessions"]
+        print("idle sessions: %d made in %.1f s (%.0f/s), dumped in %.1f s, deleted in "
+              "%.1f s (%.0f/s); slab %.0f bytes per session"
+              % (n, scale["create_ms"] / 1e3, n * 1e3 / max(scale["create_ms"], 1),
+                 scale.get("dump_ms", 0) / 1e3, scale.get("delete_ms", 0) / 1e3,
+                 n * 1e3 / max(scale.get("delete_ms", 1), 1),
+                 scale["slab_kb"] * 1024 / n))
     for e in errors:
         print("error: " + e)
 
@@ -92,7 +114,8 @@ def main():
         commit = None
     with open(args.json, "w") as f:
         json.dump({"mode": args.mode, "seconds": args.seconds, "commit": commit,
-                   "results": res, "ratios": ratios, "errors": errors}, f,
+                   "results": res, "ratios": ratios, "idle_sessions": scale,
+                   "errors": errors}, f,
                   indent=1)
         f.write("\n")
     return 1 if errors else 0

@@ -14,8 +14,12 @@ UDP with 64-byte payloads between two namespaces over:
   veth1400  bare veth, MTU 1400 (the tunnel's MTU: the upper bound)
   pptp      Debian's in-tree pptp.ko, static tunnel (no pppd)
   kpptp     kpptp.ko, the same static tunnel
-Prints Mbit/s per path and the ratios kpptp/pptp and kpptp/veth1400, and
-writes the figures as JSON to bench/results/datapath-DATE.json.
+  kpptp-idle  kpptp.ko with 100,000 idle netlink sessions in the receiver's
+            namespace (their create, dump and delete times and memory are
+            reported too)
+Prints Mbit/s per path and the ratios kpptp/pptp, kpptp/veth1400 and
+kpptp-idle/kpptp, and writes the figures as JSON to
+bench/results/datapath-DATE.json.
 
 By default the guest runs with -icount shift=0,sleep=off on one CPU: guest
 time advances with executed instructions, so Mbit/s measures the CPU cost
@@ -49,10 +53,11 @@ out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=4
-# Each path runs 3 x secs of guest time; icount runs about 3x slower than that.
+((npaths)) || npaths=5
+# Each path runs 3 x secs of guest time; icount runs about 3x slower than
+# that; the idle sessions take a few minutes more to make and delete.
 "$repo/tools/vm/run" --quiet --mem 1024 "${mode[@]}" --out "$out" \
-	--timeout $((npaths * (secs * 3 + 20) * 6 + 120)) -- \
+	--timeout $((npaths * (secs * 3 + 20) * 6 + 600)) -- \
 	"${profile[@]}" tools/bench/datapath-guest.sh "$secs" "$@"
 mkdir -p "$repo/bench/results"
 json=$repo/bench/results/datapath-$(date -u +%Y%m%dT%H%M%SZ).json
