@@ -3,7 +3,12 @@
  * /proc/net/kpptp: the sessions of this namespace, one line each, as
  * "name value" pairs so that scripts can pick any field by name.
  * /proc/net/kpptp_stats: packets that reached no session, by reason.
+ *
+ * As over netlink, a reader without CAP_NET_ADMIN in the namespace's user
+ * namespace sees only the sessions of its own UID, and not the namespace
+ * counters (0400: they tell about everyone's traffic).
  */
+#include <linux/cred.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
@@ -44,6 +49,9 @@ static int kpptp_seq_show(struct seq_file *seq, void *v)
 	struct kpptp_session_stats st;
 	unsigned int i;
 
+	if (!file_ns_capable(seq->file, seq_file_net(seq)->user_ns, CAP_NET_ADMIN) &&
+	    !uid_eq(seq->file->f_cred->fsuid, s->uid))
+		return 0;
 	kpptp_session_stats_read(s, &st);
 	seq_printf(seq, "call %u peer_call %u local %pI4 peer %pI4 state %s",
 		   s->local_key.call_id, s->peer_key.call_id, &s->local_addr,
@@ -94,7 +102,7 @@ int kpptp_proc_init(struct net *net)
 	if (!proc_create_net("kpptp", 0444, net->proc_net, &kpptp_seq_ops,
 			     sizeof(struct seq_net_private)))
 		return -ENOMEM;
-	if (!proc_create_net_single("kpptp_stats", 0444, net->proc_net,
+	if (!proc_create_net_single("kpptp_stats", 0400, net->proc_net,
 				    kpptp_stats_show, NULL)) {
 		remove_proc_entry("kpptp", net->proc_net);
 		return -ENOMEM;

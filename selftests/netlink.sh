@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 35
+ktap_plan 37
 load_kpptp
 CTL=$BIN/kpptpctl
 new_ns A
@@ -110,6 +110,10 @@ ktap_check "unprivileged session add is refused" bash -c \
 	"ip netns exec $A setpriv --reuid 65534 --regid 65534 --clear-groups $CTL session add local 198.51.100.1 peer 198.51.100.7 peer-call 1 2>&1 | grep -q 'session add: Operation not permitted'"
 ktap_check "unprivileged stats of the namespace are refused" bash -c \
 	"ip netns exec $A setpriv --reuid 65534 --regid 65534 --clear-groups $CTL stats 2>&1 | grep -q 'need CAP_NET_ADMIN'"
+ktap_eq "unprivileged /proc/net/kpptp shows nothing that is not theirs" "" \
+	"$(ip netns exec "$A" setpriv --reuid 65534 --regid 65534 --clear-groups cat /proc/net/kpptp 2>&1)"
+ktap_check "unprivileged /proc/net/kpptp_stats is refused" bash -c \
+	"! ip netns exec $A setpriv --reuid 65534 --regid 65534 --clear-groups cat /proc/net/kpptp_stats 2>/dev/null"
 ktap_eq "unprivileged list shows nothing that is not theirs" "" \
 	"$(ip netns exec "$A" setpriv --reuid 65534 --regid 65534 --clear-groups "$CTL" session list 2>&1)"
 
