@@ -34,7 +34,6 @@ wait_for 5 ip netns exec "$S" sh -c "netstat -ltn | grep -q ':5201 '"
 ip netns exec "$C" timeout 60 iperf3 -c 203.0.113.2 -t 10 -f m |
 	grep -E 'sender|receiver' | sed 's/^/   /' || ktap_bail "iperf3 failed"
 
-step "the client's session (/proc/net/kpptp)"
-ip netns exec "$C" cat /proc/net/kpptp | tr ' ' '\n' | paste -d' ' - - |
-	awk '$2 != "0" || $1 ~ /^(state|call|peer)/ { printf "   %-22s %s\n", $1, $2 }'
-echo "   (counters that are 0 are not shown)"
+step "the client's session (kpptpctl session list; kpptpctl stats 1)"
+ip netns exec "$C" "$BIN/kpptpctl" session list | sed 's/^/   /'
+ip netns exec "$C" "$BIN/kpptpctl" stats 1 | sed 's/^/   /'

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kpptpctl.h"
 
@@ -109,28 +110,93 @@ void print_session(struct ctl *c, const struct kpptp_session_msg *m)
 	       m->stall_timeout, m->anomaly_threshold, m->cookie);
 }
 
-/* Counters: JSON members by name; text in rows of four, aligned. */
-static void print_counters(struct ctl *c, const bool *has, const uint64_t *val,
-			   unsigned int max, const char *(*name)(unsigned int))
+/* Counters as JSON members, by their spec names. */
+static void json_counters(const bool *has, const uint64_t *val, unsigned int max,
+			  const char *(*name)(unsigned int))
 {
-	unsigned int i, col = 0;
+	unsigned int i;
 
-	for (i = 0; i <= max; i++) {
-		if (!has[i])
-			continue;
-		if (c->json) {
+	for (i = 0; i <= max; i++)
+		if (has[i])
 			printf(",\"%s\":%" PRIu64, name(i), val[i]);
-			continue;
-		}
-		printf("%s%-20s %12" PRIu64, col ? "   " : "    ", name(i), val[i]);
-		if (++col == 3) {
-			putchar('\n');
-			col = 0;
-		}
-	}
-	if (!c->json && col)
-		putchar('\n');
 }
+
+/*
+ * Text counters the way "ip -s link" prints them: a labelled row of names,
+ * the values right-aligned under them. A group lists attribute types and
+ * the column titles (the spec name without the group's prefix).
+ */
+struct counter_group {
+	const char *label;
+	unsigned int attr[10];
+	const char *title[10];
+};
+
+static const struct counter_group session_groups[] = {
+	{ "RX:", { KPPTP_A_STATS_RX_PACKETS, KPPTP_A_STATS_RX_BYTES, KPPTP_A_STATS_RX_ACKS,
+		   KPPTP_A_STATS_RX_ACK_ONLY, KPPTP_A_STATS_RX_OUT_OF_ORDER,
+		   KPPTP_A_STATS_RX_REORDERED, KPPTP_A_STATS_RX_LOST, KPPTP_A_STATS_RX_LATE,
+		   KPPTP_A_STATS_RX_LATE_LCP },
+	  { "packets", "bytes", "acks", "ack-only", "out-of-order", "reordered", "lost",
+	    "late", "late-lcp" } },
+	{ "RX drop:", { KPPTP_A_STATS_RX_BAD_LENGTH, KPPTP_A_STATS_RX_NO_PAYLOAD,
+			KPPTP_A_STATS_RX_NO_CHANNEL, KPPTP_A_STATS_RX_REORDER_OVERFLOW },
+	  { "bad-length", "no-payload", "no-channel", "reorder-overflow" } },
+	{ "TX:", { KPPTP_A_STATS_TX_PACKETS, KPPTP_A_STATS_TX_BYTES,
+		   KPPTP_A_STATS_TX_ACKS_PIGGYBACKED, KPPTP_A_STATS_TX_ACK_ONLY,
+		   KPPTP_A_STATS_TX_ACK_ONLY_FAIL, KPPTP_A_STATS_TX_HEADROOM_REALLOC,
+		   KPPTP_A_STATS_TX_ERRORS },
+	  { "packets", "bytes", "acks-piggybacked", "ack-only", "ack-only-fail",
+	    "headroom-realloc", "errors" } },
+	{ "TX drop:", { KPPTP_A_STATS_TX_DROP_DEAD, KPPTP_A_STATS_TX_DROP_NO_ROUTE,
+			KPPTP_A_STATS_TX_DROP_NOMEM, KPPTP_A_STATS_TX_DROP_SHORT },
+	  { "dead", "no-route", "nomem", "short" } },
+	{ "ICMP:", { KPPTP_A_STATS_ICMP_UNREACHABLE, KPPTP_A_STATS_ICMP_FRAG_NEEDED,
+		     KPPTP_A_STATS_ICMP_TIME_EXCEEDED, KPPTP_A_STATS_ICMP_OTHER },
+	  { "unreachable", "frag-needed", "time-exceeded", "other" } },
+};
+
+static const struct counter_group net_groups[] = {
+	{ "RX drop:", { KPPTP_A_NET_STATS_RX_NOT_HOST, KPPTP_A_NET_STATS_RX_TRUNCATED,
+			KPPTP_A_NET_STATS_RX_BAD_PROTOCOL, KPPTP_A_NET_STATS_RX_BAD_FLAGS,
+			KPPTP_A_NET_STATS_RX_NO_KEY, KPPTP_A_NET_STATS_RX_NO_SEQ_NO_ACK,
+			KPPTP_A_NET_STATS_RX_NO_SESSION },
+	  { "not-host", "truncated", "bad-protocol", "bad-flags", "no-key",
+	    "no-seq-no-ack", "no-session" } },
+	{ "ICMP drop:", { KPPTP_A_NET_STATS_ICMP_NO_SESSION }, { "no-session" } },
+	{ "sessions:", { KPPTP_A_NET_STATS_SESSIONS }, { "count" } },
+};
+
+static void text_counters(const struct counter_group *g, size_t ngroups,
+			  const bool *has, const uint64_t *val)
+{
+	char num[21];
+	size_t i, j;
+	int w;
+
+	for (i = 0; i < ngroups; i++, g++) {
+		printf("    %-10s", g->label);
+		for (j = 0; j < 10 && g->title[j]; j++) {
+			snprintf(num, sizeof(num), "%" PRIu64, val[g->attr[j]]);
+			w = (int)(strlen(num) > strlen(g->title[j]) ? strlen(num) :
+				  strlen(g->title[j]));
+			printf(" %*s", w, g->title[j]);
+		}
+		printf("\n    %-10s", "");
+		for (j = 0; j < 10 && g->title[j]; j++) {
+			snprintf(num, sizeof(num), "%" PRIu64, val[g->attr[j]]);
+			w = (int)(strlen(num) > strlen(g->title[j]) ? strlen(num) :
+				  strlen(g->title[j]));
+			if (has[g->attr[j]])
+				printf(" %*s", w, num);
+			else
+				printf(" %*s", w, "-");
+		}
+		putchar('\n');
+	}
+}
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 void print_stats(struct ctl *c, const struct kpptp_session_msg *m)
 {
@@ -149,11 +215,19 @@ void print_stats(struct ctl *c, const struct kpptp_session_msg *m)
 	} else {
 		printf("namespace: packets that reached no session, and the session count\n");
 	}
-	print_counters(c, m->has_stats, m->stats, KPPTP_A_STATS_MAX, kpptp_stat_name);
-	print_counters(c, m->has_net_stats, m->net_stats, KPPTP_A_NET_STATS_MAX,
-		       kpptp_net_stat_name);
-	if (c->json)
+	if (c->json) {
+		json_counters(m->has_stats, m->stats, KPPTP_A_STATS_MAX, kpptp_stat_name);
+		json_counters(m->has_net_stats, m->net_stats, KPPTP_A_NET_STATS_MAX,
+			      kpptp_net_stat_name);
 		puts("}");
+		return;
+	}
+	if (m->has[KPPTP_A_STATS])
+		text_counters(session_groups, ARRAY_LEN(session_groups), m->has_stats,
+			      m->stats);
+	if (m->has[KPPTP_A_NET_STATS])
+		text_counters(net_groups, ARRAY_LEN(net_groups), m->has_net_stats,
+			      m->net_stats);
 }
 
 void print_event(struct ctl *c, const struct kpptp_session_msg *m)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check that the kpptp netlink spec, the uapi header, the kernel's policy
-and the user-space name tables say the same thing.
+"""Check that the kpptp netlink spec, the uapi header, the kernel's policy,
+the user-space name tables and kpptpctl's text groups say the same thing.
 
 The YAML spec is the definition (Documentation/netlink/specs/kpptp.yaml);
 everything else is written by hand and must follow it: a drift here is a
@@ -143,6 +143,13 @@ def main():
         mm = re.search(r"\[" + cmd + r'\]\s*=\s*"([\w-]+)"', names)
         if not mm or mm.group(1) != shown:
             errors.append(f"nl.c: {cmd} should be named \"{shown}\"")
+
+    # kpptpctl's text output shows every counter in some group.
+    printer = open(f"{REPO}/tools/kpptpctl/print.c").read()
+    for aset in ("stats", "net-stats"):
+        for attr, a in sets[aset].items():
+            if a["type"] != "pad" and not re.search(r"\b" + attr + r"\b", printer):
+                errors.append(f"print.c: counter {attr} is not in any text group")
 
     for e in errors:
         print(f"check-spec: {e}")
