@@ -630,34 +630,32 @@ void kpptp_nl_notify_icmp(struct kpptp_session *s)
 	kpptp_nl_event_end(s, msg, hdr, GFP_ATOMIC);
 }
 
-void kpptp_nl_notify_stall(struct kpptp_session *s, u32 idle_ms)
+/* An event whose only detail is one u32 attribute. */
+static void kpptp_nl_notify_u32(struct kpptp_session *s, u8 cmd, int attr,
+				u32 val)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = kpptp_nl_event_begin(s, KPPTP_CMD_RX_STALL_NTF, GFP_ATOMIC, &hdr);
+	msg = kpptp_nl_event_begin(s, cmd, GFP_ATOMIC, &hdr);
 	if (!msg)
 		return;
-	if (nla_put_u32(msg, KPPTP_A_RX_IDLE, idle_ms)) {
+	if (nla_put_u32(msg, attr, val)) {
 		nlmsg_free(msg);
 		return;
 	}
 	kpptp_nl_event_end(s, msg, hdr, GFP_ATOMIC);
 }
 
+void kpptp_nl_notify_stall(struct kpptp_session *s, u32 idle_ms)
+{
+	kpptp_nl_notify_u32(s, KPPTP_CMD_RX_STALL_NTF, KPPTP_A_RX_IDLE, idle_ms);
+}
+
 void kpptp_nl_notify_anomaly(struct kpptp_session *s, u32 anomalies)
 {
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = kpptp_nl_event_begin(s, KPPTP_CMD_SEQ_ANOMALY_NTF, GFP_ATOMIC, &hdr);
-	if (!msg)
-		return;
-	if (nla_put_u32(msg, KPPTP_A_ANOMALIES, anomalies)) {
-		nlmsg_free(msg);
-		return;
-	}
-	kpptp_nl_event_end(s, msg, hdr, GFP_ATOMIC);
+	kpptp_nl_notify_u32(s, KPPTP_CMD_SEQ_ANOMALY_NTF, KPPTP_A_ANOMALIES,
+			    anomalies);
 }
 
 /* Owned sessions go when the netlink socket that made them closes. */

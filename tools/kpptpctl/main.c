@@ -83,26 +83,12 @@ int nl_error(struct ctl *c, const char *what)
 	return EXIT_FAIL;
 }
 
-bool parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 bool parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
 
+	/* strtoull would take "-1" as 2^64 - 1. */
 	if (!s || !*s || *s == '-')
 		return false;
 	errno = 0;
@@ -110,6 +96,16 @@ bool parse_u64(const char *s, uint64_t *out)
 	if (errno || *end)
 		return false;
 	*out = v;
+	return true;
+}
+
+bool parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(s, &v) || v > max)
+		return false;
+	*out = (uint32_t)v;
 	return true;
 }
 
