@@ -125,6 +125,7 @@ struct kpptp_session {
 	struct timer_list reorder_timer;
 	struct timer_list ack_timer;
 	u32 ack_recv;			/* highest ack the peer sent us */
+	bool ack_recv_valid;		/* ack_recv holds one */
 	struct kpptp_rx_stats rx_stats;
 
 	/*

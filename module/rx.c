@@ -244,8 +244,11 @@ static int kpptp_rx_session(struct kpptp_session *s, struct sk_buff *skb,
 	spin_lock(&s->rx_lock);
 	if (flags & GRE_ACK) {
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_acks);
-		if (kpptp_seq_before(s->ack_recv, ack))
-			s->ack_recv = ack;
+		/* The transmit path reads these without the lock. */
+		if (!s->ack_recv_valid || kpptp_seq_before(s->ack_recv, ack)) {
+			WRITE_ONCE(s->ack_recv, ack);
+			WRITE_ONCE(s->ack_recv_valid, true);
+		}
 	}
 	if (!(flags & GRE_SEQ)) {
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_ack_only);

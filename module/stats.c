@@ -27,6 +27,7 @@ const char *const kpptp_tx_stat_names[KPPTP_TX_NSTATS] = {
 	[KPPTP_STAT_tx_drop_short] = "tx_drop_short",
 	[KPPTP_STAT_tx_headroom_realloc] = "tx_headroom_realloc",
 	[KPPTP_STAT_tx_errors] = "tx_errors",
+	[KPPTP_STAT_tx_over_window] = "tx_over_window",
 };
 
 const char *const kpptp_ev_stat_names[KPPTP_EV_NSTATS] = {

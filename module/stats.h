@@ -39,6 +39,7 @@ enum kpptp_tx_stat {
 	KPPTP_STAT_tx_drop_short,		/* no PPP protocol field */
 	KPPTP_STAT_tx_headroom_realloc,		/* had to grow the headroom */
 	KPPTP_STAT_tx_errors,			/* ip_local_out() refused */
+	KPPTP_STAT_tx_over_window,		/* sent with the peer's window full */
 	KPPTP_TX_NSTATS
 };
 

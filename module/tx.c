@@ -93,13 +93,33 @@ static bool kpptp_inner_df(const struct sk_buff *skb, unsigned int off)
 	return iph && iph->version == 4 && (iph->frag_off & htons(IP_DF));
 }
 
+/*
+ * Is the peer's receive window (from its Call-Reply, given over netlink)
+ * already full of packets it has not acknowledged? RFC 2637 asks a sender
+ * to wait then; we send anyway (there is no queue to wait in, and pppd
+ * would only time out) but count it: a peer that stops acknowledging is
+ * about to stall, and some (Windows) do when their window overflows.
+ */
+static bool kpptp_over_window(const struct kpptp_session *s)
+{
+	u16 win = READ_ONCE(s->peer_recv_window);
+	u32 unacked;
+
+	if (!win)
+		return false;
+	unacked = s->tx_seq;	/* sent so far, before the first ack */
+	if (READ_ONCE(s->ack_recv_valid))
+		unacked -= READ_ONCE(s->ack_recv) + 1;
+	return unacked >= win;
+}
+
 int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 {
 	struct sock *sk = chan->private;
 	struct kpptp_session *s = kpptp_sk(sk)->session;
 	unsigned int hlen, need, poff;
 	struct kpptp_gre_hdr *gh;
-	bool islcp, acf, df, ack;
+	bool islcp, acf, df, ack, over;
 	struct rtable *rt;
 	u32 ack_val = 0;
 	__be32 saddr;
@@ -164,8 +184,11 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 		p[1] = PPP_UI;
 	}
 
+	over = kpptp_over_window(s);
 	u64_stats_update_begin(&s->tx_stats.syncp);
 	u64_stats_inc(&s->tx_stats.cnt[KPPTP_STAT_tx_packets]);
+	if (over)
+		u64_stats_inc(&s->tx_stats.cnt[KPPTP_STAT_tx_over_window]);
 	u64_stats_add(&s->tx_stats.cnt[KPPTP_STAT_tx_bytes], skb->len);
 	if (ack)
 		u64_stats_inc(&s->tx_stats.cnt[KPPTP_STAT_tx_acks_piggybacked]);

@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 37
+ktap_plan 39
 load_kpptp
 CTL=$BIN/kpptpctl
 new_ns A
@@ -95,9 +95,16 @@ wait_for 5 grep -q '^seq-anomaly 1:' /tmp/mon.A
 ktap_check "monitor saw the sequence anomaly above the threshold" \
 	grep -Eq '^seq-anomaly 1: call 100 .* [5-9] lost/late/out-of-order in 1 s' /tmp/mon.A
 ctl session set 1 anomaly-threshold 0
-# Receive stall: B's side goes away while A keeps sending.
+# Receive stall: B's side goes away while A keeps sending. With the peer's
+# window at 4, all but the first 4 of 30 pings go beyond it.
+ctl session set 1 peer-window 4
+nsexec "$A" ping -c 2 -i 0.2 -W 2 203.0.113.2 >/dev/null
+ktap_eq "an acking peer keeps us within its window" 0 \
+	"$(ctl -j stats 1 | grep -o '"tx-over-window":[0-9]*' | cut -d: -f2)"
 kill "$B_PID"; wait "$B_PID" 2>/dev/null
 ip netns exec "$A" ping -c 30 -i 0.1 -W 1 203.0.113.2 >/dev/null 2>&1
+ktap_ge "a silent peer: packets beyond its window are counted" 25 \
+	"$(ctl -j stats 1 | grep -o '"tx-over-window":[0-9]*' | cut -d: -f2)"
 kill "$A_PID"; wait "$A_PID" 2>/dev/null
 sleep 0.3
 ktap_check "closing the socket leaves the netlink session, without channel" \

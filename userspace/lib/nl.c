@@ -74,6 +74,7 @@ static const char *const stat_names[KPPTP_A_STATS_MAX + 1] = {
 	[KPPTP_A_STATS_TX_DROP_SHORT] = "tx-drop-short",
 	[KPPTP_A_STATS_TX_HEADROOM_REALLOC] = "tx-headroom-realloc",
 	[KPPTP_A_STATS_TX_ERRORS] = "tx-errors",
+	[KPPTP_A_STATS_TX_OVER_WINDOW] = "tx-over-window",
 	[KPPTP_A_STATS_TX_ACK_ONLY] = "tx-ack-only",
 	[KPPTP_A_STATS_TX_ACK_ONLY_FAIL] = "tx-ack-only-fail",
 	[KPPTP_A_STATS_ICMP_UNREACHABLE] = "icmp-unreachable",
