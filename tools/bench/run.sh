@@ -28,6 +28,8 @@ of each path and repeats exactly from run to run. Report these figures.
 options:
   --seconds S  length of each iperf3 run in guest seconds (default 10)
   --wall       wall-clock mode (2 CPUs, no icount): noisy, a sanity check
+  --cpu MODEL  the guest's qemu CPU model (default max; qemu64 is what
+               baseline.md measured with: see Documentation/performance.rst)
   --profile    also profile the 1-stream TCP run of each path with perf in
                the guest and print the top kernel symbols (the profiler's
                own cost lowers that run's figures)
@@ -35,12 +37,13 @@ options:
 USAGE
 }
 
-secs=10 wall=0 profile=()
+secs=10 wall=0 profile=() cpu=max
 while (($#)); do
 	case $1 in
 	--seconds) secs=${2:?--seconds needs a number}; shift 2 ;;
 	--wall) wall=1; shift ;;
 	--profile) profile=(env BENCH_PROFILE=1); shift ;;
+	--cpu) cpu=${2:?--cpu needs a qemu CPU model}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	-*) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	*) break ;;
@@ -56,12 +59,12 @@ npaths=$#
 ((npaths)) || npaths=5
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
-"$repo/tools/vm/run" --quiet --mem 1024 "${mode[@]}" --out "$out" \
+"$repo/tools/vm/run" --quiet --mem 1024 --cpu "$cpu" "${mode[@]}" --out "$out" \
 	--timeout $((npaths * (secs * 3 + 20) * 6 + 600)) -- \
 	"${profile[@]}" tools/bench/datapath-guest.sh "$secs" "$@"
 mkdir -p "$repo/bench/results"
 json=$repo/bench/results/datapath-$(date -u +%Y%m%dT%H%M%SZ).json
-python3 "$repo/tools/bench/report.py" --mode "$( ((wall)) && echo wall || echo icount)" \
+python3 "$repo/tools/bench/report.py" --mode "$( ((wall)) && echo wall || echo icount), cpu $cpu" \
 	--seconds "$secs" --json "$json" "$out"
 echo "bench: figures in ${json#"$repo"/}"
 for f in "$out"/*.profile.txt; do
