@@ -25,6 +25,7 @@ const char *const kpptp_tx_stat_names[KPPTP_TX_NSTATS] = {
 	[KPPTP_STAT_tx_drop_no_route] = "tx_drop_no_route",
 	[KPPTP_STAT_tx_drop_nomem] = "tx_drop_nomem",
 	[KPPTP_STAT_tx_drop_short] = "tx_drop_short",
+	[KPPTP_STAT_tx_drop_too_big] = "tx_drop_too_big",
 	[KPPTP_STAT_tx_headroom_realloc] = "tx_headroom_realloc",
 	[KPPTP_STAT_tx_errors] = "tx_errors",
 	[KPPTP_STAT_tx_over_window] = "tx_over_window",

@@ -37,6 +37,7 @@ enum kpptp_tx_stat {
 	KPPTP_STAT_tx_drop_no_route,
 	KPPTP_STAT_tx_drop_nomem,
 	KPPTP_STAT_tx_drop_short,		/* no PPP protocol field */
+	KPPTP_STAT_tx_drop_too_big,		/* DF, beyond the path MTU: ICMP sent */
 	KPPTP_STAT_tx_headroom_realloc,		/* had to grow the headroom */
 	KPPTP_STAT_tx_errors,			/* ip_local_out() refused */
 	KPPTP_STAT_tx_over_window,		/* sent with the peer's window full */

@@ -8,10 +8,13 @@
  * revalidated by the FIB generation, not looked up per packet.
  */
 
+#include <linux/icmp.h>
+#include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ppp_channel.h>
 #include <linux/ppp_defs.h>
 #include <linux/ppp-ioctl.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
@@ -94,6 +97,52 @@ static bool kpptp_inner_df(const struct sk_buff *skb, unsigned int off)
 }
 
 /*
+ * The inner packet forbids fragmentation and, encapsulated, exceeds the
+ * path MTU to the peer: tell its sender, as a router would, the inner MTU
+ * that fits whatever headers the next packets carry.
+ *
+ * A sender on this host learns it directly (the route's PMTU exception,
+ * which TCP reads on its next segment): an ICMP error from us to us would
+ * need a source address on the far side. A remote sender gets an ICMP
+ * "fragmentation needed"; ppp_generic dropped the packet's route
+ * (skb_scrub_packet) and icmp_send needs one, so route towards the sender.
+ * If that route leads back into a PPP device, stay silent: ppp_generic
+ * would see its own transmit path recurse.
+ */
+static void kpptp_frag_needed(struct sk_buff *skb, unsigned int poff,
+			      unsigned int path_mtu)
+{
+	unsigned int encap = sizeof(struct iphdr) + KPPTP_GRE_MAX_LEN + 2 + 2;
+	struct net *net = dev_net(skb->dev);
+	const struct iphdr *iph;
+	struct rtable *rt;
+	u32 mtu;
+
+	if (path_mtu <= encap + 68 || !pskb_may_pull(skb, poff + sizeof(*iph)))
+		return;
+	mtu = path_mtu - encap;
+	skb_set_network_header(skb, poff);
+	iph = ip_hdr(skb);
+	rt = ip_route_output(net, iph->saddr, 0, 0, 0);
+	if (IS_ERR(rt))
+		return;
+	if (rt->rt_type == RTN_LOCAL) {
+		ip_rt_put(rt);
+		__skb_pull(skb, poff);	/* ipv4_update_pmtu reads skb->data */
+		ipv4_update_pmtu(skb, net, mtu, 0, iph->protocol);
+		__skb_push(skb, poff);
+		return;
+	}
+	if (rt->dst.dev->type == ARPHRD_PPP) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	skb_dst_drop(skb);
+}
+
+/*
  * Is the peer's receive window (from its Call-Reply, given over netlink)
  * already full of packets it has not acknowledged? RFC 2637 asks a sender
  * to wait then; we send anyway (there is no queue to wait in, and pppd
@@ -167,6 +216,13 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 		ack = ack_val != READ_ONCE(s->ack_sent);
 	}
 	hlen = KPPTP_GRE_BASE_LEN + 4 + (ack ? 4 : 0);
+	if (df && skb->len + sizeof(struct iphdr) + hlen + (acf ? 2 : 0) >
+		  dst_mtu(&rt->dst)) {
+		kpptp_frag_needed(skb, poff, dst_mtu(&rt->dst));
+		ip_rt_put(rt);
+		tx_add(s, KPPTP_STAT_tx_drop_too_big, 1);
+		goto drop;
+	}
 	need = LL_RESERVED_SPACE(rt->dst.dev) + sizeof(struct iphdr) + hlen +
 	       (acf ? 2 : 0);
 	if (skb_headroom(skb) < need || skb_header_cloned(skb)) {

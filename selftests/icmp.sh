@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 11
+ktap_plan 16
 load_kpptp
 
 new_ns A
@@ -37,6 +37,7 @@ nsexec "$A" ping -c 1 -W 2 192.0.2.1 >/dev/null || ktap_bail "routing through R"
 
 start_tunnel "$A" 198.51.100.1 192.0.2.1 100 200 203.0.113.1 203.0.113.2 || ktap_bail "tunnel A"
 start_tunnel "$B" 192.0.2.1 198.51.100.1 200 100 203.0.113.2 203.0.113.1 || ktap_bail "tunnel B"
+B_IF=$TUN_IF
 ktap_check "the tunnel passes traffic through R" nsexec "$A" ping -c 2 -i 0.1 -W 2 203.0.113.2
 
 ip netns exec "$A" "$BIN/kpptpctl" monitor >/tmp/mon.A 2>&1 &
@@ -66,9 +67,40 @@ ktap_check "with GRE allowed again the tunnel is back" \
 	nsexec "$A" ping -c 2 -i 0.1 -W 2 203.0.113.2
 
 # Full-size TCP segments carry DF; the 1300-byte hop cannot take them.
+# First from L, a host on A's LAN that A routes into the tunnel: it must get
+# an ICMP "fragmentation needed" from A with the inner MTU that fits.
+new_ns L
+ip link add kpv4 netns "$A" type veth peer name kpv5 netns "$L"
+ip -n "$A" addr add 203.0.113.65/26 dev kpv4
+ip -n "$L" addr add 203.0.113.66/26 dev kpv5
+ip -n "$A" link set kpv4 up
+ip -n "$L" link set kpv5 up
+ip -n "$L" route add default via 203.0.113.65
+ip netns exec "$A" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$B" route add 203.0.113.64/26 dev "$B_IF"
 ip netns exec "$B" iperf3 -s -1 -D >/dev/null 2>&1
 wait_for 5 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':5201 '"
-ip netns exec "$A" timeout 20 iperf3 -c 203.0.113.2 -t 2 >/dev/null 2>&1
+ip netns exec "$L" timeout 20 iperf3 -c 203.0.113.2 -t 3 -J >/tmp/iperf.L.json 2>&1
+ip -n "$L" route get 203.0.113.2 | sed 's/^/# L: /'
+ktap_check "a sender behind the tunnel got fragmentation needed: MTU 1260" \
+	bash -c "ip -n $L route get 203.0.113.2 | grep -q 'mtu 1260'"
+ktap_ge "... and its TCP went on through the hop (MB received)" 5 \
+	"$(grep -A6 '"sum_received"' /tmp/iperf.L.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e6 }')"
+
+# Then from A itself: no ICMP to ourselves, the route learns directly.
+wait_for 5 bash -c "! ip netns exec $B sh -c \"netstat -ltn | grep -q ':5201 '\""
+ip netns exec "$B" iperf3 -s -1 -D >/dev/null 2>&1
+wait_for 5 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':5201 '"
+ip netns exec "$A" timeout 20 iperf3 -c 203.0.113.2 -t 3 -J >/tmp/iperf.json 2>&1
 ktap_ge "fragmentation needed was counted" 1 "$(sess "$A" 100 icmp_frag_needed)"
 ktap_eq "... and the session's path MTU is the hop's" 1300 "$(sess "$A" 100 pmtu)"
+# Inner packets too big for the hop are not sent: their sender learns the
+# MTU that fits (1300 - IP 20 - GRE 16 - PPP 4 = 1260) and TCP carries on.
+ktap_ge "DF packets beyond the path MTU are dropped and counted" 1 \
+	"$(sess "$A" 100 tx_drop_too_big)"
+ktap_check "... their sender learnt the inner MTU 1260" \
+	bash -c "ip -n $A route get 203.0.113.2 | grep -q 'mtu 1260'"
+ip -n "$A" route get 203.0.113.2 | sed 's/^/# /'
+ktap_ge "... and TCP went on through the 1300-byte hop (MB received)" 5 \
+	"$(grep -A6 '"sum_received"' /tmp/iperf.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e6 }')"
 ktap_finish

@@ -72,6 +72,7 @@ static const char *const stat_names[KPPTP_A_STATS_MAX + 1] = {
 	[KPPTP_A_STATS_TX_DROP_NO_ROUTE] = "tx-drop-no-route",
 	[KPPTP_A_STATS_TX_DROP_NOMEM] = "tx-drop-nomem",
 	[KPPTP_A_STATS_TX_DROP_SHORT] = "tx-drop-short",
+	[KPPTP_A_STATS_TX_DROP_TOO_BIG] = "tx-drop-too-big",
 	[KPPTP_A_STATS_TX_HEADROOM_REALLOC] = "tx-headroom-realloc",
 	[KPPTP_A_STATS_TX_ERRORS] = "tx-errors",
 	[KPPTP_A_STATS_TX_OVER_WINDOW] = "tx-over-window",
