@@ -11,7 +11,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 18
+ktap_plan 21
 load_kpptp
 
 new_ns A
@@ -60,6 +60,20 @@ mbps=$(iperf_run "$A" 203.0.113.2 "$B" -t 3) && echo "# A -> B: $mbps Mbit/s"
 ktap_ge "iperf3 TCP A -> B" 1 "${mbps:-0}"
 mbps=$(iperf_run "$A" 203.0.113.2 "$B" -t 3 -R) && echo "# B -> A: $mbps Mbit/s"
 ktap_ge "iperf3 TCP B -> A" 1 "${mbps:-0}"
+
+# Inner IPv6 is just another PPP protocol (0x0057): documentation prefix.
+B_IF=$(ip -n "$B" -o link show type ppp | awk -F': ' '{ print $2; exit }')
+# new_ns turned IPv6 off (exact counters above); on for the tunnel only.
+ip netns exec "$A" sysctl -qw "net.ipv6.conf.$A_IF.disable_ipv6=0"
+ip netns exec "$B" sysctl -qw "net.ipv6.conf.$B_IF.disable_ipv6=0"
+ip -n "$A" -6 addr add 2001:db8::1 peer 2001:db8::2 dev "$A_IF" nodad
+ip -n "$B" -6 addr add 2001:db8::2 peer 2001:db8::1 dev "$B_IF" nodad
+rx_before=$(sess "$B" 200 rx_packets)
+ktap_check "ping IPv6 A -> B through the tunnel" \
+	nsexec "$A" ping -6 -c 3 -i 0.1 -W 2 2001:db8::2
+ktap_ge "... B's session carried them" $((rx_before + 3)) "$(sess "$B" 200 rx_packets)"
+mbps=$(iperf_run "$A" 2001:db8::2 "$B" -t 2) && echo "# IPv6 A -> B: $mbps Mbit/s"
+ktap_ge "iperf3 TCP over inner IPv6" 1 "${mbps:-0}"
 
 ktap_eq "no packet reached an unknown session" 0 "$(netstat_kpptp "$B" rx_no_session)"
 echo "# $A_IF in A; sessions: $(ip netns exec "$A" cat /proc/net/kpptp_stats | tr '\n' ' ')"
