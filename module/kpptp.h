@@ -208,6 +208,11 @@ struct kpptp_session_cfg {
 	kuid_t uid;
 };
 
+/*
+ * Make a connected session, or with sk, attach sk to the netlink-made one
+ * with the same keys. The caller announces a new session
+ * (kpptp_nl_notify_up) once it has set it up.
+ */
 struct kpptp_session *kpptp_session_create(struct net *net,
 					   const struct kpptp_session_cfg *cfg,
 					   struct sock *sk,

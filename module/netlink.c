@@ -347,6 +347,8 @@ static int kpptp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	kpptp_nl_apply_tunables(s, tb);
+	/* After the tunables: the event carries the cookie. */
+	kpptp_nl_notify_up(s);
 	err = kpptp_nl_reply(info, s, KPPTP_CMD_SESSION_NEW, KPPTP_FILL_CONFIG);
 	kpptp_session_put(s);
 	return err;

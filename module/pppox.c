@@ -175,10 +175,14 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 
 		s = kpptp_session_create(sock_net(sk), &cfg, sk, NULL);
 		err = PTR_ERR_OR_ZERO(s);
-		if (!err)
-			kpptp_sk(sk)->session = s;
-		else if (err == -EEXIST)	/* this call ID towards this peer */
+		if (err == -EEXIST)	/* this call ID towards this peer */
 			err = -EADDRINUSE;
+		if (!err) {
+			kpptp_sk(sk)->session = s;
+			/* A netlink-made session it attached to is up already. */
+			if (s->origin == KPPTP_ORIGIN_SOCKET)
+				kpptp_nl_notify_up(s);
+		}
 	}
 	if (err) {
 		ppp_unregister_channel(&po->chan);

@@ -411,7 +411,6 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 		__module_get(THIS_MODULE);
 	}
 	mutex_unlock(&kn->lock);
-	kpptp_nl_notify_up(s);
 	return s;
 
 out_unhash:

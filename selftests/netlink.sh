@@ -147,7 +147,7 @@ ktap_check "namespace isolation: B's dump does not show A's sessions" \
 	bash -c "! ip netns exec $B $CTL session list | grep -q 198.51.100.6"
 sed 's/^/# mon: /' /tmp/mon.A
 ktap_check "monitor saw session-up and session-down" \
-	bash -c "grep -q '^session-up 1: call 100' /tmp/mon.A && grep -q '^session-down .*reason deleted' /tmp/mon.A"
+	bash -c "grep -q '^session-up 1: call 100 .* cookie 7$' /tmp/mon.A && grep -q '^session-down .*reason deleted' /tmp/mon.A"
 sed 's/^/# mon B: /' /tmp/mon.B
 ktap_check "namespace isolation: B's monitor saw its own session only" \
 	bash -c "grep -q 'local 198.51.100.2' /tmp/mon.B && ! grep -q 'local 198.51.100.1' /tmp/mon.B"
