@@ -109,11 +109,10 @@ static bool kpptp_inner_df(const struct sk_buff *skb, unsigned int off)
  * If that route leads back into a PPP device, stay silent: ppp_generic
  * would see its own transmit path recurse.
  */
-static void kpptp_frag_needed(struct sk_buff *skb, unsigned int poff,
-			      unsigned int path_mtu)
+static void kpptp_frag_needed(struct net *net, struct sk_buff *skb,
+			      unsigned int poff, unsigned int path_mtu)
 {
 	unsigned int encap = sizeof(struct iphdr) + KPPTP_GRE_MAX_LEN + 2 + 2;
-	struct net *net = dev_net(skb->dev);
 	const struct iphdr *iph;
 	struct rtable *rt;
 	u32 mtu;
@@ -218,7 +217,7 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	hlen = KPPTP_GRE_BASE_LEN + 4 + (ack ? 4 : 0);
 	if (df && skb->len + sizeof(struct iphdr) + hlen + (acf ? 2 : 0) >
 		  dst_mtu(&rt->dst)) {
-		kpptp_frag_needed(skb, poff, dst_mtu(&rt->dst));
+		kpptp_frag_needed(s->net, skb, poff, dst_mtu(&rt->dst));
 		ip_rt_put(rt);
 		tx_add(s, KPPTP_STAT_tx_drop_too_big, 1);
 		goto drop;
