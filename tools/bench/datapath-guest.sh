@@ -53,7 +53,8 @@ measure() {
 }
 
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
-slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
+# Kernel memory: slab, plus per-CPU allocations (each session's route cache).
+slab_kb() { awk '$1 == "Slab:" || $1 == "Percpu:" { n += $2 } END { print n }' /proc/meminfo; }
 
 # idle NS N: N netlink sessions that never carry a packet, towards 50
 # peers that do not exist, with the kernel picking every call ID. Their

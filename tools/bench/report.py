@@ -98,7 +98,7 @@ def main():
     if scale:
         n = scale["sessions"]
         print("idle sessions: %d made in %.1f s (%.0f/s), dumped in %.1f s, deleted in "
-              "%.1f s (%.0f/s); slab %.0f bytes per session"
+              "%.1f s (%.0f/s); %.0f bytes of slab and per-CPU memory per session"
               % (n, scale["create_ms"] / 1e3, n * 1e3 / max(scale["create_ms"], 1),
                  scale.get("dump_ms", 0) / 1e3, scale.get("delete_ms", 0) / 1e3,
                  n * 1e3 / max(scale.get("delete_ms", 1), 1),
