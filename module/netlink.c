@@ -576,9 +576,14 @@ static struct sk_buff *kpptp_nl_event_begin(struct kpptp_session *s, u8 cmd,
 	return msg;
 }
 
+/* Send the event, or drop it if its details did not fit (err). */
 static void kpptp_nl_event_end(struct kpptp_session *s, struct sk_buff *msg,
-			       void *hdr, gfp_t gfp)
+			       void *hdr, int err, gfp_t gfp)
 {
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&kpptp_family, s->net, msg, 0,
 				KPPTP_MCGRP_EVENTS, gfp);
@@ -592,44 +597,36 @@ void kpptp_nl_notify_up(struct kpptp_session *s)
 	msg = kpptp_nl_event_begin(s, KPPTP_CMD_SESSION_UP_NTF, GFP_KERNEL, &hdr);
 	if (!msg)
 		return;
-	if (kpptp_nl_put_config(msg, s)) {
-		nlmsg_free(msg);
-		return;
-	}
-	kpptp_nl_event_end(s, msg, hdr, GFP_KERNEL);
+	kpptp_nl_event_end(s, msg, hdr, kpptp_nl_put_config(msg, s), GFP_KERNEL);
 }
 
 void kpptp_nl_notify_down(struct kpptp_session *s)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int err;
 
 	msg = kpptp_nl_event_begin(s, KPPTP_CMD_SESSION_DOWN_NTF, GFP_KERNEL, &hdr);
 	if (!msg)
 		return;
-	if (nla_put_u8(msg, KPPTP_A_DOWN_REASON, s->down_reason) ||
-	    kpptp_nl_put_stats(msg, s)) {
-		nlmsg_free(msg);
-		return;
-	}
-	kpptp_nl_event_end(s, msg, hdr, GFP_KERNEL);
+	err = nla_put_u8(msg, KPPTP_A_DOWN_REASON, s->down_reason) ?:
+	      kpptp_nl_put_stats(msg, s);
+	kpptp_nl_event_end(s, msg, hdr, err, GFP_KERNEL);
 }
 
 void kpptp_nl_notify_icmp(struct kpptp_session *s)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int err;
 
 	msg = kpptp_nl_event_begin(s, KPPTP_CMD_ICMP_ERROR_NTF, GFP_ATOMIC, &hdr);
 	if (!msg)
 		return;
-	if (nla_put_u8(msg, KPPTP_A_ICMP_TYPE, READ_ONCE(s->icmp_type)) ||
-	    nla_put_u8(msg, KPPTP_A_ICMP_CODE, READ_ONCE(s->icmp_code)) ||
-	    nla_put_in_addr(msg, KPPTP_A_ICMP_ROUTER, READ_ONCE(s->icmp_router))) {
-		nlmsg_free(msg);
-		return;
-	}
-	kpptp_nl_event_end(s, msg, hdr, GFP_ATOMIC);
+	err = nla_put_u8(msg, KPPTP_A_ICMP_TYPE, READ_ONCE(s->icmp_type)) ?:
+	      nla_put_u8(msg, KPPTP_A_ICMP_CODE, READ_ONCE(s->icmp_code)) ?:
+	      nla_put_in_addr(msg, KPPTP_A_ICMP_ROUTER, READ_ONCE(s->icmp_router));
+	kpptp_nl_event_end(s, msg, hdr, err, GFP_ATOMIC);
 }
 
 /* An event whose only detail is one u32 attribute. */
@@ -642,11 +639,7 @@ static void kpptp_nl_notify_u32(struct kpptp_session *s, u8 cmd, int attr,
 	msg = kpptp_nl_event_begin(s, cmd, GFP_ATOMIC, &hdr);
 	if (!msg)
 		return;
-	if (nla_put_u32(msg, attr, val)) {
-		nlmsg_free(msg);
-		return;
-	}
-	kpptp_nl_event_end(s, msg, hdr, GFP_ATOMIC);
+	kpptp_nl_event_end(s, msg, hdr, nla_put_u32(msg, attr, val), GFP_ATOMIC);
 }
 
 void kpptp_nl_notify_stall(struct kpptp_session *s, u32 idle_ms)
