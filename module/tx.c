@@ -165,7 +165,7 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 {
 	struct sock *sk = chan->private;
 	struct kpptp_session *s = kpptp_sk(sk)->session;
-	unsigned int hlen, need, poff;
+	unsigned int hlen, encap, need, poff;
 	struct kpptp_gre_hdr *gh;
 	bool islcp, acf, df, ack, over;
 	struct rtable *rt;
@@ -215,15 +215,15 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 		ack = ack_val != READ_ONCE(s->ack_sent);
 	}
 	hlen = KPPTP_GRE_BASE_LEN + 4 + (ack ? 4 : 0);
-	if (df && skb->len + sizeof(struct iphdr) + hlen + (acf ? 2 : 0) >
-		  dst_mtu(&rt->dst)) {
+	/* All that goes in front of the PPP protocol field. */
+	encap = sizeof(struct iphdr) + hlen + (acf ? 2 : 0);
+	if (df && skb->len + encap > dst_mtu(&rt->dst)) {
 		kpptp_frag_needed(s->net, skb, poff, dst_mtu(&rt->dst));
 		ip_rt_put(rt);
 		tx_add(s, KPPTP_STAT_tx_drop_too_big, 1);
 		goto drop;
 	}
-	need = LL_RESERVED_SPACE(rt->dst.dev) + sizeof(struct iphdr) + hlen +
-	       (acf ? 2 : 0);
+	need = LL_RESERVED_SPACE(rt->dst.dev) + encap;
 	if (skb_headroom(skb) < need || skb_header_cloned(skb)) {
 		tx_add(s, KPPTP_STAT_tx_headroom_realloc, 1);
 		if (skb_cow_head(skb, need)) {

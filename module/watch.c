@@ -24,11 +24,15 @@ static u64 kpptp_anomaly_count(const struct kpptp_session *s)
 	       st.rx[KPPTP_STAT_rx_out_of_order];
 }
 
-static void kpptp_watch_arm(struct kpptp_session *s)
+/*
+ * Under rx_lock, as close sets rx_dead: a dead session's timer is never
+ * re-armed. _bh: from process context and from the timer itself.
+ */
+static void kpptp_watch_arm(struct kpptp_session *s, unsigned long expires)
 {
 	spin_lock_bh(&s->rx_lock);
 	if (!s->rx_dead)
-		mod_timer(&s->watch_timer, jiffies + HZ);
+		mod_timer(&s->watch_timer, expires);
 	spin_unlock_bh(&s->rx_lock);
 }
 
@@ -39,7 +43,7 @@ void kpptp_watch_update(struct kpptp_session *s)
 		if (!timer_pending(&s->watch_timer)) {
 			/* Count anomalies from now on, not since creation. */
 			s->anomaly_base = kpptp_anomaly_count(s);
-			kpptp_watch_arm(s);
+			kpptp_watch_arm(s, jiffies + HZ);
 		}
 	} else {
 		del_timer_sync(&s->watch_timer);
@@ -73,10 +77,6 @@ void kpptp_watch_timeout(struct timer_list *t)
 		if (delta >= threshold)
 			kpptp_nl_notify_anomaly(s, min_t(u64, delta, U32_MAX));
 	}
-	if (stall || threshold) {
-		spin_lock(&s->rx_lock);
-		if (!s->rx_dead)
-			mod_timer(&s->watch_timer, now + HZ);
-		spin_unlock(&s->rx_lock);
-	}
+	if (stall || threshold)
+		kpptp_watch_arm(s, now + HZ);
 }
