@@ -172,6 +172,23 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
 }
 
+/* A generic netlink request header, asking for an ack. */
+static struct nlmsghdr *put_genl_header(struct kpptp_nl *h, void *buf,
+					uint16_t type, uint8_t cmd,
+					uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++h->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
 int kpptp_nl_open(struct kpptp_nl *h)
 {
 	int one = 1;
@@ -197,17 +214,10 @@ int kpptp_nl_resolve(struct kpptp_nl *h)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct family_info fi = { 0 };
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
 
 	if (h->family)
 		return 0;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++h->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
+	nlh = put_genl_header(h, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, KPPTP_GENL_NAME);
 	if (kpptp_nl_talk(h, nlh, family_cb, &fi) < 0) {
 		if (errno != ENOENT)
@@ -234,16 +244,7 @@ void kpptp_nl_close(struct kpptp_nl *h)
 struct nlmsghdr *kpptp_nl_request(struct kpptp_nl *h, void *buf, uint8_t cmd,
 				  uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = h->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++h->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = KPPTP_GENL_VERSION;
-	return nlh;
+	return put_genl_header(h, buf, h->family, cmd, KPPTP_GENL_VERSION, flags);
 }
 
 /* An attribute's name, or its number when it has none ("#99"). */
@@ -270,7 +271,7 @@ static const char *attr_at(const struct nlmsghdr *req, uint32_t off, char *buf,
 	return attr_label(a->nla_type & NLA_TYPE_MASK, buf, size);
 }
 
-/* Turn an NLMSG_ERROR into errno and h->err. */
+/* An NLMSG_ERROR: 0 for the ack (error 0), else -1 with errno and h->err. */
 static int decode_error(struct kpptp_nl *h, const struct nlmsghdr *nlh,
 			const struct nlmsghdr *req)
 {
@@ -369,13 +370,8 @@ int kpptp_nl_talk(struct kpptp_nl *h, struct nlmsghdr *req, kpptp_nl_cb cb,
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != req->nlmsg_seq || nlh->nlmsg_pid != portid)
 				continue;	/* not ours: an event or a stale reply */
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-				if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*e) && !e->error)
-					return 0;	/* the ack */
+			if (nlh->nlmsg_type == NLMSG_ERROR)	/* or the ack */
 				return decode_error(h, nlh, req);
-			}
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				return done_status(h, nlh);
 			if (cb && cb(nlh, data) < 0)
