@@ -37,6 +37,11 @@ void json_end_list(struct ctl *c);
 /* Helpers of the subcommands. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int nl_error(struct ctl *c, const char *what);
+/*
+ * Send req and wait for the kernel's answer; print (may be NULL) gets each
+ * reply, inside a JSON list with -j. An exit code, the error on stderr.
+ */
+int query(struct ctl *c, struct nlmsghdr *req, kpptp_nl_cb print, const char *what);
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
 bool parse_u64(const char *s, uint64_t *out);
 bool parse_addr(const char *s, uint32_t *out);

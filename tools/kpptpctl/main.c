@@ -76,11 +76,21 @@ int nl_error(struct ctl *c, const char *what)
 	fprintf(stderr, "kpptpctl: %s: %s\n", what, c->nl.err);
 	if (c->nl.no_module)
 		return EXIT_NOMODULE;
-	if (errno == ENOENT && strstr(c->nl.err, "no session"))
-		return EXIT_NOTFOUND;
-	if (errno == ENOENT && strstr(c->nl.err, "no such session"))
+	if (errno == ENOENT && (strstr(c->nl.err, "no session") ||
+				strstr(c->nl.err, "no such session")))
 		return EXIT_NOTFOUND;
 	return EXIT_FAIL;
+}
+
+int query(struct ctl *c, struct nlmsghdr *req, kpptp_nl_cb print, const char *what)
+{
+	if (print && c->json)
+		json_begin_list(c);
+	if (kpptp_nl_talk(&c->nl, req, print, c) < 0)
+		return nl_error(c, what);
+	if (print && c->json)
+		json_end_list(c);
+	return EXIT_OK;
 }
 
 bool parse_u64(const char *s, uint64_t *out)

@@ -171,28 +171,27 @@ static const struct counter_group net_groups[] = {
 static void text_counters(const struct counter_group *g, size_t ngroups,
 			  const bool *has, const uint64_t *val)
 {
-	char num[21];
-	size_t i, j;
-	int w;
+	char num[10][21];
+	int w[10];
+	size_t i, j, n;
 
 	for (i = 0; i < ngroups; i++, g++) {
-		printf("    %-10s", g->label);
-		for (j = 0; j < 10 && g->title[j]; j++) {
-			snprintf(num, sizeof(num), "%" PRIu64, val[g->attr[j]]);
-			w = (int)(strlen(num) > strlen(g->title[j]) ? strlen(num) :
-				  strlen(g->title[j]));
-			printf(" %*s", w, g->title[j]);
-		}
-		printf("\n    %-10s", "");
-		for (j = 0; j < 10 && g->title[j]; j++) {
-			snprintf(num, sizeof(num), "%" PRIu64, val[g->attr[j]]);
-			w = (int)(strlen(num) > strlen(g->title[j]) ? strlen(num) :
-				  strlen(g->title[j]));
-			if (has[g->attr[j]])
-				printf(" %*s", w, num);
+		/* A column is as wide as its title or its value. */
+		for (n = 0; n < 10 && g->title[n]; n++) {
+			if (has[g->attr[n]])
+				snprintf(num[n], sizeof(num[n]), "%" PRIu64, val[g->attr[n]]);
 			else
-				printf(" %*s", w, "-");
+				snprintf(num[n], sizeof(num[n]), "-");
+			w[n] = (int)strlen(g->title[n]);
+			if ((int)strlen(num[n]) > w[n])
+				w[n] = (int)strlen(num[n]);
 		}
+		printf("    %-10s", g->label);
+		for (j = 0; j < n; j++)
+			printf(" %*s", w[j], g->title[j]);
+		printf("\n    %-10s", "");
+		for (j = 0; j < n; j++)
+			printf(" %*s", w[j], num[j]);
 		putchar('\n');
 	}
 }
@@ -235,13 +234,8 @@ void print_event(struct ctl *c, const struct kpptp_session_msg *m)
 {
 	char a[INET_ADDRSTRLEN];
 
-	if (c->json) {
-		printf("{\"event\":\"%s\",", kpptp_cmd_name(m->cmd));
-		print_key(c, m);
-	} else {
-		printf("%s ", kpptp_cmd_name(m->cmd));
-		print_key(c, m);
-	}
+	printf(c->json ? "{\"event\":\"%s\"," : "%s ", kpptp_cmd_name(m->cmd));
+	print_key(c, m);
 	switch (m->cmd) {
 	case KPPTP_CMD_SESSION_DOWN_NTF:
 		printf(c->json ? ",\"reason\":\"%s\"" : " reason %s", reason_name(m->down_reason));

@@ -124,13 +124,7 @@ static int session_add(struct ctl *c, int argc, char **argv)
 	}
 	if (!local || !peer || !pcall)
 		return usage_error("%s", "session add needs local ADDR, peer ADDR and peer-call N");
-	if (c->json)
-		json_begin_list(c);
-	if (kpptp_nl_talk(&c->nl, nlh, print_cb, c) < 0)
-		return nl_error(c, "session add");
-	if (c->json)
-		json_end_list(c);
-	return EXIT_OK;
+	return query(c, nlh, print_cb, "session add");
 }
 
 static int session_key_cmd(struct ctl *c, uint8_t cmd, int argc, char **argv,
@@ -153,14 +147,7 @@ static int session_key_cmd(struct ctl *c, uint8_t cmd, int argc, char **argv,
 	}
 	if (cmd == KPPTP_CMD_SESSION_SET && used == key_used)
 		return usage_error("%s", "session set needs at least one tunable");
-	if (cmd == KPPTP_CMD_SESSION_GET && c->json)
-		json_begin_list(c);
-	if (kpptp_nl_talk(&c->nl, nlh, cmd == KPPTP_CMD_SESSION_GET ? print_cb : NULL,
-			  c) < 0)
-		return nl_error(c, what);
-	if (cmd == KPPTP_CMD_SESSION_GET && c->json)
-		json_end_list(c);
-	return EXIT_OK;
+	return query(c, nlh, cmd == KPPTP_CMD_SESSION_GET ? print_cb : NULL, what);
 }
 
 static int session_list(struct ctl *c, int argc, char **argv)
@@ -171,13 +158,7 @@ static int session_list(struct ctl *c, int argc, char **argv)
 	if (argc)
 		return usage_error("session list takes no argument, not '%s'", argv[0]);
 	nlh = kpptp_nl_request(&c->nl, buf, KPPTP_CMD_SESSION_GET, NLM_F_DUMP);
-	if (c->json)
-		json_begin_list(c);
-	if (kpptp_nl_talk(&c->nl, nlh, print_cb, c) < 0)
-		return nl_error(c, "session list");
-	if (c->json)
-		json_end_list(c);
-	return EXIT_OK;
+	return query(c, nlh, print_cb, "session list");
 }
 
 int cmd_session(struct ctl *c, int argc, char **argv)

@@ -30,11 +30,5 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 	nlh = kpptp_nl_request(&c->nl, buf, KPPTP_CMD_STATS_GET, 0);
 	if (argc == 1)
 		mnl_attr_put_u32(nlh, KPPTP_A_ID, id);
-	if (c->json)
-		json_begin_list(c);
-	if (kpptp_nl_talk(&c->nl, nlh, stats_cb, c) < 0)
-		return nl_error(c, "stats");
-	if (c->json)
-		json_end_list(c);
-	return EXIT_OK;
+	return query(c, nlh, stats_cb, "stats");
 }
