@@ -18,18 +18,8 @@ load_kpptp
 new_ns A
 new_ns R
 new_ns B
-ip link add kpv0 netns "$A" type veth peer name kpv1 netns "$R"
-ip link add kpv2 netns "$R" type veth peer name kpv3 netns "$B"
-ip -n "$A" addr add 198.51.100.1/24 dev kpv0
-ip -n "$R" addr add 198.51.100.254/24 dev kpv1
-ip -n "$R" addr add 192.0.2.254/24 dev kpv2
-ip -n "$B" addr add 192.0.2.1/24 dev kpv3
-for l in "$A kpv0" "$R kpv1" "$R kpv2" "$B kpv3"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
-ip -n "$R" link set kpv2 mtu 1300
-ip -n "$B" link set kpv3 mtu 1300
+veth_ns "$A" kpv0 198.51.100.1/24 "$R" kpv1 198.51.100.254/24
+veth_ns "$R" kpv2 192.0.2.254/24 "$B" kpv3 192.0.2.1/24 1300
 ip -n "$A" route add default via 198.51.100.254
 ip -n "$B" route add default via 192.0.2.254
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
@@ -70,11 +60,7 @@ ktap_check "with GRE allowed again the tunnel is back" \
 # First from L, a host on A's LAN that A routes into the tunnel: it must get
 # an ICMP "fragmentation needed" from A with the inner MTU that fits.
 new_ns L
-ip link add kpv4 netns "$A" type veth peer name kpv5 netns "$L"
-ip -n "$A" addr add 203.0.113.65/26 dev kpv4
-ip -n "$L" addr add 203.0.113.66/26 dev kpv5
-ip -n "$A" link set kpv4 up
-ip -n "$L" link set kpv5 up
+veth_ns "$A" kpv4 203.0.113.65/26 "$L" kpv5 203.0.113.66/26
 ip -n "$L" route add default via 203.0.113.65
 ip netns exec "$A" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$B" route add 203.0.113.64/26 dev "$B_IF"

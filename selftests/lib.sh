@@ -114,15 +114,21 @@ new_ns() {
 	printf -v "$1" '%s' "$name"
 }
 
-# link_ns NS_A ADDR_A NS_B ADDR_B [MTU]: a veth pair, /24 addresses.
+# veth_ns NS_A DEV_A ADDR_A/PLEN NS_B DEV_B ADDR_B/PLEN [MTU]: a veth pair
+# between two namespaces, addressed and up.
+veth_ns() {
+	local a=$1 da=$2 aa=$3 b=$4 db=$5 ba=$6 mtu=${7:-1500}
+	ip link add "$da" netns "$a" type veth peer name "$db" netns "$b" ||
+		ktap_bail "veth $da-$db"
+	ip -n "$a" addr add "$aa" dev "$da"
+	ip -n "$b" addr add "$ba" dev "$db"
+	ip -n "$a" link set "$da" mtu "$mtu" up
+	ip -n "$b" link set "$db" mtu "$mtu" up
+}
+
+# link_ns NS_A ADDR_A NS_B ADDR_B [MTU]: the tests' main link, kpv0-kpv1, /24.
 link_ns() {
-	local a=$1 aa=$2 b=$3 ba=$4 mtu=${5:-1500}
-	ip link add kpv0 netns "$a" type veth peer name kpv1 netns "$b" ||
-		ktap_bail "veth"
-	ip -n "$a" addr add "$aa/24" dev kpv0
-	ip -n "$b" addr add "$ba/24" dev kpv1
-	ip -n "$a" link set kpv0 mtu "$mtu" up
-	ip -n "$b" link set kpv1 mtu "$mtu" up
+	veth_ns "$1" kpv0 "$2/24" "$3" kpv1 "$4/24" "${5:-1500}"
 }
 
 # start_tunnel NS LOCAL PEER CALL PEER_CALL INNER_LOCAL INNER_PEER [pptp-static options]

@@ -37,11 +37,7 @@ ktap_eq "each namespace lists one session" "1 1" \
 # A namespace with no session 200 gets a packet for call 200 from the right
 # peer address: it must stop there, not reach B1's or B2's session.
 new_ns C
-ip link add kpv2 netns "$A1" type veth peer name kpv3 netns "$C"
-ip -n "$A1" addr add 192.0.2.1/24 dev kpv2
-ip -n "$C" addr add 192.0.2.2/24 dev kpv3
-ip -n "$A1" link set kpv2 up
-ip -n "$C" link set kpv3 up
+veth_ns "$A1" kpv2 192.0.2.1/24 "$C" kpv3 192.0.2.2/24
 b1=$(sess "$B1" 200 rx_packets) b2=$(sess "$B2" 200 rx_packets)
 ip netns exec "$A1" "$BIN/gre-inject" --src 192.0.2.1 --dst 192.0.2.2 --call 200 --seqs 1-5
 ip netns exec "$A1" "$BIN/gre-inject" --src 198.51.100.1 --dst 192.0.2.2 --call 200 --seqs 1-5
