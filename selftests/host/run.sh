@@ -111,6 +111,8 @@ expect 2 'No such file' "$kc" -b /nonexistent
 # This host has generic netlink but no kpptp family: exit 3, said plainly.
 expect 3 'the kpptp module is not loaded' "$kc" session list
 expect 3 'the kpptp module is not loaded' "$kc" -j stats
+check "kpptpctl -j: a failed read still prints a whole JSON array" \
+	bash -c "[[ \$('$kc' -j session list 2>/dev/null) == '[]' ]]"
 expect 3 'the kpptp module is not loaded' "$kc" monitor
 printf 'session list\n' >"$asan/batch"
 expect 3 'the kpptp module is not loaded' "$kc" -b "$asan/batch"

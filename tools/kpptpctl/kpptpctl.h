@@ -39,7 +39,8 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int nl_error(struct ctl *c, const char *what);
 /*
  * Send req and wait for the kernel's answer; print (may be NULL) gets each
- * reply, inside a JSON list with -j. An exit code, the error on stderr.
+ * reply, inside a JSON list with -j (closed after an error too). An exit
+ * code, the error on stderr.
  */
 int query(struct ctl *c, struct nlmsghdr *req, kpptp_nl_cb print, const char *what);
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);

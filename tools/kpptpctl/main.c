@@ -84,13 +84,17 @@ int nl_error(struct ctl *c, const char *what)
 
 int query(struct ctl *c, struct nlmsghdr *req, kpptp_nl_cb print, const char *what)
 {
-	if (print && c->json)
+	bool list = print && c->json;
+	int rc = EXIT_OK;
+
+	if (list)
 		json_begin_list(c);
 	if (kpptp_nl_talk(&c->nl, req, print, c) < 0)
-		return nl_error(c, what);
-	if (print && c->json)
+		rc = nl_error(c, what);
+	/* Even after an error: a script's JSON parser gets a whole array. */
+	if (list)
 		json_end_list(c);
-	return EXIT_OK;
+	return rc;
 }
 
 bool parse_u64(const char *s, uint64_t *out)
