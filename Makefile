@@ -25,7 +25,7 @@ UAPI := -I$(CURDIR)/include/uapi
 TOOLS := $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c
-LIBKPPTP_HDR := userspace/include/kpptp/nl.h include/uapi/linux/kpptp.h
+LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
 .PHONY: all module tools deps check unit vm-check demo bench style sparse fuzz \

@@ -16,6 +16,7 @@
 #include <linux/netlink.h>
 
 #include "kpptp/nl.h"
+#include "attr.h"
 
 #ifndef NLMSGERR_ATTR_MISS_TYPE
 #define NLMSGERR_ATTR_MISS_TYPE 5
@@ -272,13 +273,41 @@ static const char *attr_at(const struct nlmsghdr *req, uint32_t off, char *buf,
 }
 
 /* An NLMSG_ERROR: 0 for the ack (error 0), else -1 with errno and h->err. */
+/* What the kernel's extended ack says, the attributes named. */
+struct ext_ack {
+	const struct nlmsghdr *req;
+	const char *msg, *bad, *miss;
+	char bad_buf[16], miss_buf[16];
+};
+
+static int ext_ack_cb(const struct nlattr *a, void *data)
+{
+	struct ext_ack *x = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			x->msg = mnl_attr_get_str(a);
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			x->bad = attr_at(x->req, mnl_attr_get_u32(a), x->bad_buf,
+					 sizeof(x->bad_buf));
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			x->miss = attr_label(mnl_attr_get_u32(a), x->miss_buf,
+					     sizeof(x->miss_buf));
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int decode_error(struct kpptp_nl *h, const struct nlmsghdr *nlh,
 			const struct nlmsghdr *req)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const char *msg = NULL, *bad = NULL, *miss = NULL;
-	char bad_buf[16], miss_buf[16];
-	const struct nlattr *a;
+	struct ext_ack x = { .req = req };
 	size_t off;
 
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
@@ -286,43 +315,27 @@ static int decode_error(struct kpptp_nl *h, const struct nlmsghdr *nlh,
 	if (!e->error)
 		return 0;
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* The TLVs follow our request, or only its header if capped. */
 		off = sizeof(*e);
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 			off += e->msg.nlmsg_len - sizeof(e->msg);
-		off = MNL_ALIGN(off);
-		const char *p = (const char *)e + off;
-		int left = (int)(mnl_nlmsg_get_payload_len(nlh) - off);
-
-		for (a = (const struct nlattr *)p; left > 0 && mnl_attr_ok(a, left);
-		     left -= (int)MNL_ALIGN(a->nla_len),
-		     a = mnl_attr_next(a)) {
-			switch (mnl_attr_get_type(a)) {
-			case NLMSGERR_ATTR_MSG:
-				if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-					msg = mnl_attr_get_str(a);
-				break;
-			case NLMSGERR_ATTR_OFFS:
-				if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-					bad = attr_at(req, mnl_attr_get_u32(a), bad_buf,
-					      sizeof(bad_buf));
-				break;
-			case NLMSGERR_ATTR_MISS_TYPE:
-				if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-					miss = attr_label(mnl_attr_get_u32(a), miss_buf,
-						  sizeof(miss_buf));
-				break;
-			}
-		}
+		/* A malformed tail loses detail only: keep what was read. */
+		if (MNL_ALIGN(off) < mnl_nlmsg_get_payload_len(nlh))
+			(void)kpptp_attr_walk((const struct nlattr *)
+					      ((const char *)e + MNL_ALIGN(off)),
+					      (const char *)nlh + nlh->nlmsg_len,
+					      ext_ack_cb, &x);
 	}
-	if (!msg)
-		msg = strerror(-e->error);
+	if (!x.msg)
+		x.msg = strerror(-e->error);
 	/* Name the attribute, unless the kernel's message already does. */
-	if (bad && !strstr(msg, bad))
-		snprintf(h->err, sizeof(h->err), "%s (attribute %s)", msg, bad);
-	else if (miss && !strstr(msg, miss))
-		snprintf(h->err, sizeof(h->err), "%s (attribute %s missing)", msg, miss);
+	if (x.bad && !strstr(x.msg, x.bad))
+		snprintf(h->err, sizeof(h->err), "%s (attribute %s)", x.msg, x.bad);
+	else if (x.miss && !strstr(x.msg, x.miss))
+		snprintf(h->err, sizeof(h->err), "%s (attribute %s missing)", x.msg,
+			 x.miss);
 	else
-		snprintf(h->err, sizeof(h->err), "%s", msg);
+		snprintf(h->err, sizeof(h->err), "%s", x.msg);
 	errno = -e->error;
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <linux/genetlink.h>
 
 #include "kpptp/nl.h"
+#include "attr.h"
 
 static const enum mnl_attr_data_type attr_types[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_LOCAL_CALL_ID] = MNL_TYPE_U16,
@@ -51,8 +52,8 @@ struct nest_ctx {
  * message; we want such a message refused, so walk the attributes here
  * and check they end exactly where the payload does.
  */
-static int parse_attrs(const struct nlattr *first, const void *tail,
-		       mnl_attr_cb_t cb, void *data)
+int kpptp_attr_walk(const struct nlattr *first, const void *tail,
+		    mnl_attr_cb_t cb, void *data)
 {
 	const struct nlattr *a = first;
 	int ret;
@@ -80,11 +81,20 @@ static int nest_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* A nest of u64 counters (stats, net-stats) into val/has. */
+static int parse_counters(const struct nlattr *nest, uint64_t *val, bool *has,
+			  unsigned int max, unsigned int pad)
+{
+	struct nest_ctx c = { val, has, max, pad };
+
+	return kpptp_attr_walk(mnl_attr_get_payload(nest),
+			       (const char *)nest + nest->nla_len, nest_cb, &c);
+}
+
 static int attr_cb(const struct nlattr *a, void *data)
 {
 	struct kpptp_session_msg *m = data;
 	unsigned int t = mnl_attr_get_type(a);
-	struct nest_ctx c;
 
 	if (t > KPPTP_A_MAX || !attr_types[t])
 		return MNL_CB_OK;
@@ -117,15 +127,11 @@ static int attr_cb(const struct nlattr *a, void *data)
 	case KPPTP_A_ANOMALIES: m->anomalies = mnl_attr_get_u32(a); break;
 	case KPPTP_A_ID: m->id = mnl_attr_get_u32(a); break;
 	case KPPTP_A_STATS:
-		c = (struct nest_ctx){ m->stats, m->has_stats, KPPTP_A_STATS_MAX,
-				       KPPTP_A_STATS_PAD };
-		return parse_attrs(mnl_attr_get_payload(a),
-				   (const char *)a + a->nla_len, nest_cb, &c);
+		return parse_counters(a, m->stats, m->has_stats, KPPTP_A_STATS_MAX,
+				      KPPTP_A_STATS_PAD);
 	case KPPTP_A_NET_STATS:
-		c = (struct nest_ctx){ m->net_stats, m->has_net_stats,
-				       KPPTP_A_NET_STATS_MAX, KPPTP_A_NET_STATS_PAD };
-		return parse_attrs(mnl_attr_get_payload(a),
-				   (const char *)a + a->nla_len, nest_cb, &c);
+		return parse_counters(a, m->net_stats, m->has_net_stats,
+				      KPPTP_A_NET_STATS_MAX, KPPTP_A_NET_STATS_PAD);
 	}
 	return MNL_CB_OK;
 }
@@ -147,7 +153,7 @@ int kpptp_session_parse(const struct nlmsghdr *nlh, struct kpptp_session_msg *m)
 	}
 	g = mnl_nlmsg_get_payload(nlh);
 	m->cmd = g->cmd;
-	if (parse_attrs(mnl_nlmsg_get_payload_offset(nlh, sizeof(*g)),
+	if (kpptp_attr_walk(mnl_nlmsg_get_payload_offset(nlh, sizeof(*g)),
 			(const char *)nlh + nlh->nlmsg_len, attr_cb, m) != MNL_CB_OK) {
 		errno = EBADMSG;
 		return -1;
