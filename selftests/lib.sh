@@ -101,6 +101,20 @@ load_kpptp() {
 	fi
 }
 
+# now_ms: wall time in ms (busybox's date has no %N).
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# sessions_batch N NET: "kpptpctl -b" lines that add N netlink sessions
+# from 198.51.100.1 to 50 peers NET.1..NET.50, peer call IDs counting up
+# per peer; the kernel picks every local call ID (unique per peer only).
+sessions_batch() {
+	awk -v n="$1" -v net="$2" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "session add local 198.51.100.1 peer %s.%d peer-call %d\n",
+				net, 1 + i % 50, 1 + int(i / 50)
+	}'
+}
+
 # new_ns VAR: make a namespace with loopback up and IPv6 off (so no router
 # solicitation or DAD traffic perturbs exact counters); name in VAR.
 new_ns() {

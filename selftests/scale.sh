@@ -10,7 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 
 N=${KPPTP_SCALE_N:-100000}
-PEERS=50
 ktap_header
 ktap_plan 7
 load_kpptp
@@ -34,13 +33,8 @@ settle_slab() {	# freed sessions go after an RCU grace period
 	done
 	echo "$b"
 }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
-awk -v n="$N" -v p="$PEERS" 'BEGIN {
-	for (i = 0; i < n; i++)
-		printf "session add local 198.51.100.1 peer 203.0.113.%d peer-call %d\n",
-			1 + i % p, 1 + int(i / p)
-}' >/tmp/add.batch
+sessions_batch "$N" 203.0.113 >/tmp/add.batch
 echo 3 >/proc/sys/vm/drop_caches
 slab0=$(settle_slab) pcpu0=$(percpu_kb)
 

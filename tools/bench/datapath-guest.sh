@@ -52,7 +52,6 @@ measure() {
 	done
 }
 
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 # Kernel memory: slab, plus per-CPU allocations (each session's route cache).
 slab_kb() { awk '$1 == "Slab:" || $1 == "Percpu:" { n += $2 } END { print n }' /proc/meminfo; }
 
@@ -62,11 +61,7 @@ slab_kb() { awk '$1 == "Slab:" || $1 == "Percpu:" { n += $2 } END { print n }' /
 # slab kB), for report.py.
 idle() {
 	local ns=$1 n=$2 t0 t1 s0 s1
-	awk -v n="$n" 'BEGIN {
-		for (i = 0; i < n; i++)
-			printf "session add local 198.51.100.1 peer 192.0.2.%d peer-call %d\n",
-				1 + i % 50, 1 + int(i / 50)
-	}' >/tmp/idle.batch
+	sessions_batch "$n" 192.0.2 >/tmp/idle.batch
 	s0=$(slab_kb) t0=$(now_ms)
 	ip netns exec "$ns" "$BIN/kpptpctl" -b /tmp/idle.batch >/dev/null ||
 		{ echo "bench: creating $n idle sessions failed" >&2; return 1; }
