@@ -13,6 +13,7 @@
 #include <net/dst_cache.h>
 #include <net/netns/generic.h>
 
+#include "compat.h"
 #include "stats.h"
 
 #define KPPTP_VERSION "0.1"
@@ -92,10 +93,27 @@ struct kpptp_session {
 	struct rcu_work free_work;
 	struct rcu_head rcu;
 
-	/* The PPPoX socket whose ppp_channel carries this call. */
+	/*
+	 * The PPPoX socket whose ppp_channel carries this call. sk is what
+	 * the receive path and timers read (RCU; cleared, then a grace
+	 * period, before the channel is unregistered). attached is who holds
+	 * the session (under kn->lock): it stays set until a detaching
+	 * socket's channel is gone, so no second socket can attach and
+	 * transmit on the same sequence space meanwhile. channel is the
+	 * channel's index for readers that must not touch the socket
+	 * (netlink, /proc): written under kn->lock, -1 without one. It is
+	 * also the receive path's go-ahead: set (store-release) only once
+	 * ppp_register_net_channel() has returned, read with load-acquire
+	 * before ppp_input(), which a half-registered channel crashes.
+	 */
 	struct sock __rcu *sk;
+	struct sock *attached;
+	int channel;
 
-	/* Tunables: plain ints read racily by the data path. */
+	/*
+	 * Tunables: written with WRITE_ONCE (netlink, setsockopt), read with
+	 * READ_ONCE by the data path, which copes with any value in range.
+	 */
 	u32 reorder_window;		/* packets, 0 = no reordering */
 	u32 reorder_timeout;		/* jiffies */
 	u32 ack_delay;			/* jiffies */
@@ -116,12 +134,22 @@ struct kpptp_session {
 	u64 anomaly_base;		/* timer only */
 	unsigned long icmp_ntf_time;	/* rate limit of ICMP events */
 
-	/* Receive state, all under rx_lock (softirq; _bh from process). */
+	/*
+	 * Receive state, all written under rx_lock (softirq; _bh from
+	 * process). rx_started, rx_next, ack_recv and ack_recv_valid are
+	 * also read by the transmit path without the lock: WRITE_ONCE here,
+	 * READ_ONCE there.
+	 */
 	spinlock_t rx_lock ____cacheline_aligned_in_smp;
 	bool rx_started;		/* rx_next is valid */
 	bool rx_dead;			/* teardown: no more timers */
 	u32 rx_next;			/* next sequence number to deliver */
-	struct sk_buff_head reorder_q;	/* sorted by sequence number */
+	/*
+	 * Sorted by sequence number, every entry after rx_next; bounded by
+	 * the window in packets and by KPPTP_REORDER_MAX_BYTES in truesize.
+	 */
+	struct sk_buff_head reorder_q;
+	u32 reorder_bytes;
 	struct timer_list reorder_timer;
 	struct timer_list ack_timer;
 	u32 ack_recv;			/* highest ack the peer sent us */
@@ -148,10 +176,21 @@ struct kpptp_session {
 	unsigned long icmp_time;	/* jiffies of the last ICMP error */
 };
 
+/*
+ * Memory a reorder queue may pin, whatever its window: a spoofer who knows
+ * (peer, call ID) can fill the queue with big packets.
+ */
+#define KPPTP_REORDER_MAX_BYTES	(256 * 1024)
+
 /* Our PPPoX socket: the in-tree layout first, then a pointer to the session. */
 struct kpptp_sock {
 	struct pppox_sock po;		/* must be first: pppox_sk() casts */
-	struct kpptp_session *session;	/* owned ref, set by bind or connect */
+	/*
+	 * Owned ref, set by bind or connect under lock_sock, and always
+	 * before the channel is registered: the channel's start_xmit and
+	 * ioctl find it set.
+	 */
+	struct kpptp_session *session;
 	/*
 	 * Bound to a call ID that connected sessions already use (netlink-made
 	 * ones, or towards other peers): the session is found or made by
@@ -222,9 +261,15 @@ void kpptp_session_detach(struct kpptp_session *s, struct sock *sk);
 void kpptp_session_put(struct kpptp_session *s);
 void kpptp_net_close_all(struct kpptp_net *kn);
 void kpptp_owner_release(struct net *net, u32 portid);
+/* Which sessions a netlink request may see (netlink.c decides). */
+typedef bool (*kpptp_visible_t)(const void *req, const struct kpptp_session *s);
 struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
 					 u16 call_id, __be32 peer,
+					 kpptp_visible_t visible, const void *req,
 					 struct netlink_ext_ack *extack);
+void kpptp_session_announce(struct kpptp_session *s);
+void kpptp_session_set_channel(struct kpptp_session *s, struct sock *sk,
+			       int channel);
 struct kpptp_session *kpptp_session_lookup_rcu(struct kpptp_net *kn,
 					       __be32 peer, u16 call_id);
 struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
@@ -258,6 +303,7 @@ static inline void kpptp_touch(unsigned long *stamp)
 /* netlink.c */
 int kpptp_nl_init(void);
 void kpptp_nl_exit(void);
+/* Both under kpptp_net.lock, so that up and down cannot arrive inverted. */
 void kpptp_nl_notify_up(struct kpptp_session *s);
 void kpptp_nl_notify_down(struct kpptp_session *s);
 void kpptp_nl_notify_icmp(struct kpptp_session *s);

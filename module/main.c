@@ -50,13 +50,18 @@ static const struct kernel_param_ops kpptp_param_ops = {
 	.get = kpptp_param_get,
 };
 
+/*
+ * Off by default, as in pptp.ko and l2tp: holding packets behind a gap
+ * delays every loss by the reorder timeout, which halved TCP throughput
+ * at 2% loss in tools/bench/reorder.sh (Documentation/performance.rst).
+ */
 struct kpptp_uint_param kpptp_default_reorder_window = {
-	.val = 16, .min = 0, .max = KPPTP_REORDER_WINDOW_MAX,
+	.val = 0, .min = 0, .max = KPPTP_REORDER_WINDOW_MAX,
 };
 module_param_cb(reorder_window, &kpptp_param_ops,
 		&kpptp_default_reorder_window, 0644);
 MODULE_PARM_DESC(reorder_window,
-		 "packets held per session to undo reordering, 0..256, 0 = off (default 16)");
+		 "packets held per session to undo reordering, 0..256, 0 = off (default 0)");
 
 struct kpptp_uint_param kpptp_default_reorder_timeout_ms = {
 	.val = 100, .min = 1, .max = KPPTP_TIMEOUT_MAX_MS,
@@ -93,6 +98,13 @@ static int __net_init kpptp_net_init(struct net *net)
 	return err;
 }
 
+/*
+ * A subsystem, not a device, for the namespace's lifetime: the exit of
+ * pernet subsystems runs after every device of the namespace is gone
+ * (unregister_netdevice_many waits for in-flight packets), so no GRE or
+ * ICMP can still look up the tables destroyed here. As a device (exit
+ * before the devices), a packet arriving meanwhile used freed tables.
+ */
 static void __net_exit kpptp_net_exit(struct net *net)
 {
 	kpptp_net_close_all(kpptp_pernet(net));
@@ -121,7 +133,7 @@ static int __init kpptp_init(void)
 		goto err_cache;
 	}
 
-	err = register_pernet_device(&kpptp_net_ops);
+	err = register_pernet_subsys(&kpptp_net_ops);
 	if (err)
 		goto err_wq;
 
@@ -148,7 +160,7 @@ err_nl:
 err_pppox:
 	kpptp_pppox_exit();
 err_pernet:
-	unregister_pernet_device(&kpptp_net_ops);
+	unregister_pernet_subsys(&kpptp_net_ops);
 err_wq:
 	destroy_workqueue(kpptp_wq);
 err_cache:
@@ -162,7 +174,7 @@ static void __exit kpptp_exit(void)
 	kpptp_nl_exit();
 	kpptp_pppox_exit();
 	/* No session is left (each pins the module); this flushes kpptp_wq. */
-	unregister_pernet_device(&kpptp_net_ops);
+	unregister_pernet_subsys(&kpptp_net_ops);
 	/*
 	 * Sessions die in three steps: call_rcu queues the teardown work,
 	 * the work runs, and the work's last put frees by call_rcu again.

@@ -3,9 +3,10 @@
  * The "kpptp" generic netlink family: Documentation/netlink/specs/kpptp.yaml
  * defines it, include/uapi/linux/kpptp.h matches it.
  *
- * The policy checks types and lengths (strictly: unknown attributes are
- * rejected); ranges are checked here so that the extack message names the
- * attribute. Every request is validated in full before anything changes.
+ * The policy checks types, lengths and ranges (strictly: unknown
+ * attributes are rejected), so the policy dump shows what the spec says and
+ * the extack names the attribute. Every request is validated in full
+ * before anything changes.
  *
  * Locking: requests run in parallel (parallel_ops) and serialise on the
  * namespace's kpptp_net.lock, which also keeps a looked-up session alive.
@@ -23,14 +24,18 @@ static const struct nla_policy kpptp_nl_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_LOCAL_ADDR]		= { .type = NLA_BE32 },
 	[KPPTP_A_PEER_ADDR]		= { .type = NLA_BE32 },
 	[KPPTP_A_OWNED]			= { .type = NLA_FLAG },
-	[KPPTP_A_REORDER_WINDOW]	= { .type = NLA_U32 },
-	[KPPTP_A_REORDER_TIMEOUT]	= { .type = NLA_U32 },
-	[KPPTP_A_ACK_DELAY]		= { .type = NLA_U32 },
-	[KPPTP_A_PEER_RECV_WINDOW]	= { .type = NLA_U16 },
+	[KPPTP_A_REORDER_WINDOW]	=
+		NLA_POLICY_MAX(NLA_U32, KPPTP_REORDER_WINDOW_MAX),
+	[KPPTP_A_REORDER_TIMEOUT]	=
+		NLA_POLICY_RANGE(NLA_U32, 1, KPPTP_TIMEOUT_MAX_MS),
+	[KPPTP_A_ACK_DELAY]		=
+		NLA_POLICY_RANGE(NLA_U32, 1, KPPTP_TIMEOUT_MAX_MS),
+	[KPPTP_A_PEER_RECV_WINDOW]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[KPPTP_A_COOKIE]		= { .type = NLA_U64 },
-	[KPPTP_A_STALL_TIMEOUT]		= { .type = NLA_U32 },
+	[KPPTP_A_STALL_TIMEOUT]		=
+		NLA_POLICY_MAX(NLA_U32, KPPTP_STALL_TIMEOUT_MAX_S),
 	[KPPTP_A_ANOMALY_THRESHOLD]	= { .type = NLA_U32 },
-	[KPPTP_A_ID]			= { .type = NLA_U32 },
+	[KPPTP_A_ID]			= NLA_POLICY_MIN(NLA_U32, 1),
 	/* What the kernel reports, never takes. */
 	[KPPTP_A_ORIGIN] = {
 		.type = NLA_REJECT, .reject_message = "origin is read-only" },
@@ -77,13 +82,26 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 static struct genl_family kpptp_family;
 
 /* Readers without CAP_NET_ADMIN see only the sessions they made. */
-static bool kpptp_nl_may_see(const struct sk_buff *req,
-			     const struct kpptp_session *s)
+static bool kpptp_nl_may_see(const void *req, const struct kpptp_session *s)
 {
-	struct sock *nsk = NETLINK_CB(req).sk;
+	const struct sk_buff *skb = req;
+	struct sock *nsk = NETLINK_CB(skb).sk;
 
-	return netlink_net_capable(req, CAP_NET_ADMIN) ||
-	       (nsk && uid_eq(nsk->sk_uid, s->uid));
+	return netlink_net_capable(skb, CAP_NET_ADMIN) ||
+	       (nsk && uid_eq(sk_uid(nsk), s->uid));
+}
+
+/* What KPPTP_A_STATE says of a session. */
+static u8 kpptp_nl_state(const struct kpptp_session *s)
+{
+	switch (READ_ONCE(s->state)) {
+	case KPPTP_S_BOUND:
+		return KPPTP_STATE_BOUND;
+	case KPPTP_S_CONNECTED:
+		return KPPTP_STATE_CONNECTED;
+	default:
+		return KPPTP_STATE_CLOSING;
+	}
 }
 
 /* The attributes that say which session a message is about. */
@@ -101,34 +119,33 @@ static int kpptp_nl_put_key(struct sk_buff *skb, const struct kpptp_session *s)
 	return 0;
 }
 
-static int kpptp_nl_put_config(struct sk_buff *skb, struct kpptp_session *s)
+/*
+ * The session's settings. The channel index is the session's copy: the
+ * socket and its channel are not RCU-freed, so a reader must not touch
+ * them. UIDs are shown as the reader's user namespace maps them (events,
+ * which have no single reader, use the session's namespace's).
+ */
+static int kpptp_nl_put_config(struct sk_buff *skb, struct kpptp_session *s,
+			       struct user_namespace *reader)
 {
-	struct sock *sk;
-	int chan = -1;
-
-	rcu_read_lock();
-	sk = rcu_dereference(s->sk);
-	if (sk)
-		chan = ppp_channel_index(&pppox_sk(sk)->chan);
-	rcu_read_unlock();
+	int chan = READ_ONCE(s->channel);
+	u16 peer_win = READ_ONCE(s->peer_recv_window);
 
 	if ((s->owner_portid && nla_put_flag(skb, KPPTP_A_OWNED)) ||
 	    nla_put_u8(skb, KPPTP_A_ORIGIN, s->origin) ||
-	    nla_put_u8(skb, KPPTP_A_STATE, s->state == KPPTP_S_CONNECTED ?
-		       KPPTP_STATE_CONNECTED : KPPTP_STATE_BOUND) ||
+	    nla_put_u8(skb, KPPTP_A_STATE, kpptp_nl_state(s)) ||
 	    (chan >= 0 && nla_put_u32(skb, KPPTP_A_CHANNEL, chan)) ||
 	    nla_put_u32(skb, KPPTP_A_REORDER_WINDOW, READ_ONCE(s->reorder_window)) ||
 	    nla_put_u32(skb, KPPTP_A_REORDER_TIMEOUT,
 			jiffies_to_msecs(READ_ONCE(s->reorder_timeout))) ||
 	    nla_put_u32(skb, KPPTP_A_ACK_DELAY,
 			jiffies_to_msecs(READ_ONCE(s->ack_delay))) ||
-	    (s->peer_recv_window &&
-	     nla_put_u16(skb, KPPTP_A_PEER_RECV_WINDOW, s->peer_recv_window)) ||
+	    (peer_win && nla_put_u16(skb, KPPTP_A_PEER_RECV_WINDOW, peer_win)) ||
 	    nla_put_u64_64bit(skb, KPPTP_A_COOKIE, READ_ONCE(s->cookie), KPPTP_A_PAD) ||
 	    nla_put_u32(skb, KPPTP_A_STALL_TIMEOUT, READ_ONCE(s->stall_timeout)) ||
 	    nla_put_u32(skb, KPPTP_A_ANOMALY_THRESHOLD, READ_ONCE(s->anomaly_threshold)) ||
 	    nla_put_u32(skb, KPPTP_A_PMTU, READ_ONCE(s->pmtu)) ||
-	    nla_put_u32(skb, KPPTP_A_UID, from_kuid_munged(s->net->user_ns, s->uid)))
+	    nla_put_u32(skb, KPPTP_A_UID, from_kuid_munged(reader, s->uid)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -184,54 +201,32 @@ cancel:
 
 enum { KPPTP_FILL_CONFIG = 1, KPPTP_FILL_STATS = 2 };
 
+/* The user namespace of whoever sent the request req. */
+static struct user_namespace *kpptp_nl_reader(const struct sk_buff *req)
+{
+	struct sock *nsk = NETLINK_CB(req).sk;
+
+	return nsk ? sk_user_ns(nsk) : &init_user_ns;
+}
+
 static int kpptp_nl_fill(struct sk_buff *skb, struct kpptp_session *s,
-			 u32 portid, u32 seq, int flags, u8 cmd, int what)
+			 const struct sk_buff *req, u32 seq, int flags, u8 cmd,
+			 int what)
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &kpptp_family, flags, cmd);
+	hdr = genlmsg_put(skb, NETLINK_CB(req).portid, seq, &kpptp_family,
+			  flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (kpptp_nl_put_key(skb, s) ||
-	    ((what & KPPTP_FILL_CONFIG) && kpptp_nl_put_config(skb, s)) ||
+	    ((what & KPPTP_FILL_CONFIG) &&
+	     kpptp_nl_put_config(skb, s, kpptp_nl_reader(req))) ||
 	    ((what & KPPTP_FILL_STATS) && kpptp_nl_put_stats(skb, s))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/* Tunables common to session-new and session-set, checked before any use. */
-static int kpptp_nl_check_tunables(struct nlattr **tb, struct netlink_ext_ack *extack)
-{
-	struct nlattr *a;
-
-	a = tb[KPPTP_A_REORDER_WINDOW];
-	if (a && nla_get_u32(a) > KPPTP_REORDER_WINDOW_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "reorder-window must be 0..256");
-		return -ERANGE;
-	}
-	a = tb[KPPTP_A_REORDER_TIMEOUT];
-	if (a && (!nla_get_u32(a) || nla_get_u32(a) > KPPTP_TIMEOUT_MAX_MS)) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "reorder-timeout must be 1..10000 ms");
-		return -ERANGE;
-	}
-	a = tb[KPPTP_A_ACK_DELAY];
-	if (a && (!nla_get_u32(a) || nla_get_u32(a) > KPPTP_TIMEOUT_MAX_MS)) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "ack-delay must be 1..10000 ms");
-		return -ERANGE;
-	}
-	a = tb[KPPTP_A_PEER_RECV_WINDOW];
-	if (a && !nla_get_u16(a)) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "peer-recv-window must be 1..65535");
-		return -ERANGE;
-	}
-	a = tb[KPPTP_A_STALL_TIMEOUT];
-	if (a && nla_get_u32(a) > KPPTP_STALL_TIMEOUT_MAX_S) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "stall-timeout must be 0..3600 s");
-		return -ERANGE;
-	}
 	return 0;
 }
 
@@ -258,41 +253,18 @@ static void kpptp_nl_apply_tunables(struct kpptp_session *s, struct nlattr **tb)
 	kpptp_watch_update(s);
 }
 
-/* NL_SET_ERR_MSG* take literals only; msg here is always one, passed on. */
-static void kpptp_nl_err(struct netlink_ext_ack *extack,
-			 const struct nlattr *attr, const char *msg)
-{
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = attr;
-	}
-}
-
-static int kpptp_nl_check_addr(struct nlattr *a, const char *msg,
-			       struct netlink_ext_ack *extack)
+/* A session's addresses: unicast IPv4 only. */
+static bool kpptp_nl_bad_addr(const struct nlattr *a)
 {
 	__be32 addr = nla_get_in_addr(a);
 
-	if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
-	    ipv4_is_lbcast(addr)) {
-		kpptp_nl_err(extack, a, msg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int kpptp_nl_require(struct genl_info *info, int attr, const char *msg)
-{
-	if (info->attrs[attr])
-		return 0;
-	kpptp_nl_err(info->extack, NULL, msg);
-	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
-	return -EINVAL;
+	return ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+	       ipv4_is_lbcast(addr);
 }
 
 /* Reply to a doit with one session. */
-static int kpptp_nl_reply(struct genl_info *info, struct kpptp_session *s,
-			  u8 cmd, int what)
+static int kpptp_nl_reply(struct sk_buff *req, struct genl_info *info,
+			  struct kpptp_session *s, u8 cmd, int what)
 {
 	struct sk_buff *msg;
 	int err;
@@ -300,7 +272,7 @@ static int kpptp_nl_reply(struct genl_info *info, struct kpptp_session *s,
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = kpptp_nl_fill(msg, s, info->snd_portid, info->snd_seq, 0, cmd, what);
+	err = kpptp_nl_fill(msg, s, req, info->snd_seq, 0, cmd, what);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -313,27 +285,30 @@ static int kpptp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **tb = info->attrs;
 	struct kpptp_session_cfg cfg = {
 		.origin = KPPTP_ORIGIN_NETLINK,
-		.uid = NETLINK_CB(skb).sk->sk_uid,
+		.uid = sk_uid(NETLINK_CB(skb).sk),
 	};
 	struct kpptp_session *s;
 	int err;
 
-	if (kpptp_nl_require(info, KPPTP_A_PEER_CALL_ID, "peer-call-id missing") ||
-	    kpptp_nl_require(info, KPPTP_A_LOCAL_ADDR, "local-addr missing") ||
-	    kpptp_nl_require(info, KPPTP_A_PEER_ADDR, "peer-addr missing"))
+	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_CALL_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, KPPTP_A_LOCAL_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_ADDR))
 		return -EINVAL;
 	if (tb[KPPTP_A_ID]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KPPTP_A_ID],
 				    "id is given by the kernel, not taken");
 		return -EINVAL;
 	}
-	err = kpptp_nl_check_addr(tb[KPPTP_A_LOCAL_ADDR],
-				  "local-addr must be a unicast IPv4 address", info->extack) ?:
-	      kpptp_nl_check_addr(tb[KPPTP_A_PEER_ADDR],
-				  "peer-addr must be a unicast IPv4 address", info->extack) ?:
-	      kpptp_nl_check_tunables(tb, info->extack);
-	if (err)
-		return err;
+	if (kpptp_nl_bad_addr(tb[KPPTP_A_LOCAL_ADDR])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KPPTP_A_LOCAL_ADDR],
+				    "local-addr must be a unicast IPv4 address");
+		return -EINVAL;
+	}
+	if (kpptp_nl_bad_addr(tb[KPPTP_A_PEER_ADDR])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KPPTP_A_PEER_ADDR],
+				    "peer-addr must be a unicast IPv4 address");
+		return -EINVAL;
+	}
 
 	cfg.local_addr = nla_get_in_addr(tb[KPPTP_A_LOCAL_ADDR]);
 	cfg.peer_addr = nla_get_in_addr(tb[KPPTP_A_PEER_ADDR]);
@@ -348,8 +323,8 @@ static int kpptp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(s);
 	kpptp_nl_apply_tunables(s, tb);
 	/* After the tunables: the event carries the cookie. */
-	kpptp_nl_notify_up(s);
-	err = kpptp_nl_reply(info, s, KPPTP_CMD_SESSION_NEW, KPPTP_FILL_CONFIG);
+	kpptp_session_announce(s);
+	err = kpptp_nl_reply(skb, info, s, KPPTP_CMD_SESSION_NEW, KPPTP_FILL_CONFIG);
 	kpptp_session_put(s);
 	return err;
 }
@@ -367,12 +342,7 @@ static struct kpptp_session *kpptp_nl_get_session(struct sk_buff *skb,
 	__be32 peer = 0;
 
 	if (tb[KPPTP_A_ID]) {
-		index = nla_get_u32(tb[KPPTP_A_ID]);
-		if (!index) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[KPPTP_A_ID],
-					    "id must not be 0");
-			return ERR_PTR(-EINVAL);
-		}
+		index = nla_get_u32(tb[KPPTP_A_ID]);	/* >= 1: the policy */
 	} else if (tb[KPPTP_A_LOCAL_CALL_ID]) {
 		call_id = nla_get_u16(tb[KPPTP_A_LOCAL_CALL_ID]);
 		if (tb[KPPTP_A_PEER_ADDR])
@@ -386,11 +356,8 @@ static struct kpptp_session *kpptp_nl_get_session(struct sk_buff *skb,
 	}
 
 	mutex_lock(&kn->lock);
-	s = kpptp_session_find(kn, index, call_id, peer, info->extack);
-	if (!IS_ERR(s) && !kpptp_nl_may_see(skb, s)) {
-		NL_SET_ERR_MSG(info->extack, "no such session");
-		s = ERR_PTR(-ENOENT);
-	}
+	s = kpptp_session_find(kn, index, call_id, peer, kpptp_nl_may_see, skb,
+			       info->extack);
 	if (!IS_ERR(s))
 		refcount_inc(&s->refs);
 	mutex_unlock(&kn->lock);
@@ -415,7 +382,7 @@ static int kpptp_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	err = kpptp_nl_reply(info, s, KPPTP_CMD_SESSION_GET, KPPTP_FILL_CONFIG);
+	err = kpptp_nl_reply(skb, info, s, KPPTP_CMD_SESSION_GET, KPPTP_FILL_CONFIG);
 	kpptp_session_put(s);
 	return err;
 }
@@ -423,11 +390,7 @@ static int kpptp_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 static int kpptp_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kpptp_session *s;
-	int err;
 
-	err = kpptp_nl_check_tunables(info->attrs, info->extack);
-	if (err)
-		return err;
 	if (info->attrs[KPPTP_A_OWNED]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KPPTP_A_OWNED],
 				    "owned is set at creation only");
@@ -452,7 +415,7 @@ static int kpptp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	if (s) {
-		err = kpptp_nl_reply(info, s, KPPTP_CMD_STATS_GET, KPPTP_FILL_STATS);
+		err = kpptp_nl_reply(skb, info, s, KPPTP_CMD_STATS_GET, KPPTP_FILL_STATS);
 		kpptp_session_put(s);
 		return err;
 	}
@@ -485,8 +448,8 @@ static int kpptp_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	xa_for_each_start(&kn->index, index, s, index) {
 		if (!kpptp_nl_may_see(cb->skb, s))
 			continue;
-		err = kpptp_nl_fill(skb, s, NETLINK_CB(cb->skb).portid,
-				    cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, what);
+		err = kpptp_nl_fill(skb, s, cb->skb, cb->nlh->nlmsg_seq,
+				    NLM_F_MULTI, cmd, what);
 		if (err)
 			break;
 		cb->args[0] = index + 1;
@@ -597,7 +560,9 @@ void kpptp_nl_notify_up(struct kpptp_session *s)
 	msg = kpptp_nl_event_begin(s, KPPTP_CMD_SESSION_UP_NTF, GFP_KERNEL, &hdr);
 	if (!msg)
 		return;
-	kpptp_nl_event_end(s, msg, hdr, kpptp_nl_put_config(msg, s), GFP_KERNEL);
+	kpptp_nl_event_end(s, msg, hdr,
+			   kpptp_nl_put_config(msg, s, s->net->user_ns),
+			   GFP_KERNEL);
 }
 
 void kpptp_nl_notify_down(struct kpptp_session *s)

@@ -8,11 +8,19 @@
  *   connect()  peer address + peer call ID: registers the PPP channel
  *   ioctl(PPPIOCGCHAN) and the channel's PPPIOC[GS]FLAGS
  *
- * Errors are the in-tree ones: bind -EBUSY when the ID is bound by a
- * socket with no peer yet, connect -EALREADY when the peer's call is already
- * served, -EHOSTUNREACH without a route. A call ID only has to be unique per
- * peer: bind accepts one that connected sessions use, and connect fails with
- * -EADDRINUSE if it is in use towards that peer.
+ * Errors are the in-tree ones: bind -EBUSY when the ID is in use, connect
+ * -EALREADY when the peer's call is already served, -EHOSTUNREACH without a
+ * route. One exception, for daemons that make the session over netlink
+ * and hand pppd the socket (as pppol2tp does): a caller with CAP_NET_ADMIN
+ * over the namespace may bind an ID that connected sessions use, and
+ * connect then attaches to the netlink-made session with those call IDs
+ * (if it is the creator's UID or has CAP_NET_ADMIN), or makes a session
+ * of its own if the ID is free towards that peer; else -EADDRINUSE.
+ * Documentation/design.rst says why each choice was made.
+ *
+ * The channel is registered last, once the socket has its session, so
+ * that a process attaching to the channel by index (PPPIOCATTCHAN) never
+ * finds it without one.
  *
  * The socket holds the session; the session holds the socket while its
  * channel is registered, until kpptp_session_close() breaks the cycle.
@@ -62,7 +70,7 @@ static const struct ppp_channel_ops kpptp_chan_ops = {
 	.ioctl	    = kpptp_chan_ioctl,
 };
 
-static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr,
+static int kpptp_bind(struct socket *sock, struct kpptp_sockaddr *uaddr,
 		      int addr_len)
 {
 	struct sockaddr_pppox *sp = (struct sockaddr_pppox *)uaddr;
@@ -85,8 +93,9 @@ static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr,
 	}
 	call_id = sp->sa_addr.pptp.call_id;
 	s = kpptp_session_bind(sock_net(sk), sp->sa_addr.pptp.sin_addr.s_addr,
-			       &call_id, sk->sk_uid);
-	if (PTR_ERR_OR_ZERO(s) == -EEXIST) {
+			       &call_id, sk_uid(sk));
+	if (PTR_ERR_OR_ZERO(s) == -EEXIST &&
+	    ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN)) {
 		/* Shared with connected sessions: connect decides. */
 		kpptp_sk(sk)->shared_call_id = call_id;
 		kpptp_sk(sk)->shared_local = sp->sa_addr.pptp.sin_addr.s_addr;
@@ -104,18 +113,37 @@ out:
 	return err;
 }
 
-static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
+/* The route to the peer now tells the caller at once, and sizes the channel. */
+static int kpptp_chan_size(struct sock *sk, __be32 local, __be32 peer)
+{
+	struct pppox_sock *po = pppox_sk(sk);
+	int overhead = sizeof(struct iphdr) + KPPTP_GRE_MAX_LEN + 2;
+	struct net_device *dev;
+	struct rtable *rt;
+	struct flowi4 fl4;
+
+	/* With sk: its mark, bound device, UID and security label apply. */
+	rt = ip_route_output_ports(sock_net(sk), &fl4, sk, peer, local, 0, 0,
+				   IPPROTO_GRE, 0, sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return -EHOSTUNREACH;
+	dev = rt->dst.dev;
+	po->chan.hdrlen = LL_RESERVED_SPACE(dev) + overhead;
+	/* A route MTU below our headers leaves nothing: say 0, not < 0. */
+	po->chan.mtu = max_t(int, dst_mtu(&rt->dst) - overhead, 0);
+	ip_rt_put(rt);
+	return 0;
+}
+
+static int kpptp_connect(struct socket *sock, struct kpptp_sockaddr *uaddr,
 			 int addr_len, int flags)
 {
 	struct sockaddr_pppox *sp = (struct sockaddr_pppox *)uaddr;
 	struct sock *sk = sock->sk;
 	struct pppox_sock *po = pppox_sk(sk);
 	struct kpptp_session *s;
-	struct net_device *dev;
-	struct rtable *rt;
-	struct flowi4 fl4;
 	__be32 peer, local;
-	int err, mtu;
+	int err;
 
 	if (addr_len < (int)sizeof(struct sockaddr_pppox))
 		return -EINVAL;
@@ -138,25 +166,7 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 		err = -EINVAL;
 		goto out;
 	}
-
-	/* A route now tells the caller at once, and sizes the headroom. */
-	rt = ip_route_output_ports(sock_net(sk), &fl4, NULL, peer, local,
-				   0, 0, IPPROTO_GRE, 0, sk->sk_bound_dev_if);
-	if (IS_ERR(rt)) {
-		err = -EHOSTUNREACH;
-		goto out;
-	}
-	dev = rt->dst.dev;
-	mtu = dst_mtu(&rt->dst);
-	po->chan.hdrlen = LL_RESERVED_SPACE(dev) + sizeof(struct iphdr) +
-			  KPPTP_GRE_MAX_LEN + 2;
-	po->chan.mtu = mtu - sizeof(struct iphdr) - KPPTP_GRE_MAX_LEN - 2;
-	ip_rt_put(rt);
-
-	po->chan.private = sk;
-	po->chan.ops = &kpptp_chan_ops;
-	po->chan.direct_xmit = true;
-	err = ppp_register_net_channel(sock_net(sk), &po->chan);
+	err = kpptp_chan_size(sk, local, peer);
 	if (err)
 		goto out;
 
@@ -170,24 +180,38 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 			.call_id = kpptp_sk(sk)->shared_call_id,
 			.peer_call_id = sp->sa_addr.pptp.call_id,
 			.origin = KPPTP_ORIGIN_SOCKET,
-			.uid = sk->sk_uid,
+			.uid = sk_uid(sk),
 		};
 
 		s = kpptp_session_create(sock_net(sk), &cfg, sk, NULL);
 		err = PTR_ERR_OR_ZERO(s);
 		if (err == -EEXIST)	/* this call ID towards this peer */
 			err = -EADDRINUSE;
-		if (!err) {
+		if (!err)
 			kpptp_sk(sk)->session = s;
-			/* A netlink-made session it attached to is up already. */
-			if (s->origin == KPPTP_ORIGIN_SOCKET)
-				kpptp_nl_notify_up(s);
-		}
 	}
+	if (err)
+		goto out;
+
+	/* Last: from here on the channel can be used, and has its session. */
+	po->chan.private = sk;
+	po->chan.ops = &kpptp_chan_ops;
+#ifdef KPPTP_HAVE_DIRECT_XMIT
+	po->chan.direct_xmit = true;
+#endif
+	err = ppp_register_net_channel(sock_net(sk), &po->chan);
 	if (err) {
-		ppp_unregister_channel(&po->chan);
+		/* The session goes (or is left as it was found), the socket dies. */
+		if (s->origin == KPPTP_ORIGIN_NETLINK)
+			kpptp_session_detach(s, sk);
+		else
+			kpptp_session_close(s, KPPTP_DOWN_SOCKET_CLOSED);
 		goto out;
 	}
+	kpptp_session_set_channel(s, sk, ppp_channel_index(&po->chan));
+	/* A netlink-made session it attached to is up already. */
+	if (s->origin == KPPTP_ORIGIN_SOCKET)
+		kpptp_session_announce(s);
 	sk->sk_state |= PPPOX_CONNECTED;
 out:
 	release_sock(sk);

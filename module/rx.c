@@ -8,6 +8,11 @@
  * is then given up (counted as lost). Everything behind the next expected
  * number is dropped, except LCP echoes, so that a peer's sequence jump can
  * never starve the keepalive.
+ *
+ * Invariant, whatever the window or timeout is changed to at runtime:
+ * every queued packet is after rx_next, and rx_next only moves forward.
+ * All that moves it goes through kpptp_advance(), which first delivers
+ * (in order) what is queued before the new position.
  */
 
 #include <linux/ip.h>
@@ -60,7 +65,13 @@ static void kpptp_deliver(struct kpptp_session *s, struct sk_buff *skb)
 {
 	struct sock *sk = rcu_dereference(s->sk);
 
-	if (unlikely(!sk)) {
+	/*
+	 * A socket is published before its channel is registered (connect
+	 * needs it in the tables): hand packets to the channel only once
+	 * kpptp_session_set_channel() says it is complete (the acquire
+	 * pairs with its store-release).
+	 */
+	if (unlikely(!sk || smp_load_acquire(&s->channel) < 0)) {
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_no_channel);
 		kfree_skb(skb);
 		return;
@@ -79,41 +90,66 @@ static void kpptp_deliver(struct kpptp_session *s, struct sk_buff *skb)
 	ppp_input(&pppox_sk(sk)->chan, skb);
 }
 
+static struct sk_buff *kpptp_reorder_pop(struct kpptp_session *s)
+{
+	struct sk_buff *skb = __skb_dequeue(&s->reorder_q);
+
+	if (skb)
+		s->reorder_bytes -= skb->truesize;
+	return skb;
+}
+
 /* Deliver every queued packet that is now in sequence. */
 static void kpptp_drain(struct kpptp_session *s)
 {
 	struct sk_buff *skb;
 
-	while ((skb = skb_peek(&s->reorder_q))) {
-		u32 seq = KPPTP_RX_CB(skb)->seq;
-
-		if (kpptp_seq_before(seq, s->rx_next)) {
-			__skb_unlink(skb, &s->reorder_q);
-			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
-			kfree_skb(skb);
-			continue;
-		}
-		if (seq != s->rx_next)
-			break;
-		__skb_unlink(skb, &s->reorder_q);
+	while ((skb = skb_peek(&s->reorder_q)) &&
+	       KPPTP_RX_CB(skb)->seq == s->rx_next) {
+		kpptp_reorder_pop(s);
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reordered);
-		s->rx_next = seq + 1;
+		WRITE_ONCE(s->rx_next, s->rx_next + 1);
 		kpptp_deliver(s, skb);
 	}
+}
+
+/*
+ * Move rx_next forward to seq, giving up what never came: what is queued
+ * before seq goes out first, in order, and only the real holes count as
+ * lost. Never moves backwards (the counters cannot wrap).
+ */
+static void kpptp_advance(struct kpptp_session *s, u32 seq)
+{
+	struct sk_buff *head;
+
+	while ((head = skb_peek(&s->reorder_q)) &&
+	       kpptp_seq_before(KPPTP_RX_CB(head)->seq, seq)) {
+		u32 hseq = KPPTP_RX_CB(head)->seq;
+
+		if (WARN_ON_ONCE(kpptp_seq_before(hseq, s->rx_next))) {
+			/* The invariant broke: never loop, never go back. */
+			kfree_skb(kpptp_reorder_pop(s));
+			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
+			continue;
+		}
+		rx_add(s, KPPTP_STAT_rx_lost, hseq - s->rx_next);
+		WRITE_ONCE(s->rx_next, hseq);
+		kpptp_drain(s);
+	}
+	if (kpptp_seq_before(s->rx_next, seq)) {
+		rx_add(s, KPPTP_STAT_rx_lost, seq - s->rx_next);
+		WRITE_ONCE(s->rx_next, seq);
+	}
+	kpptp_drain(s);
 }
 
 /* Give up the gap before the oldest held packet. */
 static void kpptp_skip_gap(struct kpptp_session *s)
 {
 	struct sk_buff *head = skb_peek(&s->reorder_q);
-	u32 seq;
 
-	if (!head)
-		return;
-	seq = KPPTP_RX_CB(head)->seq;
-	rx_add(s, KPPTP_STAT_rx_lost, seq - s->rx_next);
-	s->rx_next = seq;
-	kpptp_drain(s);
+	if (head)
+		kpptp_advance(s, KPPTP_RX_CB(head)->seq);
 }
 
 static void kpptp_reorder_arm(struct kpptp_session *s)
@@ -121,8 +157,8 @@ static void kpptp_reorder_arm(struct kpptp_session *s)
 	struct sk_buff *head = skb_peek(&s->reorder_q);
 
 	if (head && !s->rx_dead)
-		mod_timer(&s->reorder_timer,
-			  KPPTP_RX_CB(head)->arrived + s->reorder_timeout);
+		mod_timer(&s->reorder_timer, KPPTP_RX_CB(head)->arrived +
+			  READ_ONCE(s->reorder_timeout));
 }
 
 /* Queue a packet ahead of rx_next, sorted; false if it is a duplicate. */
@@ -138,10 +174,12 @@ static bool kpptp_reorder_insert(struct kpptp_session *s, struct sk_buff *skb)
 			return false;
 		if (kpptp_seq_before(pseq, seq)) {
 			__skb_queue_after(&s->reorder_q, p, skb);
-			return true;
+			goto queued;
 		}
 	}
 	__skb_queue_head(&s->reorder_q, skb);
+queued:
+	s->reorder_bytes += skb->truesize;
 	return true;
 }
 
@@ -151,20 +189,21 @@ static void kpptp_rx_ahead(struct kpptp_session *s, struct sk_buff *skb,
 	u32 window = READ_ONCE(s->reorder_window);
 
 	kpptp_rx_stat_inc(s, KPPTP_STAT_rx_out_of_order);
-	if (!window) {
-		rx_add(s, KPPTP_STAT_rx_lost, seq - s->rx_next);
-		s->rx_next = seq + 1;
+	if (!window || seq - s->rx_next > window) {
+		/*
+		 * No reordering (window 0, perhaps just set with packets
+		 * still queued), or too far ahead to be reordering:
+		 * resynchronise on this packet.
+		 */
+		if (window)
+			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reorder_overflow);
+		kpptp_advance(s, seq);
+		WRITE_ONCE(s->rx_next, seq + 1);
 		kpptp_deliver(s, skb);
-		return;
-	}
-	if (seq - s->rx_next > window) {
-		/* Too far ahead to be reordering: resynchronise on it. */
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reorder_overflow);
-		while (skb_peek(&s->reorder_q))
-			kpptp_skip_gap(s);
-		rx_add(s, KPPTP_STAT_rx_lost, seq - s->rx_next);
-		s->rx_next = seq + 1;
-		kpptp_deliver(s, skb);
+		kpptp_drain(s);
+		if (!window)
+			while (skb_peek(&s->reorder_q))
+				kpptp_skip_gap(s);
 		return;
 	}
 	KPPTP_RX_CB(skb)->arrived = jiffies;
@@ -173,7 +212,9 @@ static void kpptp_rx_ahead(struct kpptp_session *s, struct sk_buff *skb,
 		kfree_skb(skb);
 		return;
 	}
-	if (skb_queue_len(&s->reorder_q) > window) {
+	/* The window may have shrunk since the queue filled: loop. */
+	while (skb_queue_len(&s->reorder_q) > window ||
+	       s->reorder_bytes > KPPTP_REORDER_MAX_BYTES) {
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reorder_overflow);
 		kpptp_skip_gap(s);
 	}
@@ -183,14 +224,14 @@ static void kpptp_rx_ahead(struct kpptp_session *s, struct sk_buff *skb,
 
 void kpptp_reorder_timeout(struct timer_list *t)
 {
-	struct kpptp_session *s = from_timer(s, t, reorder_timer);
+	struct kpptp_session *s = timer_container_of(s, t, reorder_timer);
+	unsigned long timeout = READ_ONCE(s->reorder_timeout);
 	struct sk_buff *head;
 
 	rcu_read_lock();
 	spin_lock(&s->rx_lock);
 	while (!s->rx_dead && (head = skb_peek(&s->reorder_q)) &&
-	       time_after_eq(jiffies,
-			     KPPTP_RX_CB(head)->arrived + s->reorder_timeout))
+	       time_after_eq(jiffies, KPPTP_RX_CB(head)->arrived + timeout))
 		kpptp_skip_gap(s);
 	kpptp_reorder_arm(s);
 	if (!s->rx_dead)
@@ -214,9 +255,9 @@ static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 			  u32 seq)
 {
 	if (unlikely(!s->rx_started)) {
-		s->rx_started = true;
-		s->rx_next = seq;
+		WRITE_ONCE(s->rx_next, seq);
 		WRITE_ONCE(s->ack_sent, seq - 1);
+		WRITE_ONCE(s->rx_started, true);
 	}
 
 	if (unlikely(kpptp_seq_before(seq, s->rx_next))) {
@@ -224,12 +265,12 @@ static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 		return;
 	}
 	if (likely(seq == s->rx_next)) {
-		s->rx_next = seq + 1;
+		WRITE_ONCE(s->rx_next, seq + 1);
 		kpptp_deliver(s, skb);
 		if (unlikely(!skb_queue_empty(&s->reorder_q))) {
 			kpptp_drain(s);
 			if (skb_queue_empty(&s->reorder_q))
-				del_timer(&s->reorder_timer);
+				timer_delete(&s->reorder_timer);
 		}
 	} else {
 		kpptp_rx_ahead(s, skb, seq);
@@ -241,7 +282,23 @@ static int kpptp_rx_session(struct kpptp_session *s, struct sk_buff *skb,
 			    __be16 flags, u32 seq, u32 ack, unsigned int hlen,
 			    unsigned int plen)
 {
+	int stat;
+
 	spin_lock(&s->rx_lock);
+	/* Validate first: garbage must neither ack nor hide a stall. */
+	if (flags & GRE_SEQ) {
+		stat = KPPTP_STAT_rx_no_payload;
+		if (unlikely(!plen))
+			goto drop;
+		stat = KPPTP_STAT_rx_bad_length;
+		if (unlikely(plen > skb->len - hlen))
+			goto drop;
+		__skb_pull(skb, hlen);
+		/* Bytes past the declared payload are link padding, not PPP. */
+		if (unlikely(pskb_trim(skb, plen)))
+			goto drop;
+	}
+	kpptp_touch(&s->last_rx);
 	if (flags & GRE_ACK) {
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_acks);
 		/* The transmit path reads these without the lock. */
@@ -256,26 +313,13 @@ static int kpptp_rx_session(struct kpptp_session *s, struct sk_buff *skb,
 		consume_skb(skb);
 		return NET_RX_SUCCESS;
 	}
-	if (unlikely(!plen)) {
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_no_payload);
-		goto drop;
-	}
-	if (unlikely(plen > skb->len - hlen)) {
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_bad_length);
-		goto drop;
-	}
-	__skb_pull(skb, hlen);
-	/* Bytes past the declared payload are link padding, not PPP. */
-	if (unlikely(pskb_trim(skb, plen))) {
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_bad_length);
-		goto drop;
-	}
 	KPPTP_RX_CB(skb)->seq = seq;
 	kpptp_rx_data(s, skb, seq);
 	spin_unlock(&s->rx_lock);
 	return NET_RX_SUCCESS;
 
 drop:
+	kpptp_rx_stat_inc(s, stat);
 	spin_unlock(&s->rx_lock);
 	kfree_skb(skb);
 	return NET_RX_DROP;
@@ -338,7 +382,6 @@ int kpptp_gre_rcv(struct sk_buff *skb)
 		stat = KPPTP_STAT_rx_no_session;
 		goto drop;
 	}
-	kpptp_touch(&s->last_rx);
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	/* The outer checksum state says nothing about the PPP payload. */

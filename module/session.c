@@ -10,6 +10,15 @@
  * Closing a socket deletes the session it made, and only detaches from a
  * netlink-made one, which lives until session-del, its owner's exit (when
  * owned) or its namespace's exit.
+ *
+ * Only the session's creator (same UID) or a holder of CAP_NET_ADMIN over
+ * the namespace may attach a socket to a netlink-made session; to anyone
+ * else it answers as a call ID in use, exactly as when the peer call ID
+ * is wrong, so that no answer tells which sessions exist.
+ *
+ * A session is linked (handle, list) before it is hashed (visible to the
+ * receive path), and nothing can fail after it is hashed: no timer can be
+ * armed on a session that is then freed without a grace period.
  */
 
 #include <linux/if_pppox.h>
@@ -38,7 +47,9 @@ static const struct rhashtable_params kpptp_peer_params = {
 
 int kpptp_session_cache_init(void)
 {
-	kpptp_session_cache = KMEM_CACHE(kpptp_session, SLAB_HWCACHE_ALIGN);
+	/* Charged to the memory cgroup of whoever makes the session. */
+	kpptp_session_cache = KMEM_CACHE(kpptp_session,
+					 SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
 	return kpptp_session_cache ? 0 : -ENOMEM;
 }
 
@@ -186,7 +197,7 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	s = kmem_cache_zalloc(kpptp_session_cache, GFP_KERNEL);
 	if (!s)
 		return NULL;
-	if (dst_cache_init(&s->dst_cache, GFP_KERNEL)) {
+	if (dst_cache_init(&s->dst_cache, GFP_KERNEL_ACCOUNT)) {
 		kmem_cache_free(kpptp_session_cache, s);
 		return NULL;
 	}
@@ -194,6 +205,7 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	s->local_addr = local_addr;
 	s->origin = origin;
 	s->uid = uid;
+	s->channel = -1;
 	/* One reference for the caller's handle, one for being live. */
 	refcount_set(&s->refs, 2);
 	s->state = KPPTP_S_BOUND;
@@ -310,6 +322,15 @@ fail:
 	return err;
 }
 
+/* The socket becomes the session's: held, and visible to the data path. */
+static void kpptp_session_set_sk(struct kpptp_session *s, struct sock *sk)
+{
+	lockdep_assert_held(&kpptp_pernet(s->net)->lock);
+	sock_hold(sk);
+	s->attached = sk;
+	rcu_assign_pointer(s->sk, sk);
+}
+
 int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
 			  u16 peer_call_id, struct sock *sk)
 {
@@ -324,14 +345,53 @@ int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
 	err = kpptp_session_hash(kn, s, peer, peer_call_id);
 	if (!err) {
 		kpptp_id_unwild(kn, s->local_key.call_id);
-		sock_hold(sk);
-		rcu_assign_pointer(s->sk, sk);
+		kpptp_session_set_sk(s, sk);
 	}
 out:
 	mutex_unlock(&kn->lock);
-	if (!err)
-		kpptp_nl_notify_up(s);
 	return err;
+}
+
+/*
+ * Tell the event listeners a session is up. Under kn->lock, as the down
+ * event is sent (kpptp_session_unhash): a session closed meanwhile is not
+ * announced, and up never follows down.
+ */
+void kpptp_session_announce(struct kpptp_session *s)
+{
+	struct kpptp_net *kn = kpptp_pernet(s->net);
+
+	mutex_lock(&kn->lock);
+	if (s->state != KPPTP_S_DEAD)
+		kpptp_nl_notify_up(s);
+	mutex_unlock(&kn->lock);
+}
+
+/* The socket's channel is registered: readers may report its index. */
+void kpptp_session_set_channel(struct kpptp_session *s, struct sock *sk,
+			       int channel)
+{
+	struct kpptp_net *kn = kpptp_pernet(s->net);
+
+	mutex_lock(&kn->lock);
+	if (s->attached == sk) {
+		/*
+		 * Pairs with the load-acquire in kpptp_deliver(): a receiver
+		 * that sees the index sees the channel ppp_generic finished
+		 * setting up. ppp_register_net_channel() points chan->ppp at
+		 * the new channel before it initialises its queues, so
+		 * ppp_input() must not run before this store.
+		 */
+		smp_store_release(&s->channel, channel);
+	}
+	mutex_unlock(&kn->lock);
+}
+
+/* May the socket's caller attach to the netlink-made session s? */
+static bool kpptp_may_attach(const struct kpptp_session *s, struct sock *sk)
+{
+	return uid_eq(s->uid, sk_uid(sk)) ||
+	       ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN);
 }
 
 /*
@@ -341,12 +401,12 @@ out:
 static int kpptp_session_attach(struct kpptp_session *s, struct sock *sk,
 				const struct kpptp_session_cfg *cfg)
 {
-	if (s->origin != KPPTP_ORIGIN_NETLINK || rcu_access_pointer(s->sk) ||
+	if (s->origin != KPPTP_ORIGIN_NETLINK || s->attached ||
 	    s->peer_key.call_id != cfg->peer_call_id ||
-	    (cfg->local_addr && s->local_addr != cfg->local_addr))
+	    (cfg->local_addr && s->local_addr != cfg->local_addr) ||
+	    !kpptp_may_attach(s, sk))
 		return -EADDRINUSE;
-	sock_hold(sk);
-	rcu_assign_pointer(s->sk, sk);
+	kpptp_session_set_sk(s, sk);
 	refcount_inc(&s->refs);		/* the socket's */
 	return 0;
 }
@@ -359,6 +419,7 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 	struct kpptp_net *kn = kpptp_pernet(net);
 	struct kpptp_session *s, *old;
 	u16 call_id = cfg->call_id;
+	u32 cursor;
 	int err;
 
 	s = kpptp_session_alloc(net, cfg->local_addr, cfg->origin, cfg->uid);
@@ -390,6 +451,12 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 		goto out_unlock;
 	}
 	s->local_key.call_id = call_id;
+	/* A refused add must not use up a handle: admins read them. */
+	cursor = kn->index_cursor;
+	/* Link first: once hashed, the receive path may arm its timers. */
+	err = kpptp_session_link(kn, s);
+	if (err)
+		goto out_release;
 	err = kpptp_session_hash(kn, s, cfg->peer_addr, cfg->peer_call_id);
 	if (err) {
 		if (err == -EEXIST)
@@ -398,14 +465,12 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 		else if (err == -EALREADY)
 			NL_SET_ERR_MSG(extack,
 				       "peer-call-id of this peer-addr is served by another session");
+		kpptp_session_unlink(kn, s);
+		kn->index_cursor = cursor;
 		goto out_release;
 	}
-	err = kpptp_session_link(kn, s);
-	if (err)
-		goto out_unhash;
 	if (sk) {
-		sock_hold(sk);
-		rcu_assign_pointer(s->sk, sk);
+		kpptp_session_set_sk(s, sk);
 	} else {
 		/* Nothing else pins the module for a netlink-made session. */
 		__module_get(THIS_MODULE);
@@ -413,16 +478,6 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 	mutex_unlock(&kn->lock);
 	return s;
 
-out_unhash:
-	rhashtable_remove_fast(&kn->by_local, &s->local_node,
-			       kpptp_local_params);
-	rhashtable_remove_fast(&kn->by_peer, &s->peer_node, kpptp_peer_params);
-	kpptp_id_release(kn, call_id);
-	mutex_unlock(&kn->lock);
-	/* Lookups may have seen it for a moment. */
-	synchronize_rcu();
-	kpptp_session_free_unpublished(s);
-	return ERR_PTR(err);
 out_release:
 	kpptp_id_release(kn, call_id);
 out_unlock:
@@ -451,11 +506,13 @@ struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
 /*
  * The session a netlink request names: by handle, or by our call ID and
  * the peer's address, or by our call ID alone when only one session uses
- * it (a bound socket has no peer). Caller holds kn->lock, which keeps the
- * result alive.
+ * it (a bound socket has no peer). Sessions the requester may not see do
+ * not exist for it: same error, same message. Caller holds kn->lock,
+ * which keeps the result alive.
  */
 struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
 					 u16 call_id, __be32 peer,
+					 kpptp_visible_t visible, const void *req,
 					 struct netlink_ext_ack *extack)
 {
 	struct kpptp_session *s, *found = NULL;
@@ -464,20 +521,24 @@ struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
 	lockdep_assert_held(&kn->lock);
 	if (index) {
 		s = xa_load(&kn->index, index);
-		if (!s)
+		if (!s || !visible(req, s)) {
 			NL_SET_ERR_MSG(extack, "no session has this id");
-		return s ?: ERR_PTR(-ENOENT);
+			return ERR_PTR(-ENOENT);
+		}
+		return s;
 	}
 	if (peer) {
 		s = rhashtable_lookup_fast(&kn->by_local, &key,
 					   kpptp_local_params);
-		if (!s)
+		if (!s || !visible(req, s)) {
 			NL_SET_ERR_MSG(extack,
 				       "no session has this local-call-id towards this peer-addr");
-		return s ?: ERR_PTR(-ENOENT);
+			return ERR_PTR(-ENOENT);
+		}
+		return s;
 	}
 	list_for_each_entry(s, &kn->sessions, list) {
-		if (s->local_key.call_id != call_id)
+		if (s->local_key.call_id != call_id || !visible(req, s))
 			continue;
 		if (found) {
 			NL_SET_ERR_MSG(extack,
@@ -505,7 +566,11 @@ void kpptp_session_put(struct kpptp_session *s)
 		call_rcu(&s->rcu, kpptp_session_free_rcu);
 }
 
-/* Take the socket away from the session; whoever gets it unbinds it. */
+/*
+ * Take the socket away from the session; whoever gets it unbinds it. The
+ * teardown runs a grace period after the session left the tables and its
+ * timers are stopped, so no RCU reader still holds the old sk.
+ */
 static struct sock *kpptp_session_take_sk(struct kpptp_session *s)
 {
 	struct kpptp_net *kn = kpptp_pernet(s->net);
@@ -514,6 +579,8 @@ static struct sock *kpptp_session_take_sk(struct kpptp_session *s)
 	mutex_lock(&kn->lock);
 	sk = rcu_dereference_protected(s->sk, lockdep_is_held(&kn->lock));
 	RCU_INIT_POINTER(s->sk, NULL);
+	s->attached = NULL;
+	WRITE_ONCE(s->channel, -1);
 	mutex_unlock(&kn->lock);
 	return sk;
 }
@@ -530,11 +597,12 @@ static void kpptp_session_teardown(struct work_struct *work)
 	bool pinned = s->origin == KPPTP_ORIGIN_NETLINK;
 	struct sock *sk;
 
-	del_timer_sync(&s->reorder_timer);
-	del_timer_sync(&s->ack_timer);
-	del_timer_sync(&s->watch_timer);
+	timer_shutdown_sync(&s->reorder_timer);
+	timer_shutdown_sync(&s->ack_timer);
+	timer_shutdown_sync(&s->watch_timer);
 	spin_lock_bh(&s->rx_lock);
 	__skb_queue_purge(&s->reorder_q);
+	s->reorder_bytes = 0;
 	spin_unlock_bh(&s->rx_lock);
 
 	sk = kpptp_session_take_sk(s);
@@ -557,7 +625,6 @@ static void kpptp_session_finish_close(struct kpptp_session *s)
 	s->rx_dead = true;
 	spin_unlock_bh(&s->rx_lock);
 
-	kpptp_nl_notify_down(s);
 	INIT_RCU_WORK(&s->free_work, kpptp_session_teardown);
 	queue_rcu_work(kpptp_wq, &s->free_work);
 }
@@ -578,6 +645,8 @@ static bool kpptp_session_unhash(struct kpptp_net *kn, struct kpptp_session *s,
 	kpptp_session_unlink(kn, s);
 	s->down_reason = reason;
 	WRITE_ONCE(s->state, KPPTP_S_DEAD);
+	/* Under the lock, as the up event: the two cannot cross. */
+	kpptp_nl_notify_down(s);
 	return true;
 }
 
@@ -603,15 +672,25 @@ void kpptp_session_detach(struct kpptp_session *s, struct sock *sk)
 	bool mine;
 
 	mutex_lock(&kn->lock);
-	mine = rcu_access_pointer(s->sk) == sk;
-	if (mine)
+	mine = s->attached == sk;
+	if (mine) {
 		RCU_INIT_POINTER(s->sk, NULL);
+		WRITE_ONCE(s->channel, -1);
+	}
 	mutex_unlock(&kn->lock);
 	if (!mine)		/* teardown took it */
 		return;
 	/* No receive path may still hand packets to the channel. */
 	synchronize_net();
 	pppox_unbind_sock(sk);
+	/*
+	 * Only now may another socket attach: until the channel was
+	 * unregistered it could still transmit on this sequence space.
+	 */
+	mutex_lock(&kn->lock);
+	if (s->attached == sk)
+		s->attached = NULL;
+	mutex_unlock(&kn->lock);
 	__sock_put(sk);
 }
 

@@ -41,10 +41,12 @@ static struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
 	if (rt)
 		return rt;
 
-	flowi4_init_output(&fl4, sk->sk_bound_dev_if, sk->sk_mark, 0,
-			   RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0,
+	flowi4_init_output(&fl4, sk->sk_bound_dev_if, READ_ONCE(sk->sk_mark),
+			   0, RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0,
 			   s->peer_key.peer, s->local_addr, 0, 0,
 			   sock_net_uid(net, sk));
+	/* The socket's security label applies, as for any socket's traffic. */
+	security_sk_classify_flow(sk, flowi4_to_flowi_common(&fl4));
 	rt = ip_route_output_flow(net, &fl4, sk);
 	if (IS_ERR(rt))
 		return rt;
@@ -114,6 +116,7 @@ static void kpptp_frag_needed(struct net *net, struct sk_buff *skb,
 {
 	unsigned int encap = sizeof(struct iphdr) + KPPTP_GRE_MAX_LEN + 2 + 2;
 	const struct iphdr *iph;
+	struct flowi4 fl4 = {};
 	struct rtable *rt;
 	u32 mtu;
 
@@ -122,7 +125,8 @@ static void kpptp_frag_needed(struct net *net, struct sk_buff *skb,
 	mtu = path_mtu - encap;
 	skb_set_network_header(skb, poff);
 	iph = ip_hdr(skb);
-	rt = ip_route_output(net, iph->saddr, 0, 0, 0);
+	fl4.daddr = iph->saddr;
+	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return;
 	if (rt->rt_type == RTN_LOCAL) {
@@ -164,6 +168,7 @@ static bool kpptp_over_window(const struct kpptp_session *s)
 int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 {
 	struct sock *sk = chan->private;
+	/* Set before the channel was registered (pppox.c): never NULL. */
 	struct kpptp_session *s = kpptp_sk(sk)->session;
 	unsigned int hlen, encap, need, poff;
 	struct kpptp_gre_hdr *gh;
@@ -175,7 +180,13 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	int flags;
 	u16 proto;
 
-	if (unlikely(READ_ONCE(s->state) != KPPTP_S_CONNECTED)) {
+	/*
+	 * A closing session, or a socket detaching from a netlink-made one
+	 * (its channel lives until a grace period has passed): either way
+	 * this channel no longer owns the session's sequence numbers.
+	 */
+	if (unlikely(READ_ONCE(s->state) != KPPTP_S_CONNECTED ||
+		     rcu_access_pointer(s->sk) != sk)) {
 		tx_add(s, KPPTP_STAT_tx_drop_dead, 1);
 		goto drop;
 	}
@@ -312,7 +323,7 @@ void kpptp_ack_schedule(struct kpptp_session *s)
  */
 void kpptp_ack_timeout(struct timer_list *t)
 {
-	struct kpptp_session *s = from_timer(s, t, ack_timer);
+	struct kpptp_session *s = timer_container_of(s, t, ack_timer);
 	struct sock *sk;
 	u32 ack;
 

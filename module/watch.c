@@ -46,13 +46,13 @@ void kpptp_watch_update(struct kpptp_session *s)
 			kpptp_watch_arm(s, jiffies + HZ);
 		}
 	} else {
-		del_timer_sync(&s->watch_timer);
+		timer_delete_sync(&s->watch_timer);
 	}
 }
 
 void kpptp_watch_timeout(struct timer_list *t)
 {
-	struct kpptp_session *s = from_timer(s, t, watch_timer);
+	struct kpptp_session *s = timer_container_of(s, t, watch_timer);
 	u32 stall = READ_ONCE(s->stall_timeout);
 	u32 threshold = READ_ONCE(s->anomaly_threshold);
 	unsigned long now = jiffies;

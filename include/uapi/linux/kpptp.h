@@ -65,6 +65,7 @@ enum kpptp_origin {
 enum kpptp_state {
 	KPPTP_STATE_BOUND = 1,		/* socket bound, no peer yet */
 	KPPTP_STATE_CONNECTED,		/* carries data */
+	KPPTP_STATE_CLOSING,		/* deleted, its last users are letting go */
 };
 
 /* Why a session went down (KPPTP_A_DOWN_REASON). */

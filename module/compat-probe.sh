@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kbuild feature probes: print -DKPPTP_HAVE_* for what the kernel headers
+# being built against provide. Called by Kbuild with the kernel's source
+# and object trees; looks at the headers, never at version numbers, so a
+# distribution kernel with a backport (or without one) builds right.
+#
+# usage: compat-probe.sh SRCTREE [OBJTREE]
+src=$1 obj=${2:-$1}
+
+# has HEADER PATTERN: the header (in either tree) matches the regex.
+has() {
+	for t in "$src" "$obj"; do
+		[ -f "$t/include/$1" ] && grep -qE "$2" "$t/include/$1" && return 0
+	done
+	return 1
+}
+
+has linux/timer.h 'define timer_container_of' && echo -DKPPTP_HAVE_TIMER_CONTAINER_OF
+has linux/timer.h 'int timer_shutdown_sync' && echo -DKPPTP_HAVE_TIMER_SHUTDOWN
+has linux/net.h 'struct sockaddr_unsized' && echo -DKPPTP_HAVE_SOCKADDR_UNSIZED
+has linux/ppp_channel.h 'direct_xmit' && echo -DKPPTP_HAVE_DIRECT_XMIT
+has net/sock.h 'static inline kuid_t sk_uid\(' && echo -DKPPTP_HAVE_SK_UID_HELPER
+# What kpptp cannot do without (Linux 6.1 has all of it): named, so that
+# Kbuild stops with a sentence instead of a compiler error.
+has net/genetlink.h 'GENL_REQ_ATTR_CHECK' || echo KPPTP_MISSING=GENL_REQ_ATTR_CHECK
+has net/genetlink.h 'resv_start_op' || echo KPPTP_MISSING=genl_family.resv_start_op
+has linux/ppp_channel.h 'ppp_register_net_channel' || echo KPPTP_MISSING=ppp_register_net_channel
+exit 0
