@@ -5,13 +5,14 @@
 set -euo pipefail
 
 pkgs=(
-	# the guest kernel and the matching headers to build against
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	# guest kernels are fetched, not installed (tools/kernel/fetch.sh);
+	# the debug kernel is built from this source, Debian 13's in a root
+	linux-source-6.1 mmdebstrap bc flex bison libelf-dev libssl-dev
 	# the guest and what goes into its initramfs
 	qemu-system-x86 busybox-static kmod cpio iproute2 iperf3 tcpdump
 	ppp ppp-dev pptpd pptp-linux ethtool
-	# build and checks
-	build-essential sparse python3-yaml libmnl-dev pkg-config
+	# build and checks (tshark: an independent PPTP dissector for kpptpd's messages)
+	build-essential sparse python3-yaml libmnl-dev pkg-config tshark
 	clang libclang-rt-14-dev
 	# profiles in the guest (make bench --profile)
 	linux-perf

@@ -8,11 +8,13 @@
 # the guest mounts the repository over 9p, so a rebuilt kpptp.ko needs no
 # new initramfs.
 #
-# usage: mkinitramfs.sh KVER OUTPUT.cpio.gz
+# usage: mkinitramfs.sh KVER MODULES_DIR OUTPUT.cpio.gz
+#   MODULES_DIR: the kernel's lib/modules/KVER (a fetched kernel's "modules")
 set -euo pipefail
 
-kver=${1:?usage: mkinitramfs.sh KVER OUTPUT}
-out=${2:?usage: mkinitramfs.sh KVER OUTPUT}
+kver=${1:?usage: mkinitramfs.sh KVER MODULES_DIR OUTPUT}
+moddir=$(cd "${2:?usage: mkinitramfs.sh KVER MODULES_DIR OUTPUT}" && pwd)
+out=${3:?usage: mkinitramfs.sh KVER MODULES_DIR OUTPUT}
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Modules loaded in the guest (by init or by tests), dependencies follow.
@@ -21,6 +23,9 @@ modules=(
 	ppp_generic pppox gre pptp ppp_async ppp_synctty ppp_mppe
 	veth sch_netem dummy ip_gre
 )
+# Wanted when the kernel has them (the debug kernel's config does not):
+# tests that need them skip those points without.
+optional_modules=(sch_prio cls_u32 act_gact)
 
 # Programs copied with their libraries, at their path on this machine.
 programs=(
@@ -40,7 +45,8 @@ done
 [[ -x /bin/busybox ]] || { echo "mkinitramfs: busybox missing: run 'make deps'" >&2; exit 1; }
 
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+base=$(mktemp -d)
+trap 'rm -rf "$root" "$base"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc/ppp,proc,sys,dev,tmp,run,var/run,var/log,root}
 # mktemp made the root 0700: unprivileged test users must reach /usr/lib.
@@ -93,13 +99,23 @@ ln -sf /usr/sbin/ip "$root/bin/ip"
 ln -sf /usr/sbin/ip "$root/sbin/ip"
 rm -f "$root/bin/timeout" "$root/bin/setsid" "$root/bin/flock" "$root/bin/setpriv"
 
-# Kernel modules and the index files modprobe needs.
+# Kernel modules and the index files modprobe needs. The fetched kernel's
+# modules are indexed in a scratch tree (Debian's packages ship no
+# modules.dep), then what the guest loads is copied with its dependencies.
 mdir=/lib/modules/$kver
-mkdir -p "$root$mdir"
-cp "$mdir"/modules.{order,builtin,builtin.modinfo} "$root$mdir/" 2>/dev/null || true
-for m in "${modules[@]}"; do
-	modprobe --show-depends -S "$kver" "$m" | while read -r kind path _; do
-		[[ $kind == insmod ]] && copy "$path"
+mkdir -p "$base/lib/modules" "$root$mdir"
+cp -rs "$moddir" "$base$mdir"
+depmod -b "$base" "$kver"
+cp "$moddir"/modules.{order,builtin,builtin.modinfo} "$root$mdir/" 2>/dev/null || true
+for m in "${modules[@]}" "${optional_modules[@]}"; do
+	if [[ " ${optional_modules[*]} " == *" $m "* ]] &&
+	   ! modprobe -d "$base" --show-depends -S "$kver" "$m" >/dev/null 2>&1; then
+		continue
+	fi
+	modprobe -d "$base" --show-depends -S "$kver" "$m" | while read -r kind path _; do
+		[[ $kind == insmod ]] || continue
+		mkdir -p "$root$(dirname "${path#"$base"}")"
+		cp -L "$path" "$root${path#"$base"}"
 	done
 done
 depmod -b "$root" "$kver"
