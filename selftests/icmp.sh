@@ -70,7 +70,9 @@ ip netns exec "$L" timeout 20 iperf3 -c 203.0.113.2 -t 3 -J >/tmp/iperf.L.json 2
 ip -n "$L" route get 203.0.113.2 | sed 's/^/# L: /'
 ktap_check "a sender behind the tunnel got fragmentation needed: MTU 1260" \
 	bash -c "ip -n $L route get 203.0.113.2 | grep -q 'mtu 1260'"
-ktap_ge "... and its TCP went on through the hop (MB received)" 5 \
+# Not a speed figure: a PMTU black hole moves nothing past the first
+# window (~14 KB), and 1 MB is far beyond it on any kernel, debug included.
+ktap_ge "... and its TCP went on through the hop (MB received)" 1 \
 	"$(grep -A6 '"sum_received"' /tmp/iperf.L.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e6 }')"
 
 # Then from A itself: no ICMP to ourselves, the route learns directly.
@@ -87,6 +89,6 @@ ktap_ge "DF packets beyond the path MTU are dropped and counted" 1 \
 ktap_check "... their sender learnt the inner MTU 1260" \
 	bash -c "ip -n $A route get 203.0.113.2 | grep -q 'mtu 1260'"
 ip -n "$A" route get 203.0.113.2 | sed 's/^/# /'
-ktap_ge "... and TCP went on through the 1300-byte hop (MB received)" 5 \
+ktap_ge "... and TCP went on through the 1300-byte hop (MB received)" 1 \
 	"$(grep -A6 '"sum_received"' /tmp/iperf.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e6 }')"
 ktap_finish

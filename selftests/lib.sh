@@ -6,7 +6,8 @@
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=$REPO/build/bin
-KPPTP_KO=$REPO/module/kpptp.ko
+# Built per kernel by tools/kernel/build-module.sh.
+KPPTP_KO=$REPO/build/modules/$(uname -r)/kpptp.ko
 KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
 
 _ktap_n=0 _ktap_pass=0 _ktap_fail=0 _ktap_skip=0
@@ -201,4 +202,74 @@ iperf_run() {
 	mbps=$(echo "$json" | grep -A12 '"sum_received"' | awk -F'[:,]' '/bits_per_second/ { printf "%d", $2 / 1e6; exit }')
 	[[ -n $mbps ]] || mbps=$(echo "$json" | grep -A12 '"sum"' | awk -F'[:,]' '/bits_per_second/ { printf "%d", $2 / 1e6; exit }')
 	echo "${mbps:-0}"
+}
+
+# kpptpd_setup DIR [kpptpd.conf lines...]: a kpptpd server's files in DIR:
+# chap-secrets user alice (password s3cret-Pw) for server kpptpd, pppd
+# options requiring MS-CHAPv2 and MPPE-128, and DIR/kpptpd.conf listening
+# on 198.51.100.1 with local-ip 203.0.113.1 plus the given lines.
+kpptpd_setup() {
+	local dir=$1
+	shift
+	printf '%s\n' 'alice kpptpd s3cret-Pw *' >/etc/ppp/chap-secrets
+	chmod 600 /etc/ppp/chap-secrets
+	defer "rm -f /etc/ppp/chap-secrets"
+	printf '%s\n' 'name kpptpd' auth require-mschap-v2 require-mppe-128 refuse-pap \
+		refuse-chap refuse-mschap nodefaultroute 'lcp-echo-interval 0' >"$dir/options.pptp"
+	printf '%s\n' 'listen 198.51.100.1' 'local-ip 203.0.113.1' \
+		"plugin $REPO/build/lib/kpptp.so" "ppp-options $dir/options.pptp" "$@" \
+		>"$dir/kpptpd.conf"
+}
+
+# kpptpd_start NS DIR: kpptpd -f -v with DIR/kpptpd.conf in NS, its log in
+# DIR/server.log; KPPTPD is its PID (ip netns exec execs it: signals reach
+# kpptpd itself). Fails if it is not listening within 10 s.
+kpptpd_start() {
+	ip netns exec "$1" "$BIN/kpptpd" -f -v -c "$2/kpptpd.conf" >"$2/server.log" 2>&1 &
+	KPPTPD=$!
+	defer "kill $KPPTPD; wait $KPPTPD"
+	wait_for 10 grep -q 'listening on' "$2/server.log" || { cat "$2/server.log" >&2; return 1; }
+}
+
+# kpptpd_pair: the module (kpptp.ko, or KPPTP_MODULE=pptp) and ppp_mppe
+# loaded; namespaces S (server, 198.51.100.1) and C (client, 198.51.100.2)
+# joined by veth; a scratch directory WORK, removed at exit.
+kpptpd_pair() {
+	load_kpptp
+	modprobe ppp_mppe || ktap_bail "modprobe ppp_mppe"
+	new_ns S
+	new_ns C
+	link_ns "$S" 198.51.100.1 "$C" 198.51.100.2
+	WORK=$(mktemp -d)
+	defer "rm -rf $WORK"
+}
+
+gone() { ! kill -0 "$1" 2>/dev/null; }
+# has_addr NS REGEX: an interface in NS has an IPv4 address matching REGEX.
+has_addr() { ip -n "$1" -4 addr show | grep -qE "inet $2"; }
+pppd_count() { pidof pppd | wc -w; }
+no_pppd() { [[ $(pppd_count) == 0 ]]; }
+
+# finished PID: wait for it (60 s, then SIGKILL, said); its status in ST.
+finished() {
+	if ! wait_for 60 gone "$1"; then
+		echo "# pid $1 still running after 60 s: killed"
+		kill -9 "$1"
+	fi
+	wait "$1"
+	ST=$?
+}
+
+# kpptpd_client LOG PASSWORD [SERVER [kpptpd options...]]: kpptpd --client
+# in $C dialling SERVER (default 198.51.100.1) as alice, MPPE-128 required,
+# plus the pppd options in $EXTRA_PPP; CLIENT is its PID.
+kpptpd_client() {
+	local log=$1 pw=$2 server=${3:-198.51.100.1}
+	shift $(($# < 3 ? $# : 3))
+	# shellcheck disable=SC2086
+	ip netns exec "$C" "$BIN/kpptpd" --client "$server" --plugin "$REPO/build/lib/kpptp.so" \
+		"$@" -- name alice password "$pw" remotename kpptpd require-mppe-128 \
+		refuse-pap refuse-chap refuse-mschap noauth nodefaultroute \
+		lcp-echo-interval 0 ${EXTRA_PPP:-} >"$log" 2>&1 &
+	CLIENT=$!
 }

@@ -14,12 +14,20 @@ cd "$repo" || exit 1
 
 flags="-O1 -g -std=c11 -Wall -Wextra -Werror -Iinclude/uapi -Iuserspace/include
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+# target: its sources besides tools/fuzz/fuzz-TARGET.c, and link flags
+declare -A srcs=(
+	[nl-parse]="userspace/lib/parse.c userspace/lib/nl.c -lmnl"
+	[ctrl-decode]="userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
+	[conn]="userspace/lib/conn.c userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
+)
 rc=0
-for target in nl-parse; do
+for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn}; do
+	[[ -n ${srcs[$target]:-} ]] || { echo "run.sh: no fuzz target '$target'" >&2; exit 2; }
 	# shellcheck disable=SC2086
 	clang $flags -o "$out/fuzz-$target" "tools/fuzz/fuzz-$target.c" \
-		userspace/lib/parse.c userspace/lib/nl.c -lmnl || exit 1
+		${srcs[$target]} || exit 1
 	mkdir -p "$out/corpus-$target"
+	echo "# fuzz-$target: $secs s"
 	"$out/fuzz-$target" -max_total_time="$secs" -max_len=4096 -timeout=5 \
 		-artifact_prefix="$out/$target-" \
 		"$out/corpus-$target" "tools/fuzz/corpus/$target" || rc=1
