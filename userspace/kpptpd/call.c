@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One call: the kernel session, the PPPoX socket, the pool address and
+ * the pppd that runs the PPP link over it.
+ *
+ * With kpptp.ko the session is made over netlink as "owned": if kpptpd
+ * dies, however it dies, the kernel deletes its sessions, so no orphan
+ * is left carrying traffic. The socket then binds the session's call ID
+ * and connect() attaches to it. Over the in-tree pptp.ko (no netlink
+ * family) the socket alone makes the session; what that costs is logged
+ * once at start.
+ *
+ * pppd gets the connected socket as fd 3 (kpptp.so's kpptp-fd) and a
+ * pipe as fd 4 on which kpptp.so says the interface, user and addresses.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <linux/if_pppox.h>
+#include <libmnl/libmnl.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "kpptpd.h"
+
+/* The call's daemon side, from the state machine's slot. */
+static struct call *call_of(struct pptp_call *pc)
+{
+	return pc->user;
+}
+
+static int session_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kpptp_session_msg *m = data;
+
+	return kpptp_session_parse(nlh, m) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* session-new, owned: the kernel picks our call ID. */
+static int session_new(struct daemon *d, struct conn *c, struct pptp_call *pc,
+		       struct kpptp_session_msg *m)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_NEW, 0);
+
+	mnl_attr_put_u32(nlh, KPPTP_A_LOCAL_ADDR, c->local.sin_addr.s_addr);
+	mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, c->peer.sin_addr.s_addr);
+	mnl_attr_put_u16(nlh, KPPTP_A_PEER_CALL_ID, pc->peer_id);
+	if (pc->peer_window)
+		mnl_attr_put_u16(nlh, KPPTP_A_PEER_RECV_WINDOW, pc->peer_window);
+	mnl_attr_put(nlh, KPPTP_A_OWNED, 0, NULL);
+	memset(m, 0, sizeof(*m));
+	if (kpptp_nl_talk(&d->nl, nlh, session_cb, m))
+		return -1;
+	if (!m->has[KPPTP_A_LOCAL_CALL_ID] || !m->has[KPPTP_A_ID]) {
+		snprintf(d->nl.err, sizeof(d->nl.err), "session-new: no call ID in the reply");
+		return -1;
+	}
+	return 0;
+}
+
+static void session_del(struct daemon *d, uint32_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (!id || !d->have_nl)
+		return;
+	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_DEL, 0);
+	mnl_attr_put_u32(nlh, KPPTP_A_ID, id);
+	/* Gone already (its socket closed, or the module went): fine. */
+	if (kpptp_nl_talk(&d->nl, nlh, NULL, NULL) && errno != ENOENT)
+		logmsg(LOG_ERR, "session-del %u: %s", id, d->nl.err);
+}
+
+static struct sockaddr_pppox pptp_addr(struct in_addr a, uint16_t call_id)
+{
+	struct sockaddr_pppox sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.sa_family = AF_PPPOX;
+	sp.sa_protocol = PX_PROTO_PPTP;
+	sp.sa_addr.pptp.sin_addr = a;
+	sp.sa_addr.pptp.call_id = call_id;
+	return sp;
+}
+
+/* What to do about a PPTP socket that failed with err. */
+static const char *sock_hint(int err)
+{
+	switch (err) {
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+		return " (load kpptp.ko, or the in-tree pptp.ko)";
+	case EPERM:
+	case EACCES:
+		return " (PPTP calls need root: CAP_NET_ADMIN)";
+	default:
+		return "";
+	}
+}
+
+static void call_free(struct daemon *d, struct call *call)
+{
+	for (struct call **pp = &d->calls; *pp; pp = &(*pp)->next)
+		if (*pp == call) {
+			*pp = call->next;
+			break;
+		}
+	if (call->status_fd >= 0) {
+		ev_del(d, call->status_fd);
+		close(call->status_fd);
+		call->status_fd = -1;
+	}
+	/* The client's socket outlives a running pppd: see calls_reap_children. */
+	if (call->sock >= 0 && !(d->client && call->pppd > 0)) {
+		close(call->sock);
+		call->sock = -1;
+	}
+	session_del(d, call->session_id);
+	if (call->remote_ip)
+		pool_put(&d->pool, call->remote_ip);
+	d->ncalls--;
+	if (call->pppd > 0) {
+		/* Kept until reaped: its exit is logged, it never lingers. */
+		call->next = d->exiting;
+		d->exiting = call;
+		d->nexiting++;
+		return;
+	}
+	/* An event of this epoll batch may still point at it. */
+	call->next = d->dead_calls;
+	d->dead_calls = call;
+}
+
+void calls_kill_exiting(struct daemon *d)
+{
+	for (struct call *call = d->exiting; call; call = call->next) {
+		logmsg(LOG_NOTICE, "pppd %d (%s call %u/%u) ignored SIGTERM: SIGKILL",
+		       (int)call->pppd, call->conn_name, call->local_id, call->peer_id);
+		kill(call->pppd, SIGKILL);
+	}
+}
+
+void calls_free_dead(struct daemon *d)
+{
+	while (d->dead_calls) {
+		struct call *call = d->dead_calls;
+
+		d->dead_calls = call->next;
+		free(call);
+	}
+}
+
+int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *error)
+{
+	struct daemon *d = c->d;
+	struct kpptp_session_msg m;
+	struct sockaddr_pppox sp;
+	struct call *call;
+	struct in_addr a;
+
+	*result = pc->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_GENERAL;
+	*error = PPTP_ERR_NO_RESOURCE;
+	if (d->stopping) {
+		logmsg(LOG_NOTICE, "%s: call refused: shutting down", c->name);
+		return -1;
+	}
+	if (d->ncalls >= d->cfg.max_calls) {
+		logmsg(LOG_NOTICE, "%s: call refused: max-calls (%u) reached", c->name,
+		       d->cfg.max_calls);
+		return -1;
+	}
+	call = calloc(1, sizeof(*call));
+	if (!call) {
+		logmsg(LOG_ERR, "%s: call refused: out of memory", c->name);
+		return -1;
+	}
+	call->kind = EV_CALL;
+	call->conn = c;
+	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
+	call->pc = pc;
+	call->status_fd = -1;
+	call->sock = -1;
+	call->next = d->calls;
+	d->calls = call;
+	d->ncalls++;
+	call->remote_ip = pool_get(&d->pool);
+	if (!call->remote_ip) {
+		logmsg(LOG_NOTICE, "%s: call refused: the address pool (%llu addresses) is exhausted",
+		       c->name, (unsigned long long)d->pool.size);
+		goto refuse;
+	}
+	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+	if (call->sock < 0) {
+		logmsg(LOG_ERR, "%s: call refused: socket(AF_PPPOX, PX_PROTO_PPTP): %m%s",
+		       c->name, sock_hint(errno));
+		*error = PPTP_ERR_PAC_ERROR;
+		goto refuse;
+	}
+	a = c->local.sin_addr;
+	if (d->have_nl) {
+		if (session_new(d, c, pc, &m)) {
+			logmsg(LOG_ERR, "%s: call refused: %s", c->name, d->nl.err);
+			*error = PPTP_ERR_PAC_ERROR;
+			goto refuse;
+		}
+		call->session_id = m.id;
+		pc->local_id = m.local_call_id;
+	}
+	sp = pptp_addr(a, d->have_nl ? pc->local_id : 0);
+	if (bind(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+		logmsg(LOG_ERR, "%s: call refused: bind of call ID %u: %m", c->name,
+		       d->have_nl ? pc->local_id : 0);
+		*error = PPTP_ERR_PAC_ERROR;
+		goto refuse;
+	}
+	if (!d->have_nl) {
+		socklen_t len = sizeof(sp);
+
+		if (getsockname(call->sock, (struct sockaddr *)&sp, &len)) {
+			logmsg(LOG_ERR, "%s: call refused: getsockname: %m", c->name);
+			*error = PPTP_ERR_PAC_ERROR;
+			goto refuse;
+		}
+		pc->local_id = sp.sa_addr.pptp.call_id;
+	}
+	pc->user = call;
+	call->local_id = pc->local_id;
+	call->peer_id = pc->peer_id;
+	return 0;
+refuse:
+	call_free(d, call);
+	return -1;
+}
+
+/* Client: reserve a call ID with a bound socket, then Outgoing-Call-Request. */
+int call_dial(struct conn *c)
+{
+	struct daemon *d = c->d;
+	struct sockaddr_pppox sp = pptp_addr(c->local.sin_addr, 0);
+	socklen_t len = sizeof(sp);
+	struct pptp_call *pc;
+	struct call *call;
+
+	call = calloc(1, sizeof(*call));
+	if (!call)
+		return -1;
+	call->kind = EV_CALL;
+	call->conn = c;
+	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
+	call->status_fd = -1;
+	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+	call->next = d->calls;
+	d->calls = call;
+	d->ncalls++;
+	if (call->sock < 0 || bind(call->sock, (struct sockaddr *)&sp, sizeof(sp)) ||
+	    getsockname(call->sock, (struct sockaddr *)&sp, &len)) {
+		logmsg(LOG_ERR, "%s: PPTP socket: %m%s", c->name, sock_hint(errno));
+		call_free(d, call);
+		return -1;
+	}
+	call->local_id = sp.sa_addr.pptp.call_id;
+	pc = pptp_conn_dial(&c->pc, call->local_id, call);
+	if (!pc) {
+		logmsg(LOG_ERR, "%s: could not place the call", c->name);
+		call_free(d, call);
+		return -1;
+	}
+	call->pc = pc;
+	logmsg(LOG_INFO, "%s: calling with call ID %u", c->name, call->local_id);
+	return 0;
+}
+
+/* execv argv[0..n) followed by extra[0..nextra). In the child only. */
+static void execv_with(const char *path, const char **argv, int n, char **extra,
+		       int nextra)
+{
+	const char *all[256];
+	int k = 0;
+
+	for (int i = 0; i < n && k < 255; i++)
+		all[k++] = argv[i];
+	for (int i = 0; i < nextra && k < 255; i++)
+		all[k++] = extra[i];
+	all[k] = NULL;
+	execv(path, (char *const *)all);
+}
+
+/* In the child: fds 3 and 4, nothing else, default signals, then pppd. */
+static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t parent)
+{
+	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN];
+	char ips[2 * INET_ADDRSTRLEN + 2];
+	struct in_addr l = { htonl(d->cfg.local_ip) }, r = { htonl(call->remote_ip) };
+	const char *argv[24];
+	int n = 0, s, w;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	/*
+	 * If kpptpd dies (even kill -9), its pppds must not live on with
+	 * a call nobody controls: they get SIGTERM and end cleanly.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+		_exit(127);
+	s = fcntl(call->sock, F_DUPFD, 10);
+	w = fcntl(status_w, F_DUPFD, 10);
+	if (s < 0 || w < 0 || dup2(s, 3) < 0 || dup2(w, 4) < 0)
+		_exit(127);
+	close_range(5, ~0u, 0);
+	inet_ntop(AF_INET, &l, local, sizeof(local));
+	inet_ntop(AF_INET, &r, remote, sizeof(remote));
+	inet_ntop(AF_INET, &call->conn->peer.sin_addr, peer, sizeof(peer));
+	snprintf(ips, sizeof(ips), "%s:%s", local, remote);
+	argv[n++] = d->cfg.pppd;
+	argv[n++] = "plugin";
+	argv[n++] = d->cfg.plugin;
+	argv[n++] = "kpptp-fd";
+	argv[n++] = "3";
+	argv[n++] = "kpptp-status-fd";
+	argv[n++] = "4";
+	argv[n++] = "nodetach";
+	if (d->cfg.ppp_options[0]) {
+		argv[n++] = "file";
+		argv[n++] = d->cfg.ppp_options;
+	}
+	argv[n++] = "ipparam";
+	argv[n++] = peer;
+	argv[n++] = "remotenumber";
+	argv[n++] = peer;
+	if (d->client) {
+		/* The server gives the address; then the user's options. */
+		argv[n++] = "noipdefault";
+		argv[n] = NULL;
+		execv_with(d->cfg.pppd, argv, n, d->copts.pppd_args, d->copts.npppd_args);
+	} else {
+		argv[n++] = ips;
+		argv[n] = NULL;
+		execv(d->cfg.pppd, (char *const *)argv);
+	}
+	_exit(127);
+}
+
+void call_start(struct conn *c, struct pptp_call *pc)
+{
+	struct daemon *d = c->d;
+	struct call *call = call_of(pc);
+	struct sockaddr_pppox sp = pptp_addr(c->peer.sin_addr, pc->peer_id);
+	pid_t pid, parent;
+	int p[2];
+
+	call->started_ms = now_ms();
+	call->peer_id = pc->peer_id;	/* the client learns it from the OCRP */
+	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+		logmsg(LOG_ERR, "%s: call %u/%u: connect: %m", c->name, pc->local_id, pc->peer_id);
+		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC)) {
+		logmsg(LOG_ERR, "%s: call %u/%u: pipe: %m", c->name, pc->local_id, pc->peer_id);
+		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
+		return;
+	}
+	parent = getpid();
+	pid = fork();
+	if (pid < 0) {
+		logmsg(LOG_ERR, "%s: call %u/%u: fork: %m", c->name, pc->local_id, pc->peer_id);
+		close(p[0]);
+		close(p[1]);
+		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
+		return;
+	}
+	if (pid == 0)
+		exec_pppd(d, call, p[1], parent);
+	close(p[1]);
+	/*
+	 * pppd holds the socket now. The server's copy would keep the channel
+	 * open; the client keeps its own until the call ends, so that the
+	 * session (and its counters) outlive pppd long enough to tell "no
+	 * GRE ever arrived" from other failures.
+	 */
+	if (!d->client) {
+		close(call->sock);
+		call->sock = -1;
+	}
+	call->pppd = pid;
+	call->status_fd = p[0];
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	if (ev_add(d, p[0], EPOLLIN, call)) {
+		close(p[0]);
+		call->status_fd = -1;
+	}
+	logmsg(LOG_INFO, "%s: call %u/%u: pppd %d started, remote address %s", c->name,
+	       pc->local_id, pc->peer_id, (int)pid,
+	       inet_ntoa((struct in_addr){ htonl(call->remote_ip) }));
+}
+
+void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
+{
+	struct call *call = call_of(pc);
+	char user[4 * sizeof(call->user)];
+
+	if (!call)
+		return;
+	logmsg(LOG_INFO, "%s: call %u/%u%s%s%s%s ended: %s", c->name, pc->local_id, pc->peer_id,
+	       call->user[0] ? " user " : "", pptp_printable(call->user, user, sizeof(user)),
+	       call->ifname[0] ? " " : "", call->ifname, pptp_end_str(why));
+	if (c->d->client && why == PPTP_END_PEER_CLEARED && call->pppd > 0) {
+		/*
+		 * The server cleared the call while our pppd still runs: its
+		 * own exit status (authentication failed, say) explains more
+		 * than "the server ended it", so it gets a few seconds to end
+		 * by itself (client_tick sends SIGTERM after that).
+		 */
+		call->server_cleared = true;
+		call->kill_at_ms = now_ms() + KPPTPD_PPPD_GRACE_MS;
+	} else if (call->pppd > 0) {
+		kill(call->pppd, SIGTERM);
+	}
+	if (c->d->client)
+		client_call_down(c, pc, why);
+	pc->user = NULL;
+	call->pc = NULL;
+	call->conn = NULL;	/* the connection may go before pppd is reaped */
+	call_free(c->d, call);
+}
+
+/* Lines from kpptp.so: "ifname pppN", "auth USER", "ip-up IF LOCAL REMOTE". */
+static void status_line(struct call *call, char *line)
+{
+	struct pptp_call *pc = call->pc;
+	char a[64], b[64], e[64];
+
+	if (!strncmp(line, "ifname ", 7)) {
+		snprintf(call->ifname, sizeof(call->ifname), "%.15s", line + 7);
+	} else if (!strncmp(line, "auth ", 5)) {
+		snprintf(call->user, sizeof(call->user), "%.63s", line + 5);
+	} else if (sscanf(line, "ip-up %63s %63s %63s", a, b, e) == 3) {
+		snprintf(call->ifname, sizeof(call->ifname), "%.15s", a);
+		char user[4 * sizeof(call->user)];
+
+		/* The user name came from the peer: escaped in the log. */
+		logmsg(LOG_NOTICE, "%s: call %u/%u up: user '%s', %s, %s -> %s",
+		       call->conn->name, pc->local_id, pc->peer_id,
+		       call->user[0] ? pptp_printable(call->user, user, sizeof(user)) : "(none)",
+		       a, b, e);
+	} else {
+		logmsg(LOG_DEBUG, "%s: pppd says '%s'", call->conn->name, line);
+	}
+}
+
+void call_status_io(struct daemon *d, struct call *call)
+{
+	ssize_t n;
+
+	if (call->status_fd < 0)
+		return;	/* the call ended earlier in this batch */
+	n = read(call->status_fd, call->status_buf + call->status_len,
+		 sizeof(call->status_buf) - 1 - call->status_len);
+	if (n <= 0) {
+		if (n < 0 && errno == EAGAIN)
+			return;
+		ev_del(d, call->status_fd);
+		close(call->status_fd);
+		call->status_fd = -1;
+		return;
+	}
+	call->status_len += (size_t)n;
+	call->status_buf[call->status_len] = '\0';
+	for (char *nl; (nl = strchr(call->status_buf, '\n'));) {
+		*nl = '\0';
+		status_line(call, call->status_buf);
+		call->status_len -= (size_t)(nl + 1 - call->status_buf);
+		memmove(call->status_buf, nl + 1, call->status_len + 1);
+	}
+	if (call->status_len == sizeof(call->status_buf) - 1)
+		call->status_len = 0;	/* a line too long: dropped */
+}
+
+static const char *pppd_exit_str(int code)
+{
+	switch (code) {
+	case 0: return "ok";
+	case 2: return "bad options";
+	case 8: return "connect failed";
+	case 10: return "PPP negotiation failed";
+	case 11: return "the peer failed to authenticate";
+	case 15: return "the peer stopped answering LCP echoes";
+	case 16: return "hangup";
+	case 19: return "authentication to the peer failed";
+	default: return "see pppd(8) EXIT STATUS";
+	}
+}
+
+int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	memset(m, 0, sizeof(*m));
+	if (!d->have_nl)
+		return -1;
+	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_STATS_GET, 0);
+	if (call->session_id) {
+		mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
+	} else {
+		/* The client's session is its socket's: found by call ID. */
+		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
+		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, d->copts.server.sin_addr.s_addr);
+	}
+	if (kpptp_nl_talk(&d->nl, nlh, session_cb, m)) {
+		logmsg(LOG_DEBUG, "stats-get call %u: %s", call->local_id, d->nl.err);
+		memset(m, 0, sizeof(*m));
+		return -1;
+	}
+	return 0;
+}
+
+/* GRE packets the kernel took for this call; -1: cannot tell (no netlink). */
+static int64_t rx_packets(struct daemon *d, struct call *call)
+{
+	struct kpptp_session_msg m;
+
+	if (call_stats(d, call, &m) || !m.has_stats[KPPTP_A_STATS_RX_PACKETS])
+		return -1;
+	return (int64_t)m.stats[KPPTP_A_STATS_RX_PACKETS];
+}
+
+static void log_exit(struct call *call, pid_t pid, int st)
+{
+	if (WIFEXITED(st))
+		logmsg(LOG_NOTICE, "%s: call %u/%u: pppd %d exited with %d (%s)",
+		       call->conn_name, call->local_id, call->peer_id, (int)pid,
+		       WEXITSTATUS(st), pppd_exit_str(WEXITSTATUS(st)));
+	else
+		logmsg(LOG_NOTICE, "%s: call %u/%u: pppd %d killed by signal %d",
+		       call->conn_name, call->local_id, call->peer_id, (int)pid,
+		       WTERMSIG(st));
+}
+
+void calls_reap_children(struct daemon *d)
+{
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		struct call *call, **pp;
+
+		for (pp = &d->exiting; *pp && (*pp)->pppd != pid; pp = &(*pp)->next)
+			;
+		if (*pp) {
+			/* Its call ended first (the peer cleared it). */
+			call = *pp;
+			*pp = call->next;
+			d->nexiting--;
+			log_exit(call, pid, st);
+			/* Only a call the server cleared waits on its pppd's word. */
+			if (d->client && call->server_cleared) {
+				call->rx_seen = rx_packets(d, call) != 0;
+				client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+			}
+			if (call->sock >= 0)
+				close(call->sock);
+			call->sock = -1;
+			call->pppd = 0;
+			call->next = d->dead_calls;
+			d->dead_calls = call;
+			continue;
+		}
+		for (call = d->calls; call && call->pppd != pid; call = call->next)
+			;
+		if (!call) {
+			logmsg(LOG_DEBUG, "child %d reaped", (int)pid);
+			continue;
+		}
+		call->pppd = 0;
+		log_exit(call, pid, st);
+		if (d->client) {
+			call->rx_seen = rx_packets(d, call) != 0;
+			client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		}
+		/* The PPP link is gone: the call ends (CDN Lost Carrier). */
+		pptp_conn_hangup(&call->conn->pc, call->pc, PPTP_CDN_LOST_CARRIER,
+				 WIFEXITED(st) ? (uint16_t)WEXITSTATUS(st) : 0);
+	}
+}

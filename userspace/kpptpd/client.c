@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The client role: kpptpd --client SERVER dials one call, runs pppd over
+ * it with the user's options, and exits with one status per way a call
+ * can fail (kpptpd(8), EXIT STATUS), or redials with back-off (--persist).
+ *
+ * Each failure is named as precisely as the evidence allows: TCP never
+ * answered, TCP refused, the server spoke something that is not PPTP,
+ * the control connection or the call was refused (with the RFC's result
+ * text), authentication failed (pppd's own status), or no GRE packet
+ * ever arrived (the kernel session's counter says so: a firewall or NAT
+ * between us drops GRE). A server that breaks the protocol is retried at
+ * most max-protocol-tries times, never forever.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "kpptpd.h"
+
+static enum ev_kind connect_kind = EV_CONNECT;
+
+static const char *server_name(struct daemon *d)
+{
+	static char name[32];
+
+	snprintf(name, sizeof(name), "%s:%u", inet_ntoa(d->copts.server.sin_addr),
+		 ntohs(d->copts.server.sin_port));
+	return name;
+}
+
+/* The outcome, once: the first failure is the one that explains. */
+static void outcome(struct daemon *d, int code)
+{
+	if (d->exit_code < 0)
+		d->exit_code = code;
+}
+
+static bool retryable(const struct daemon *d, int code)
+{
+	switch (code) {
+	case KPPTPD_EXIT_CTRL_REFUSED:
+	case KPPTPD_EXIT_CALL_REFUSED:
+	case KPPTPD_EXIT_AUTH:		/* the same password fails again */
+		return false;
+	case KPPTPD_EXIT_NOT_PPTP:
+		return d->protocol_failures < d->copts.max_protocol_tries;
+	default:
+		return true;
+	}
+}
+
+/* This attempt is over: redial later, or exit. */
+static void attempt_over(struct daemon *d)
+{
+	int code = d->exit_code < 0 ? KPPTPD_EXIT_OK : d->exit_code;
+
+	if (d->stopping || !d->copts.persist || !retryable(d, code)) {
+		if (d->copts.persist && !d->stopping)
+			logmsg(LOG_ERR, "giving up: %s", kpptpd_exit_str(code));
+		d->exit_now = true;
+		return;
+	}
+	d->backoff = d->backoff ? (d->backoff * 2 > 60 ? 60 : d->backoff * 2) : 1;
+	d->redial_at = now_ms() + d->backoff * 1000ull;
+	logmsg(LOG_NOTICE, "%s; redialling in %u s", kpptpd_exit_str(code), d->backoff);
+	d->exit_code = -1;
+}
+
+int client_start(struct daemon *d)
+{
+	int fd;
+
+	d->redial_at = 0;
+	d->tries++;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		logmsg(LOG_ERR, "socket: %m");
+		return -1;
+	}
+	logmsg(LOG_INFO, "dialling %s (attempt %u)", server_name(d), d->tries);
+	if (connect(fd, (struct sockaddr *)&d->copts.server, sizeof(d->copts.server)) &&
+	    errno != EINPROGRESS) {
+		logmsg(LOG_ERR, "connect to %s: %m", server_name(d));
+		close(fd);
+		outcome(d, errno == ECONNREFUSED ? KPPTPD_EXIT_TCP_REFUSED :
+			   KPPTPD_EXIT_NO_ANSWER);
+		attempt_over(d);
+		return 0;
+	}
+	d->connect_fd = fd;
+	d->connect_deadline = now_ms() + d->copts.connect_timeout * 1000ull;
+	return ev_add(d, fd, EPOLLOUT, &connect_kind);
+}
+
+static void connect_failed(struct daemon *d, int code)
+{
+	ev_del(d, d->connect_fd);
+	close(d->connect_fd);
+	d->connect_fd = -1;
+	d->connect_deadline = 0;
+	outcome(d, code);
+	attempt_over(d);
+}
+
+void client_connected(struct daemon *d)
+{
+	int err = 0, fd = d->connect_fd;
+	socklen_t len = sizeof(err);
+	struct conn *c;
+
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
+		errno = err;
+		if (err == ECONNREFUSED)
+			logmsg(LOG_ERR, "%s refused the TCP connection: no PPTP server listens there",
+			       server_name(d));
+		else
+			logmsg(LOG_ERR, "TCP connection to %s failed: %m", server_name(d));
+		connect_failed(d, err == ECONNREFUSED ? KPPTPD_EXIT_TCP_REFUSED :
+				  KPPTPD_EXIT_NO_ANSWER);
+		return;
+	}
+	ev_del(d, fd);
+	d->connect_fd = -1;
+	d->connect_deadline = 0;
+	c = conn_new(d, fd, &d->copts.server, PPTP_ROLE_CLIENT);
+	if (!c) {
+		logmsg(LOG_ERR, "%s: %m", server_name(d));
+		close(fd);
+		outcome(d, KPPTPD_EXIT_START);
+		d->exit_now = true;
+		return;
+	}
+	c->got_message = true;	/* hello-timeout is the server's, not ours */
+	pptp_conn_start(&c->pc);
+}
+
+void client_established(struct conn *c)
+{
+	struct daemon *d = c->d;
+	char host[4 * PPTP_NAME_LEN + 1], vendor[4 * PPTP_NAME_LEN + 1];
+
+	/* The server's text, escaped: a log line must not carry its bytes. */
+	logmsg(LOG_INFO, "%s: control connection up (server '%s', vendor '%s')", c->name,
+	       pptp_printable(c->pc.peer_host, host, sizeof(host)),
+	       pptp_printable(c->pc.peer_vendor, vendor, sizeof(vendor)));
+	d->protocol_failures = 0;
+	if (call_dial(c)) {
+		outcome(d, KPPTPD_EXIT_START);
+		pptp_conn_abort(&c->pc, PPTP_END_LOCAL);
+	}
+}
+
+void client_closed(struct conn *c, enum pptp_end why)
+{
+	struct daemon *d = c->d;
+	bool up = c->pc.stats.rx_msgs[PPTP_SCCRP] > 0;
+
+	switch (why) {
+	case PPTP_END_REFUSED:
+		outcome(d, KPPTPD_EXIT_CTRL_REFUSED);
+		break;
+	case PPTP_END_PROTOCOL:
+	case PPTP_END_TIMEOUT:
+	case PPTP_END_TCP:
+		if (!up) {
+			logmsg(LOG_ERR, "%s did not answer as a PPTP server (%s)",
+			       server_name(d), pptp_end_str(why));
+			d->protocol_failures++;
+			outcome(d, KPPTPD_EXIT_NOT_PPTP);
+		} else {
+			outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+		}
+		break;
+	case PPTP_END_ECHO:
+	case PPTP_END_PEER_STOPPED:
+	case PPTP_END_PEER_CLEARED:
+		outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+		break;
+	default:
+		break;
+	}
+	attempt_over(d);
+}
+
+/* pppd ended: say why, from its status and the kernel's counters. */
+void client_pppd_exit(struct daemon *d, struct call *call, int status)
+{
+	if (status == 5 && !call->server_cleared) {
+		/* We stopped it (SIGTERM): the reason is already known. */
+	} else if (!call->rx_seen) {
+		/* Checked first: with no GRE, pppd only sees an LCP timeout. */
+		logmsg(LOG_ERR, "no GRE packet ever arrived from %s: a firewall or NAT between "
+		       "us drops GRE (IP protocol 47), or the server sends it elsewhere",
+		       server_name(d));
+		outcome(d, KPPTPD_EXIT_NO_GRE);
+	} else if (status == 19 || status == 11) {
+		logmsg(LOG_ERR, "authentication failed (pppd exit %d)", status);
+		outcome(d, KPPTPD_EXIT_AUTH);
+	} else if (call->server_cleared) {
+		outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+	} else {
+		logmsg(LOG_ERR, "PPP failed (pppd exit %d, its log says why)", status);
+		outcome(d, KPPTPD_EXIT_PPP);
+	}
+	/* The call is over; the connection goes with it (one call each). */
+	d->client_hangup = true;
+}
+
+void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why)
+{
+	struct daemon *d = c->d;
+
+	struct call *call = pc->user;
+
+	if (why == PPTP_END_REFUSED)
+		outcome(d, KPPTPD_EXIT_CALL_REFUSED);
+	else if (why == PPTP_END_PEER_CLEARED && !(call && call->server_cleared))
+		outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+	/* else: decided when its pppd exits (client_pppd_exit) */
+	else if (why == PPTP_END_TIMEOUT)
+		outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+	d->client_hangup = true;
+}
+
+void client_tick(struct daemon *d, uint64_t now)
+{
+	if (d->connect_deadline && now >= d->connect_deadline) {
+		logmsg(LOG_ERR, "no answer from %s within %u s", server_name(d),
+		       d->copts.connect_timeout);
+		connect_failed(d, KPPTPD_EXIT_NO_ANSWER);
+	}
+	if (d->redial_at && now >= d->redial_at && !d->stopping)
+		client_start(d);
+	for (struct call *call = d->exiting; call; call = call->next)
+		if (call->kill_at_ms && now >= call->kill_at_ms) {
+			call->kill_at_ms = 0;
+			kill(call->pppd, SIGTERM);
+		}
+	/* Once the call and its pppd are gone, so that the outcome is known. */
+	if (d->client_hangup && !d->ncalls && !d->nexiting) {
+		d->client_hangup = false;
+		for (struct conn *c = d->conns; c; c = c->next)
+			pptp_conn_stop(&c->pc, PPTP_STOP_NONE);
+	}
+}
+
+uint64_t client_deadline(struct daemon *d)
+{
+	uint64_t t = UINT64_MAX;
+
+	if (d->connect_deadline)
+		t = d->connect_deadline;
+	if (d->redial_at && d->redial_at < t)
+		t = d->redial_at;
+	if (d->client_hangup && !d->ncalls && !d->nexiting)
+		t = 0;
+	for (struct call *call = d->exiting; call; call = call->next)
+		if (call->kill_at_ms && call->kill_at_ms < t)
+			t = call->kill_at_ms;
+	return t;
+}
+
+const char *kpptpd_exit_str(int code)
+{
+	switch (code) {
+	case KPPTPD_EXIT_OK: return "the call ended normally";
+	case KPPTPD_EXIT_START: return "could not start";
+	case KPPTPD_EXIT_USAGE: return "bad command line";
+	case KPPTPD_EXIT_NO_ANSWER: return "no answer on TCP 1723";
+	case KPPTPD_EXIT_TCP_REFUSED: return "TCP connection refused";
+	case KPPTPD_EXIT_NOT_PPTP: return "not a PPTP server";
+	case KPPTPD_EXIT_CTRL_REFUSED: return "control connection refused";
+	case KPPTPD_EXIT_CALL_REFUSED: return "call refused";
+	case KPPTPD_EXIT_AUTH: return "authentication failed";
+	case KPPTPD_EXIT_NO_GRE: return "no GRE ever arrived from the server";
+	case KPPTPD_EXIT_PPP: return "PPP failed";
+	case KPPTPD_EXIT_SERVER_ENDED: return "the server ended the call";
+	}
+	return "?";
+}

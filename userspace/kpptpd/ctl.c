@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The admin's control socket (control-socket, default /run/kpptpd.sock,
+ * mode 0600): kpptpctl asks, kpptpd answers, one request per connection.
+ *
+ *   calls                one "call" line per call, then "ok N"
+ *   hangup id N          end the call with local call ID N
+ *   hangup user NAME     end every call of user NAME
+ *
+ * Answer lines are "call key=value ...": values are %XX-escaped outside
+ * printable ASCII and for ' ', '=' and '%', so a user name can never
+ * break a line. Errors are one line "error TEXT". Only root reaches the
+ * socket (its mode); a request longer than 512 octets or slower than
+ * one second is dropped, and the answer is written within two seconds,
+ * so an admin's stuck kpptpctl never stalls the daemon for long.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/epoll.h>
+
+#include "kpptpd.h"
+
+static enum ev_kind ctl_kind = EV_CTL;
+
+int ctl_listen(struct daemon *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = d->cfg.control_socket;
+	mode_t old;
+	int fd;
+
+	if (!path[0])
+		return 0;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		logmsg(LOG_ERR, "control-socket %s: path too long", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		logmsg(LOG_ERR, "control socket: %m");
+		return -1;
+	}
+	/* A socket file left by a kpptpd that died: nobody answers on it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		logmsg(LOG_ERR, "control-socket %s: another kpptpd answers there", path);
+		close(fd);
+		return -1;
+	}
+	unlink(path);
+	old = umask(077);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
+		umask(old);
+		logmsg(LOG_ERR, "control-socket %s: %m", path);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, 0600)) {
+		logmsg(LOG_ERR, "control-socket %s: chmod: %m", path);
+		close(fd);
+		return -1;
+	}
+	d->ctl_fd = fd;
+	return ev_add(d, fd, EPOLLIN, &ctl_kind);
+}
+
+void ctl_close(struct daemon *d)
+{
+	if (d->ctl_fd < 0)
+		return;
+	ev_del(d, d->ctl_fd);
+	close(d->ctl_fd);
+	d->ctl_fd = -1;
+	unlink(d->cfg.control_socket);
+}
+
+/* A growing answer. */
+struct out {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = o->oom ? -1 : vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			o->oom = true;
+			return;
+		}
+		if ((size_t)n < o->cap - o->len) {
+			o->len += (size_t)n;
+			return;
+		}
+		size_t cap = o->cap ? o->cap * 2 : 4096;
+		char *b = realloc(o->buf, cap + (size_t)n);
+
+		if (!b) {
+			o->oom = true;
+			return;
+		}
+		o->buf = b;
+		o->cap = cap + (size_t)n;
+	}
+}
+
+/* key=value with the value escaped. */
+static void kv(struct out *o, const char *key, const char *v)
+{
+	put(o, " %s=", key);
+	if (!*v)
+		put(o, "-");
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (c > ' ' && c < 0x7f && c != '=' && c != '%')
+			put(o, "%c", c);
+		else
+			put(o, "%%%02X", c);
+	}
+}
+
+static void call_line(struct daemon *d, struct out *o, struct call *call, uint64_t now)
+{
+	struct kpptp_session_msg m;
+	char addr[INET_ADDRSTRLEN], peer[32];
+
+	inet_ntop(AF_INET, &(struct in_addr){ htonl(call->remote_ip) }, addr, sizeof(addr));
+	snprintf(peer, sizeof(peer), "%s", call->conn_name);
+	put(o, "call id=%u", call->local_id);
+	kv(o, "peer", peer);
+	put(o, " peer-call=%u", call->peer_id);
+	kv(o, "user", call->user);
+	kv(o, "ifname", call->ifname);
+	put(o, " address=%s uptime=%llu session=%u pppd=%d", call->remote_ip ? addr : "-",
+	    (unsigned long long)((now - call->started_ms) / 1000), call->session_id,
+	    (int)call->pppd);
+	memset(&m, 0, sizeof(m));
+	if (call->session_id)
+		(void)call_stats(d, call, &m);	/* on failure m stays empty */
+	if (m.has_stats[KPPTP_A_STATS_RX_BYTES])
+		put(o, " rx-bytes=%llu tx-bytes=%llu rx-packets=%llu tx-packets=%llu lost=%llu",
+		    (unsigned long long)m.stats[KPPTP_A_STATS_RX_BYTES],
+		    (unsigned long long)m.stats[KPPTP_A_STATS_TX_BYTES],
+		    (unsigned long long)m.stats[KPPTP_A_STATS_RX_PACKETS],
+		    (unsigned long long)m.stats[KPPTP_A_STATS_TX_PACKETS],
+		    (unsigned long long)m.stats[KPPTP_A_STATS_RX_LOST]);
+	/* Health: up once pppd said ip-up; idle from the kernel's view. */
+	put(o, " state=%s", call->ifname[0] && call->pppd ? "up" :
+	    call->pppd ? "negotiating" : "ending");
+	if (m.has[KPPTP_A_RX_IDLE])
+		put(o, " rx-idle-ms=%u", m.rx_idle);
+	put(o, "\n");
+}
+
+/* Hang up our side of a call: pppd is told first, the CDN follows. */
+static void hangup(struct call *call)
+{
+	if (call->conn && call->pc)
+		pptp_conn_hangup(&call->conn->pc, call->pc, PPTP_CDN_ADMIN_SHUTDOWN, 0);
+}
+
+static void answer(struct daemon *d, char *req, struct out *o)
+{
+	uint64_t now = now_ms();
+	unsigned int n = 0;
+	char *arg;
+
+	req[strcspn(req, "\r\n")] = '\0';
+	if (!strcmp(req, "calls")) {
+		for (struct call *call = d->calls; call; call = call->next, n++)
+			call_line(d, o, call, now);
+		put(o, "ok %u\n", n);
+	} else if (!strncmp(req, "hangup id ", 10)) {
+		char *end;
+		unsigned long id = strtoul(req + 10, &end, 10);
+		struct call *call;
+
+		for (call = d->calls; call && call->local_id != id; call = call->next)
+			;
+		if (*end || end == req + 10 || !call) {
+			put(o, "error no call has local call ID '%s'\n", req + 10);
+			return;
+		}
+		logmsg(LOG_NOTICE, "%s: call %u/%u hung up by the admin", call->conn_name,
+		       call->local_id, call->peer_id);
+		hangup(call);
+		put(o, "ok 1\n");
+	} else if (!strncmp(req, "hangup user ", 12)) {
+		arg = req + 12;
+		for (struct call *call = d->calls, *next; call; call = next) {
+			next = call->next;
+			if (strcmp(call->user, arg))
+				continue;
+			char user[4 * sizeof(call->user)];
+
+			logmsg(LOG_NOTICE, "%s: call %u/%u of user '%s' hung up by the admin",
+			       call->conn_name, call->local_id, call->peer_id,
+			       pptp_printable(arg, user, sizeof(user)));
+			hangup(call);
+			n++;
+		}
+		if (n)
+			put(o, "ok %u\n", n);
+		else
+			put(o, "error no call of user '%s'\n", arg);
+	} else {
+		put(o, "error unknown request (calls, hangup id N, hangup user NAME)\n");
+	}
+}
+
+/* Wait up to ms for fd to be ready for events; false on timeout. */
+static bool ready(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+void ctl_accept(struct daemon *d)
+{
+	char req[513];
+	struct out o = { 0 };
+	size_t got = 0;
+	int fd;
+
+	fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (got < sizeof(req) - 1 && !memchr(req, '\n', got)) {
+		ssize_t n;
+
+		if (!ready(fd, POLLIN, 1000))
+			goto out;
+		n = read(fd, req + got, sizeof(req) - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	req[got] = '\0';
+	if (!memchr(req, '\n', got)) {
+		put(&o, "error request too long or cut short\n");
+	} else {
+		answer(d, req, &o);
+	}
+	if (o.oom) {
+		logmsg(LOG_ERR, "control socket: out of memory for the answer");
+		goto out;
+	}
+	for (size_t off = 0; off < o.len;) {
+		ssize_t n;
+
+		if (!ready(fd, POLLOUT, 2000))
+			break;
+		n = write(fd, o.buf + off, o.len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+out:
+	free(o.buf);
+	close(fd);
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kpptpd: the PPTP control plane. One event-driven process (epoll) for
+ * every control connection, one pppd per call.
+ */
+#ifndef KPPTPD_H
+#define KPPTPD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include "kpptp/conn.h"
+#include "kpptp/nl.h"
+
+#define KPPTPD_CONF		"/etc/kpptp/kpptpd.conf"
+#define KPPTPD_PLUGIN		"/usr/lib/kpptp/kpptp.so"
+#define KPPTPD_MAX_RANGES	16
+#define KPPTPD_MAX_ALLOW	32
+
+struct range {
+	uint32_t first, last;		/* host order, inclusive */
+};
+
+struct cidr {
+	uint32_t addr, mask;		/* host order */
+};
+
+struct config {
+	struct sockaddr_in listen;
+	uint32_t local_ip;		/* host order; 0: not set */
+	struct range ranges[KPPTPD_MAX_RANGES];
+	unsigned int nranges;
+	struct cidr allow[KPPTPD_MAX_ALLOW];
+	unsigned int nallow;		/* 0: every source */
+	char pppd[256], plugin[256], ppp_options[256], hostname[PPTP_NAME_LEN + 1];
+	char control_socket[108];	/* "" : none */
+	unsigned int max_connections, max_calls, max_calls_per_conn;
+	unsigned int connect_rate;	/* per source per second; 0: off */
+	unsigned int echo_interval, echo_failures;	/* s */
+	unsigned int setup_timeout, stop_timeout;	/* s */
+	unsigned int hello_timeout, message_timeout;	/* s */
+	unsigned int tcp_timeout;	/* s, TCP_USER_TIMEOUT; 0: the kernel's */
+	unsigned int recv_window;
+};
+
+/* config.c: 0, or -1 with "FILE:LINE: what" in err. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+void config_defaults(struct config *cfg);
+/* A decimal lo..hi, nothing else on the string: the one number parser. */
+bool parse_uint(const char *v, unsigned int lo, unsigned int hi, unsigned int *out);
+
+/* log.c */
+extern bool log_stderr;
+extern int log_verbose;
+void log_open(bool to_stderr);
+void logmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* pool.c: remote addresses; one bit per address. */
+struct pool {
+	const struct range *ranges;
+	unsigned int nranges;
+	uint64_t size, used;
+	uint8_t *bits;
+};
+int pool_init(struct pool *p, const struct range *r, unsigned int n);
+void pool_free(struct pool *p);
+/* 0 when empty; else a host-order address taken from the pool. */
+uint32_t pool_get(struct pool *p);
+void pool_put(struct pool *p, uint32_t addr);
+/* Mark addr used (a live call's, after a reload); false if not in the pool. */
+bool pool_take(struct pool *p, uint32_t addr);
+
+struct daemon;
+struct conn;
+
+/* What an epoll event points at: every such object starts with this. */
+enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_CALL, EV_CONNECT, EV_CTL };
+
+/* One call: its kernel session, its pppd, what pppd told us. */
+struct call {
+	enum ev_kind kind;		/* EV_CALL: its status pipe */
+	struct conn *conn;		/* NULL once the call ended */
+	struct pptp_call *pc;		/* NULL once the call ended */
+	char conn_name[32];		/* for log lines after that */
+	uint16_t local_id, peer_id;
+	uint32_t session_id;		/* kernel handle, 0: none */
+	uint32_t remote_ip;		/* from the pool, host order */
+	int sock;			/* PPPoX socket until pppd has it */
+	pid_t pppd;			/* 0: not running */
+	int status_fd;			/* pppd's kpptp-status-fd, read end */
+	char status_buf[256];
+	size_t status_len;
+	char ifname[16], user[64];
+	uint64_t started_ms;
+	bool rx_seen;			/* client: the kernel counted GRE from the server */
+	bool server_cleared;		/* client: the server's CDN ended it */
+	uint64_t kill_at_ms;		/* client: SIGTERM its pppd then, 0: not */
+	struct call *next;		/* daemon's list */
+};
+
+/* One control connection. */
+struct conn {
+	enum ev_kind kind;		/* EV_CONN */
+	struct daemon *d;
+	int fd;
+	struct sockaddr_in peer, local;
+	char name[32];			/* "ADDR:PORT" for logs */
+	uint8_t rx[PPTP_MSG_MAX_LEN];
+	size_t rx_len;
+	uint8_t tx[4096];
+	size_t tx_len;
+	uint64_t accepted_ms, msg_start_ms;	/* msg_start: 0 = none pending */
+	bool got_message, dead;
+	struct pptp_conn pc;
+	struct conn *next;
+};
+
+/* kpptpd --client's command line. */
+struct client_opts {
+	struct sockaddr_in server;
+	bool persist;
+	unsigned int connect_timeout;	/* s */
+	unsigned int max_protocol_tries;
+	char **pppd_args;		/* the user's pppd options */
+	int npppd_args;
+};
+
+struct daemon {
+	struct config cfg;
+	const char *conf_path;
+	int epfd, listen_fd, signal_fd, ctl_fd;
+	struct kpptp_nl nl;
+	bool have_nl;			/* kpptp.ko's netlink family */
+	struct pool pool;
+	struct conn *conns;
+	unsigned int nconns, ncalls;
+	struct call *calls;
+	struct call *dead_calls;	/* freed after the current epoll batch */
+	struct call *exiting;		/* ended, their pppd not reaped yet */
+	unsigned int nexiting;
+	bool stopping;
+	uint64_t stop_deadline;
+	/* client role */
+	bool client;
+	struct client_opts copts;
+	int connect_fd;			/* connect() in progress, else -1 */
+	uint64_t connect_deadline, redial_at;	/* 0: none */
+	unsigned int tries, protocol_failures, backoff;
+	int exit_code;			/* the outcome once known, else -1 */
+	bool exit_now, client_hangup;
+	/* connect-rate: a small table of recent sources */
+	struct { uint32_t addr; uint64_t second; unsigned int n; } rate[256];
+};
+
+uint64_t now_ms(void);
+
+/* server.c */
+int server_listen(struct daemon *d);
+void server_accept(struct daemon *d);
+void conn_io(struct conn *c, uint32_t events);
+void conn_reap(struct daemon *d);
+void conns_tick(struct daemon *d, uint64_t now);
+uint64_t conns_deadline(struct daemon *d);
+struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
+		      enum pptp_role role);
+
+/* kpptpd --client exit statuses, one per way a call fails (kpptpd.8). */
+enum {
+	KPPTPD_EXIT_OK = 0,
+	KPPTPD_EXIT_START = 1,
+	KPPTPD_EXIT_USAGE = 2,
+	KPPTPD_EXIT_NO_ANSWER = 3,
+	KPPTPD_EXIT_TCP_REFUSED = 4,
+	KPPTPD_EXIT_NOT_PPTP = 5,
+	KPPTPD_EXIT_CTRL_REFUSED = 6,
+	KPPTPD_EXIT_CALL_REFUSED = 7,
+	KPPTPD_EXIT_AUTH = 8,
+	KPPTPD_EXIT_NO_GRE = 9,
+	KPPTPD_EXIT_PPP = 10,
+	KPPTPD_EXIT_SERVER_ENDED = 11,
+};
+const char *kpptpd_exit_str(int code);
+
+/* client.c: the client role (kpptpd --client). */
+int client_start(struct daemon *d);
+void client_connected(struct daemon *d);
+void client_established(struct conn *c);
+void client_closed(struct conn *c, enum pptp_end why);
+void client_pppd_exit(struct daemon *d, struct call *call, int status);
+/* How long the client's pppd may outlive a call the server cleared. */
+#define KPPTPD_PPPD_GRACE_MS	3000
+void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why);
+void client_tick(struct daemon *d, uint64_t now);
+uint64_t client_deadline(struct daemon *d);
+int call_dial(struct conn *c);
+
+/* ctl.c: the admin's control socket (kpptpctl calls). */
+#define KPPTPD_CONTROL_SOCKET	"/run/kpptpd.sock"
+int ctl_listen(struct daemon *d);
+void ctl_accept(struct daemon *d);
+void ctl_close(struct daemon *d);
+
+/* call.c */
+int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *error);
+void call_start(struct conn *c, struct pptp_call *pc);
+void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why);
+void call_status_io(struct daemon *d, struct call *call);
+void calls_reap_children(struct daemon *d);
+void calls_free_dead(struct daemon *d);
+/* The call's kernel session counters (stats-get). 0, or -1 with m empty. */
+int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m);
+/* At the end of a stop: SIGKILL the pppds that ignored SIGTERM. */
+void calls_kill_exiting(struct daemon *d);
+
+/* main.c: ptr starts with its enum ev_kind. */
+int ev_add(struct daemon *d, int fd, uint32_t events, void *ptr);
+void ev_del(struct daemon *d, int fd);
+
+#endif /* KPPTPD_H */

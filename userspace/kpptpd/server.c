@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The server's TCP side: the listener and each control connection.
+ *
+ * Nothing here ever waits on one peer: sockets are non-blocking, every
+ * read is taken as it comes (a message split over many segments, or many
+ * messages in one segment, are both handled at once), and slow peers are
+ * bounded by timers instead of blocking reads: hello-timeout for the
+ * first whole message, message-timeout between the first and last octet
+ * of any message. Limits refuse at accept() with one log line each.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "kpptpd.h"
+
+static enum ev_kind listen_kind = EV_LISTEN;
+
+int server_listen(struct daemon *d)
+{
+	int one = 1, fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		logmsg(LOG_ERR, "socket: %m");
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&d->cfg.listen, sizeof(d->cfg.listen)) ||
+	    listen(fd, 1024)) {
+		logmsg(LOG_ERR, "listening on %s:%u: %m", inet_ntoa(d->cfg.listen.sin_addr),
+		       ntohs(d->cfg.listen.sin_port));
+		close(fd);
+		return -1;
+	}
+	d->listen_fd = fd;
+	return ev_add(d, fd, EPOLLIN, &listen_kind);
+}
+
+static bool allowed(const struct config *cfg, uint32_t addr)
+{
+	if (!cfg->nallow)
+		return true;
+	for (unsigned int i = 0; i < cfg->nallow; i++)
+		if ((addr & cfg->allow[i].mask) == cfg->allow[i].addr)
+			return true;
+	return false;
+}
+
+/* New connections per second from one source: a small hashed table. */
+static bool rate_ok(struct daemon *d, uint32_t addr, uint64_t now)
+{
+	unsigned int h = (addr * 2654435761u) >> 24;
+	uint64_t sec = now / 1000;
+
+	if (!d->cfg.connect_rate)
+		return true;
+	if (d->rate[h].addr != addr || d->rate[h].second != sec) {
+		d->rate[h].addr = addr;
+		d->rate[h].second = sec;
+		d->rate[h].n = 0;
+	}
+	return ++d->rate[h].n <= d->cfg.connect_rate;
+}
+
+static void conn_log(void *ctx, int level, const char *msg)
+{
+	struct conn *c = ctx;
+
+	logmsg(level, "%s: %s", c->name, msg);
+}
+
+/* Queue bytes for the peer; a peer that stops reading is dropped. */
+static int conn_send(void *ctx, const struct pptp_msg *m)
+{
+	struct conn *c = ctx;
+	uint8_t buf[PPTP_MSG_MAX_LEN];
+	size_t len = pptp_encode(m, buf, sizeof(buf));
+	ssize_t n = 0;
+
+	if (!len || c->dead)
+		return -1;
+	if (!c->tx_len) {
+		n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN)
+			return -1;
+		if (n < 0)
+			n = 0;
+	}
+	if ((size_t)n < len) {
+		if (c->tx_len + len - (size_t)n > sizeof(c->tx)) {
+			logmsg(LOG_NOTICE, "%s: peer does not read its control messages: closing",
+			       c->name);
+			return -1;
+		}
+		memcpy(c->tx + c->tx_len, buf + n, len - (size_t)n);
+		c->tx_len += len - (size_t)n;
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
+
+		epoll_ctl(c->d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	}
+	return 0;
+}
+
+static int ops_admit(void *ctx, struct pptp_call *pc, uint8_t *result, uint8_t *error)
+{
+	return call_admit(ctx, pc, result, error);
+}
+
+static void ops_up(void *ctx, struct pptp_call *pc)
+{
+	call_start(ctx, pc);
+}
+
+static void ops_down(void *ctx, struct pptp_call *pc, enum pptp_end why)
+{
+	call_end(ctx, pc, why);
+}
+
+static void ops_closed(void *ctx, enum pptp_end why)
+{
+	struct conn *c = ctx;
+
+	logmsg(why == PPTP_END_LOCAL || why == PPTP_END_PEER_STOPPED ? LOG_INFO : LOG_NOTICE,
+	       "%s: control connection closed: %s", c->name, pptp_end_str(why));
+	c->dead = true;
+	if (c->d->client)
+		client_closed(c, why);
+}
+
+static void ops_established(void *ctx)
+{
+	client_established(ctx);
+}
+
+const struct pptp_conn_ops server_ops = {
+	.send = conn_send, .call_admit = ops_admit, .call_up = ops_up,
+	.call_down = ops_down, .closed = ops_closed, .log = conn_log,
+};
+
+const struct pptp_conn_ops client_ops = {
+	.send = conn_send, .call_up = ops_up, .call_down = ops_down,
+	.established = ops_established, .closed = ops_closed, .log = conn_log,
+};
+
+/* A connection on a connected TCP socket, either role; NULL on failure. */
+struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
+		      enum pptp_role role)
+{
+	struct pptp_conn_cfg pcfg;
+	socklen_t len;
+	struct conn *c;
+	int one = 1;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->kind = EV_CONN;
+	c->d = d;
+	c->fd = fd;
+	c->peer = *peer;
+	len = sizeof(c->local);
+	getsockname(fd, (struct sockaddr *)&c->local, &len);
+	snprintf(c->name, sizeof(c->name), "%s:%u", inet_ntoa(peer->sin_addr),
+		 ntohs(peer->sin_port));
+	c->accepted_ms = now_ms();
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (d->cfg.tcp_timeout) {
+		/* Unacknowledged control data for this long ends the connection. */
+		unsigned int ms = d->cfg.tcp_timeout * 1000;
+
+		if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms)))
+			logmsg(LOG_WARNING, "%s: TCP_USER_TIMEOUT: %m", c->name);
+	}
+	pcfg = (struct pptp_conn_cfg){
+		.role = role, .hostname = d->cfg.hostname,
+		.vendor = "kpptp", .max_calls = (uint16_t)d->cfg.max_calls_per_conn,
+		.recv_window = (uint16_t)d->cfg.recv_window, .proc_delay = 0,
+		.connect_speed = 100000000,
+		.setup_timeout_ms = d->cfg.setup_timeout * 1000,
+		.echo_interval_ms = d->cfg.echo_interval * 1000,
+		.echo_failures = d->cfg.echo_failures,
+		.stop_timeout_ms = d->cfg.stop_timeout * 1000,
+	};
+	if (pptp_conn_init(&c->pc, &pcfg, role == PPTP_ROLE_SERVER ? &server_ops :
+			   &client_ops, c, c->accepted_ms) ||
+	    ev_add(d, fd, EPOLLIN, c)) {
+		pptp_conn_free(&c->pc);
+		free(c);
+		return NULL;
+	}
+	c->next = d->conns;
+	d->conns = c;
+	d->nconns++;
+	return c;
+}
+
+void server_accept(struct daemon *d)
+{
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		struct conn *c;
+		uint32_t addr;
+		char name[32];
+		int fd;
+
+		fd = accept4(d->listen_fd, (struct sockaddr *)&peer, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+				logmsg(LOG_ERR, "accept: %m");
+			return;
+		}
+		addr = ntohl(peer.sin_addr.s_addr);
+		snprintf(name, sizeof(name), "%s:%u", inet_ntoa(peer.sin_addr),
+			 ntohs(peer.sin_port));
+		if (d->stopping) {
+			close(fd);
+			continue;
+		}
+		if (!allowed(&d->cfg, addr)) {
+			logmsg(LOG_NOTICE, "%s: refused: not in any 'allow' network", name);
+			close(fd);
+			continue;
+		}
+		if (d->nconns >= d->cfg.max_connections) {
+			logmsg(LOG_NOTICE, "%s: refused: max-connections (%u) reached", name,
+			       d->cfg.max_connections);
+			close(fd);
+			continue;
+		}
+		if (!rate_ok(d, addr, now_ms())) {
+			logmsg(LOG_NOTICE, "%s: refused: more than connect-rate (%u) connections this second",
+			       name, d->cfg.connect_rate);
+			close(fd);
+			continue;
+		}
+		c = conn_new(d, fd, &peer, PPTP_ROLE_SERVER);
+		if (!c) {
+			logmsg(LOG_ERR, "%s: refused: %m", name);
+			close(fd);
+			continue;
+		}
+		logmsg(LOG_INFO, "%s: control connection accepted", name);
+	}
+}
+
+static void conn_flush(struct conn *c)
+{
+	ssize_t n;
+
+	while (c->tx_len) {
+		n = send(c->fd, c->tx, c->tx_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN)
+				pptp_conn_tcp_gone(&c->pc);
+			return;
+		}
+		memmove(c->tx, c->tx + n, c->tx_len - (size_t)n);
+		c->tx_len -= (size_t)n;
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+
+	epoll_ctl(c->d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Everything the socket has: whole messages go to the state machine. */
+static void conn_read(struct conn *c)
+{
+	for (int rounds = 0; rounds < 64 && !c->dead; rounds++) {
+		ssize_t n = recv(c->fd, c->rx + c->rx_len, sizeof(c->rx) - c->rx_len,
+				 MSG_DONTWAIT);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			if (n == 0 && !c->rx_len)
+				logmsg(LOG_DEBUG, "%s: peer closed TCP", c->name);
+			else if (n == 0)
+				logmsg(LOG_NOTICE, "%s: peer closed TCP inside a message (%zu octets)",
+				       c->name, c->rx_len);
+			pptp_conn_tcp_gone(&c->pc);
+			return;
+		}
+		if (n < 0)
+			return;
+		if (!c->rx_len)
+			c->msg_start_ms = now_ms();
+		c->rx_len += (size_t)n;
+		for (;;) {
+			struct pptp_msg m;
+			enum pptp_status st;
+			size_t len;
+
+			st = pptp_frame(c->rx, c->rx_len, &len);
+			if (st == PPTP_NEED_MORE)
+				break;
+			if (st != PPTP_OK || pptp_decode(c->rx, len, &m) != PPTP_OK) {
+				pptp_conn_bad_stream(&c->pc, st);
+				return;
+			}
+			c->got_message = true;
+			pptp_conn_input(&c->pc, &m, now_ms());
+			if (c->dead)
+				return;
+			memmove(c->rx, c->rx + len, c->rx_len - len);
+			c->rx_len -= len;
+			c->msg_start_ms = c->rx_len ? now_ms() : 0;
+		}
+	}
+}
+
+void conn_io(struct conn *c, uint32_t events)
+{
+	if (c->dead)
+		return;
+	if (events & EPOLLOUT)
+		conn_flush(c);
+	if (!c->dead && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		conn_read(c);
+}
+
+/* Free connections that closed (never from inside their callbacks). */
+void conn_reap(struct daemon *d)
+{
+	for (struct conn **pp = &d->conns; *pp;) {
+		struct conn *c = *pp;
+
+		if (!c->dead) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		if (c->tx_len)	/* the last words (StopCCRP, CDN): best effort */
+			(void)!send(c->fd, c->tx, c->tx_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ev_del(d, c->fd);
+		close(c->fd);
+		pptp_conn_free(&c->pc);
+		free(c);
+		d->nconns--;
+	}
+}
+
+void conns_tick(struct daemon *d, uint64_t now)
+{
+	for (struct conn *c = d->conns; c; c = c->next) {
+		if (c->dead)
+			continue;
+		if (!c->got_message && now - c->accepted_ms >= d->cfg.hello_timeout * 1000ull) {
+			logmsg(LOG_NOTICE, "%s: no whole message within hello-timeout (%u s): closing",
+			       c->name, d->cfg.hello_timeout);
+			pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
+			continue;
+		}
+		if (c->msg_start_ms && now - c->msg_start_ms >= d->cfg.message_timeout * 1000ull) {
+			logmsg(LOG_NOTICE, "%s: a message took longer than message-timeout (%u s) to arrive (%zu octets): closing",
+			       c->name, d->cfg.message_timeout, c->rx_len);
+			pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
+			continue;
+		}
+		pptp_conn_tick(&c->pc, now);
+	}
+}
+
+uint64_t conns_deadline(struct daemon *d)
+{
+	uint64_t t = UINT64_MAX, x;
+
+	for (struct conn *c = d->conns; c; c = c->next) {
+		if (c->dead)
+			return 0;
+		x = pptp_conn_deadline(&c->pc);
+		t = x < t ? x : t;
+		if (!c->got_message) {
+			x = c->accepted_ms + d->cfg.hello_timeout * 1000ull;
+			t = x < t ? x : t;
+		}
+		if (c->msg_start_ms) {
+			x = c->msg_start_ms + d->cfg.message_timeout * 1000ull;
+			t = x < t ? x : t;
+		}
+	}
+	return t;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptp.so: the pppd channel plugin of kpptpd.
+ *
+ * kpptpd makes the call's kernel session, opens a PX_PROTO_PPTP socket,
+ * binds and connects it to the call, and starts pppd with the socket as
+ * an inherited descriptor:
+ *
+ *	pppd plugin kpptp.so kpptp-fd 3 [kpptp-status-fd 4] ...
+ *
+ * This plugin only hands that descriptor to pppd as its channel; LCP,
+ * authentication, MPPE and IPCP stay pppd's. With kpptp-status-fd it
+ * tells the daemon, one line each, what only pppd knows: the interface
+ * ("ifname ppp0"), the authenticated peer ("auth NAME") and the addresses
+ * ("ip-up LOCAL REMOTE"), so kpptpctl can show them.
+ *
+ * Built against Debian's ppp-dev (pppd 2.4.9); pppd loads only a plugin
+ * built for its exact version (pppd_version below).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_pppox.h>
+#include <sys/socket.h>
+
+#include <pppd/pppd.h>
+#include <pppd/fsm.h>
+#include <pppd/lcp.h>
+#include <pppd/ipcp.h>
+#include <pppd/ccp.h>
+
+char pppd_version[] = VERSION;
+
+static int kpptp_fd = -1;
+static int status_fd = -1;
+static struct channel kpptp_channel;
+
+/* A descriptor option: a number that must be an open descriptor. */
+static int parse_fd(const char *opt, const char *arg, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < 0 || v > 65535) {
+		option_error("%s: '%s' is not a file descriptor number", opt, arg);
+		return 0;
+	}
+	if (fcntl((int)v, F_GETFD) < 0) {
+		option_error("%s %ld: not an open descriptor (%s)", opt, v, strerror(errno));
+		return 0;
+	}
+	*out = (int)v;
+	return 1;
+}
+
+/* kpptp-fd N: the connected PPTP socket becomes the channel. */
+static int opt_kpptp_fd(char **argv)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_pppox sp;
+	socklen_t len = sizeof(ss);
+	int fd;
+
+	if (!parse_fd("kpptp-fd", argv[0], &fd))
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		len = 0;
+	memcpy(&sp, &ss, sizeof(sp));
+	if (len < sizeof(sp) ||
+	    sp.sa_family != AF_PPPOX || sp.sa_protocol != PX_PROTO_PPTP) {
+		option_error("kpptp-fd %d is not a PPTP (PX_PROTO_PPTP) socket", fd);
+		return 0;
+	}
+	kpptp_fd = fd;
+	the_channel = &kpptp_channel;
+	/* A socket, not a serial line: no modem lines, no device to lock. */
+	modem = 0;
+	snprintf(devnam, sizeof(devnam), "kpptp call %u", (unsigned int)sp.sa_addr.pptp.call_id);
+	devnam_fixed = 1;
+	/* Sync PPP over GRE: an ACCM means nothing; MPPE is the only
+	 * compression Windows and pptp-linux negotiate on PPTP. */
+	lcp_wantoptions[0].neg_asyncmap = 0;
+	lcp_allowoptions[0].neg_asyncmap = 0;
+	ccp_wantoptions[0].deflate = 0;
+	ccp_allowoptions[0].deflate = 0;
+	ccp_wantoptions[0].bsd_compress = 0;
+	ccp_allowoptions[0].bsd_compress = 0;
+	ccp_wantoptions[0].predictor_1 = 0;
+	ccp_allowoptions[0].predictor_1 = 0;
+	return 1;
+}
+
+static int opt_status_fd(char **argv)
+{
+	return parse_fd("kpptp-status-fd", argv[0], &status_fd);
+}
+
+static option_t kpptp_options[] = {
+	{ .name = "kpptp-fd", .type = o_special, .addr = (void *)opt_kpptp_fd,
+	  .description = "the connected PPTP socket kpptpd made for this call",
+	  .flags = OPT_PRIO | OPT_DEVNAM },
+	{ .name = "kpptp-status-fd", .type = o_special, .addr = (void *)opt_status_fd,
+	  .description = "where to tell kpptpd the interface, peer name and addresses",
+	  .flags = OPT_PRIO },
+	{ .name = NULL }
+};
+
+/* One line to kpptpd; it may be gone, which must not stop pppd. */
+static void tell_daemon(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	if (status_fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(status_fd, line, n) != n) {
+		close(status_fd);
+		status_fd = -1;
+	}
+}
+
+static void on_auth_up(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	if (peer_authname[0])
+		tell_daemon("auth %s", peer_authname);
+}
+
+static void on_ip_up(void *arg, int unused)
+{
+	struct in_addr l = { ipcp_gotoptions[0].ouraddr };
+	struct in_addr r = { ipcp_hisoptions[0].hisaddr };
+	char ls[INET_ADDRSTRLEN], rs[INET_ADDRSTRLEN];
+
+	(void)arg;
+	(void)unused;
+	inet_ntop(AF_INET, &l, ls, sizeof(ls));
+	inet_ntop(AF_INET, &r, rs, sizeof(rs));
+	tell_daemon("ip-up %s %s %s", ifname, ls, rs);
+}
+
+static void on_phase(void *arg, int p)
+{
+	(void)arg;
+	if (p == PHASE_NETWORK)
+		tell_daemon("ifname %s", ifname);
+}
+
+static void kpptp_check_options(void)
+{
+	if (kpptp_fd < 0)
+		fatal("kpptp.so: no kpptp-fd given (kpptpd passes it)");
+}
+
+static int kpptp_connect(void)
+{
+	return kpptp_fd;
+}
+
+static void kpptp_disconnect(void)
+{
+	/* Closing the socket ends the kernel session's data path now. */
+	if (kpptp_fd >= 0)
+		close(kpptp_fd);
+	kpptp_fd = -1;
+}
+
+/* In children pppd forks (scripts): they must not hold the call open. */
+static void kpptp_close(void)
+{
+	if (kpptp_fd >= 0)
+		close(kpptp_fd);
+	if (status_fd >= 0)
+		close(status_fd);
+}
+
+static struct channel kpptp_channel = {
+	.options = kpptp_options,
+	.check_options = kpptp_check_options,
+	.connect = kpptp_connect,
+	.disconnect = kpptp_disconnect,
+	.establish_ppp = generic_establish_ppp,
+	.disestablish_ppp = generic_disestablish_ppp,
+	.close = kpptp_close,
+};
+
+void plugin_init(void);
+
+void plugin_init(void)
+{
+	add_options(kpptp_options);
+	add_notifier(&auth_up_notifier, on_auth_up, NULL);
+	add_notifier(&ip_up_notifier, on_ip_up, NULL);
+	add_notifier(&phasechange, on_phase, NULL);
+}
