@@ -14,7 +14,8 @@ enum {
 	EXIT_FAIL = 1,		/* the kernel refused or the request failed */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_NOMODULE = 3,	/* kpptp.ko not loaded */
-	EXIT_NOTFOUND = 4,	/* no such session */
+	EXIT_NOTFOUND = 4,	/* no such session (or call) */
+	EXIT_NODAEMON = 5,	/* calls: kpptpd's control socket does not answer */
 };
 
 struct ctl {
@@ -26,6 +27,8 @@ struct ctl {
 int cmd_session(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
 int cmd_monitor(struct ctl *c, int argc, char **argv);
+int cmd_calls(struct ctl *c, int argc, char **argv);	/* calls.c: kpptpd's */
+int cmd_call(struct ctl *c, int argc, char **argv);
 
 /* print.c */
 void print_session(struct ctl *c, const struct kpptp_session_msg *m);

@@ -19,7 +19,7 @@ static const char usage_text[] =
 "usage: kpptpctl [-j] [-b FILE] COMMAND [ARGS]\n"
 "\n"
 "Look at and manage the PPTP data-path sessions of kpptp.ko in this network\n"
-"namespace, over the \"kpptp\" generic netlink family.\n"
+"namespace, over the \"kpptp\" generic netlink family, and kpptpd's calls.\n"
 "\n"
 "commands:\n"
 "  session list                       every session, one block each\n"
@@ -35,6 +35,13 @@ static const char usage_text[] =
 "  monitor                            print events as they come: session up and\n"
 "                                     down, ICMP errors, receive stalls, sequence\n"
 "                                     anomalies (needs CAP_NET_ADMIN); Ctrl-C ends\n"
+"  calls                              kpptpd's calls: peer, user, address, pppN,\n"
+"                                     uptime, bytes, state, kernel session (asks\n"
+"                                     kpptpd on $KPPTPD_SOCKET, default\n"
+"                                     /run/kpptpd.sock; needs root)\n"
+"  call hangup ID | call hangup user NAME\n"
+"                                     kpptpd ends that call, or every call of NAME\n"
+"                                     (Call-Disconnect-Notify, Admin Shutdown)\n"
 "\n"
 "tunables:\n"
 "  reorder-window N      packets held to undo reordering, 0..256 (0: off)\n"
@@ -56,7 +63,8 @@ static const char usage_text[] =
 "  -h, --help            this text\n"
 "\n"
 "exit status: 0 success, 1 the kernel refused (its reason is printed),\n"
-"2 bad command line, 3 kpptp.ko not loaded, 4 no such session.\n"
+"2 bad command line, 3 kpptp.ko not loaded, 4 no such session or call,\n"
+"5 kpptpd is not running (calls, call).\n"
 "See kpptpctl(8).\n";
 
 int usage_error(const char *fmt, ...)
@@ -143,6 +151,10 @@ static int dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_stats(c, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "calls"))
+		return cmd_calls(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "call"))
+		return cmd_call(c, argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[0]);
 }
 

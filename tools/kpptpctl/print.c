@@ -24,7 +24,15 @@ static const char *origin_name(uint8_t o)
 
 static const char *state_name(uint8_t s)
 {
-	return s == KPPTP_STATE_BOUND ? "bound" : s == KPPTP_STATE_CONNECTED ? "connected" : "?";
+	switch (s) {
+	case KPPTP_STATE_BOUND:
+		return "bound";
+	case KPPTP_STATE_CONNECTED:
+		return "connected";
+	case KPPTP_STATE_CLOSING:
+		return "closing";
+	}
+	return "?";
 }
 
 static const char *reason_name(uint8_t r)

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpctl calls | call hangup ...: kpptpd's calls, through its control
+ * socket (kpptpd(8), CONTROL SOCKET). The answer is "call key=value ..."
+ * lines and "ok N" or "error TEXT"; values are %XX-escaped by kpptpd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "kpptpctl.h"
+
+#define MAX_FIELDS 24
+
+struct field {
+	char *key, *val;
+};
+
+static const char *socket_path(void)
+{
+	const char *p = getenv("KPPTPD_SOCKET");
+
+	return p && *p ? p : "/run/kpptpd.sock";
+}
+
+/* Send one request; the whole answer in *out (malloc'd). An exit code. */
+static int ask(const char *req, char **out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = socket_path();
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return usage_error("KPPTPD_SOCKET: path too long");
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		if (err == EACCES || err == EPERM) {
+			fprintf(stderr, "kpptpctl: %s: %s (kpptpd's control socket is root's)\n",
+				path, strerror(err));
+			return EXIT_FAIL;
+		}
+		fprintf(stderr, "kpptpctl: kpptpd is not running here: %s: %s\n", path,
+			strerror(err));
+		return EXIT_NODAEMON;
+	}
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		fprintf(stderr, "kpptpctl: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *b = realloc(buf, cap + 65536);
+
+			if (!b) {
+				free(buf);
+				close(fd);
+				fprintf(stderr, "kpptpctl: out of memory\n");
+				return EXIT_FAIL;
+			}
+			buf = b;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	return EXIT_OK;
+}
+
+/* Undo kpptpd's %XX escapes in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		unsigned int c;
+
+		if (*s == '%' && sscanf(s + 1, "%2x", &c) == 1) {
+			*o++ = (char)c;
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* "call k=v k=v": the fields, pointing into line. */
+static int fields(char *line, struct field *f)
+{
+	int n = 0;
+
+	for (char *save = NULL, *w = strtok_r(line, " ", &save); w && n < MAX_FIELDS;
+	     w = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(w, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		f[n].key = w;
+		f[n].val = eq + 1;
+		unescape(f[n].val);
+		n++;
+	}
+	return n;
+}
+
+static const char *get(const struct field *f, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(f[i].key, key))
+			return f[i].val;
+	return "-";
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static bool numeric(const char *s)
+{
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static void uptime(unsigned long s, char *out, size_t len)
+{
+	if (s >= 86400)
+		snprintf(out, len, "%lud%02luh", s / 86400, s % 86400 / 3600);
+	else
+		snprintf(out, len, "%02lu:%02lu:%02lu", s / 3600, s % 3600 / 60, s % 60);
+}
+
+static int print_calls(struct ctl *c, char *answer)
+{
+	bool header = false;
+	int rc = EXIT_FAIL;
+
+	if (c->json)
+		json_begin_list(c);
+	for (char *save = NULL, *line = strtok_r(answer, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct field f[MAX_FIELDS];
+		char up[32];
+		int n;
+
+		if (!strncmp(line, "ok ", 3)) {
+			if (!c->json && !header)
+				puts("no calls");
+			rc = EXIT_OK;
+			break;
+		}
+		if (!strncmp(line, "error ", 6)) {
+			fprintf(stderr, "kpptpctl: kpptpd: %s\n", line + 6);
+			break;
+		}
+		if (strncmp(line, "call ", 5))
+			continue;
+		n = fields(line + 5, f);
+		if (c->json) {
+			if (!c->first)
+				putchar(',');
+			c->first = false;
+			putchar('{');
+			for (int i = 0; i < n; i++) {
+				printf("%s", i ? "," : "");
+				json_string(f[i].key);
+				putchar(':');
+				if (numeric(f[i].val))
+					fputs(f[i].val, stdout);
+				else
+					json_string(f[i].val);
+			}
+			putchar('}');
+			continue;
+		}
+		if (!header) {
+			printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %s\n", "CALL", "PEER",
+			       "USER", "ADDRESS", "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES",
+			       "STATE");
+			header = true;
+		}
+		uptime(strtoul(get(f, n, "uptime"), NULL, 10), up, sizeof(up));
+		printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %s (session %s)\n",
+		       get(f, n, "id"), get(f, n, "peer"), get(f, n, "user"),
+		       get(f, n, "address"), get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
+		       get(f, n, "tx-bytes"), get(f, n, "state"), get(f, n, "session"));
+	}
+	if (c->json)
+		json_end_list(c);
+	return rc;
+}
+
+int cmd_calls(struct ctl *c, int argc, char **argv)
+{
+	char *answer = NULL;
+	int rc;
+
+	(void)argv;
+	if (argc)
+		return usage_error("calls takes no argument, not '%s'", argv[0]);
+	rc = ask("calls\n", &answer);
+	if (rc) {
+		if (c->json)
+			puts("[]");
+		return rc;
+	}
+	rc = print_calls(c, answer);
+	free(answer);
+	return rc;
+}
+
+/* call hangup ID | call hangup user NAME */
+int cmd_call(struct ctl *c, int argc, char **argv)
+{
+	char req[300], *answer = NULL;
+	uint32_t id;
+	int rc;
+
+	(void)c;
+	if (argc == 2 && !strcmp(argv[0], "hangup")) {
+		if (!parse_u32(argv[1], UINT16_MAX, &id))
+			return usage_error("call hangup needs a call ID 0..65535, not '%s'", argv[1]);
+		snprintf(req, sizeof(req), "hangup id %u\n", id);
+	} else if (argc == 3 && !strcmp(argv[0], "hangup") && !strcmp(argv[1], "user")) {
+		if (strlen(argv[2]) > 255 || strpbrk(argv[2], "\n\r") || !argv[2][0])
+			return usage_error("%s", "call hangup user needs a user name (one line, 1..255)");
+		snprintf(req, sizeof(req), "hangup user %s\n", argv[2]);
+	} else {
+		return usage_error("%s", "call needs 'hangup ID' or 'hangup user NAME'");
+	}
+	rc = ask(req, &answer);
+	if (rc)
+		return rc;
+	if (!strncmp(answer, "ok ", 3)) {
+		printf("hung up %s", answer + 3);
+		rc = EXIT_OK;
+	} else {
+		fprintf(stderr, "kpptpctl: kpptpd: %s", !strncmp(answer, "error ", 6) ?
+			answer + 6 : answer);
+		rc = EXIT_NOTFOUND;
+	}
+	free(answer);
+	return rc;
+}
