@@ -3,16 +3,20 @@
 # kpptp: PPTP/GRE kernel data path, its control plane and their tests.
 #
 #   make deps     install what the build and the tests need (apt-get)
-#   make          build the module (against KDIR) and the tools
-#   make check    deps + build + every test (host units, guest selftests)
+#   make          the tools, and kpptp.ko for the default guest kernel
+#   make module   kpptp.ko against KDIR (default: the running kernel's headers)
+#   make check    deps + build + every test: host units, then the guest
+#                 suite on 6.1, the debug 6.1 (KASAN, lockdep), 6.12, newest
+#   make check-kernel KERNEL=NAME  the guest suite on one of them
 #   make demo     boot a guest, bring up a tunnel, push iperf3 through it
 #   make bench    benchmarks, side by side in one guest boot
 #   make style    checkpatch --strict on the module
 #   make sparse   sparse (C=1) on the module
-#   make fuzz     libFuzzer on the user-space decoders (SECONDS=300)
+#   make fuzz     libFuzzer on the decoders and the state machine (SECONDS=300)
 
-KVER ?= $(shell tools/vm/kver.sh 2>/dev/null)
-KDIR ?= /lib/modules/$(KVER)/build
+KDIR ?= /lib/modules/$(shell uname -r)/build
+# Guest kernels (tools/kernel/fetch.sh names): the module is built for each.
+KERNEL ?= 6.1
 BUILD := $(CURDIR)/build
 BIN := $(BUILD)/bin
 
@@ -22,23 +26,34 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -D_FORTIFY_SOURCE=2
 UAPI := -I$(CURDIR)/include/uapi
 
-TOOLS := $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw
+KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 
-LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c
-LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/lib/attr.h include/uapi/linux/kpptp.h
+TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw \
+	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk
+
+LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
+	userspace/lib/ctrl-names.c userspace/lib/conn.c
+LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
+	userspace/include/kpptp/conn.h \
+	userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
-.PHONY: all module tools deps check unit vm-check demo bench style sparse fuzz \
+.PHONY: all module guest-module tools deps check check-kernel unit vm-check demo bench style sparse fuzz \
 	clean help
 
-all: module tools
+all: tools guest-module
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
+# A router building for itself: against its own kernel's headers.
 module:
-	@test -n "$(KVER)" || { echo "no kernel headers found: run 'make deps'"; exit 1; }
+	@test -e $(KDIR)/Makefile || { echo "no kernel headers in $(KDIR): install linux-headers-$$(uname -r) or pass KDIR=; for the test guests, 'make guest-module KERNEL=6.1|6.12|newest|debug'"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/module W=1 modules
+
+# For a test guest's kernel (fetched into a cache, never installed here).
+guest-module:
+	tools/kernel/build-module.sh $(KERNEL)
 
 tools: $(TOOLS)
 
@@ -47,17 +62,35 @@ $(BIN)/pptp-static: tools/pptp-static/pptp-static.c include/uapi/linux/kpptp.h
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -o $@ $<
 
 $(BIN)/libkpptp.a: $(LIBKPPTP_SRC) $(LIBKPPTP_HDR)
-	@mkdir -p $(BUILD)/obj
-	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -c userspace/lib/nl.c -o $(BUILD)/obj/nl.o
-	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -c userspace/lib/parse.c -o $(BUILD)/obj/parse.o
-	ar rcs $@ $(BUILD)/obj/nl.o $(BUILD)/obj/parse.o
+	@mkdir -p $(BUILD)/obj $(BIN)
+	for f in $(LIBKPPTP_SRC); do \
+		$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -c $$f \
+			-o $(BUILD)/obj/$$(basename $$f .c).o || exit 1; \
+	done
+	rm -f $@
+	ar rcs $@ $(patsubst userspace/lib/%.c,$(BUILD)/obj/%.o,$(LIBKPPTP_SRC))
 
 $(BIN)/kpptpctl: $(KPPTPCTL_SRC) tools/kpptpctl/kpptpctl.h $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPCTL_SRC) \
 		$(BIN)/libkpptp.a -lmnl
 
-$(BIN)/nl-raw: selftests/nl-raw.c $(BIN)/libkpptp.a
+$(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
+	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
+		$(BIN)/libkpptp.a -lmnl
+
+# The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
+$(BUILD)/lib/kpptp.so: userspace/pppd/kpptp-plugin.c
+	@mkdir -p $(BUILD)/lib
+	$(CC) $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared \
+		$(UAPI) -o $@ $<
+
+# Test helpers on the netlink client library.
+$(BIN)/nl-raw $(BIN)/exerciser $(BIN)/fault-walk: $(BIN)/%: selftests/%.c $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $< $(BIN)/libkpptp.a -lmnl
+
+$(BIN)/pptp-sock: selftests/pptp-sock.c include/uapi/linux/kpptp.h
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(WARN) $(UAPI) -o $@ $<
 
 $(BIN)/gre-inject: selftests/gre-inject.c
 	@mkdir -p $(BIN)
@@ -77,6 +110,11 @@ check: deps
 	$(MAKE) all
 	selftests/check.sh
 
+# One kernel's guest suite (part of make check): make check-kernel KERNEL=debug
+check-kernel: deps
+	$(MAKE) all
+	KPPTP_KERNEL=$(KERNEL) selftests/run-vm.sh
+
 demo: deps
 	$(MAKE) all
 	tools/demo.sh
@@ -92,7 +130,7 @@ fuzz:
 	tools/fuzz/run.sh $(or $(SECONDS),300)
 
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/module C=1 W=1 modules
+	$(MAKE) -C $$(cat $$(tools/kernel/fetch.sh $(KERNEL))/kdir) M=$(CURDIR)/module C=2 W=1 modules
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean

@@ -107,7 +107,7 @@ def main():
            "flag": "NLA_FLAG", "nest": "NLA_NESTED"}
     policy = open(POLICY).read()
     seen = set()
-    for m in re.finditer(r"\[(KPPTP_A_\w+)\]\s*=\s*\{\s*\.type\s*=\s*(NLA_\w+)", policy):
+    for m in re.finditer(r"\[(KPPTP_A_\w+)\]\s*=\s*(?:\{\s*\.type\s*=\s*|NLA_POLICY_\w+\(\s*)(NLA_\w+)", policy):
         attr, typ = m.groups()
         seen.add(attr)
         a = sets["session"].get(attr)
@@ -124,6 +124,28 @@ def main():
     for attr, a in sets["session"].items():
         if a["type"] != "pad" and attr not in seen:
             errors.append(f"policy: {attr} has no policy entry")
+
+    # Ranges live in the policy (so the policy dump shows them), as the spec says.
+    defines = {m.group(1): int(m.group(2), 0) for m in
+               re.finditer(r"#define\s+(\w+)\s+(\d+|0x[0-9a-fA-F]+)\b", header)}
+
+    def num(tok):
+        tok = tok.strip()
+        return defines.get(tok, None) if not re.fullmatch(r"\d+", tok) else int(tok)
+
+    ranges = {}
+    for m in re.finditer(r"\[(KPPTP_A_\w+)\]\s*=\s*NLA_POLICY_(MIN|MAX|RANGE)\(\s*NLA_\w+\s*,([^)]*)\)",
+                         policy):
+        attr, kind, args = m.group(1), m.group(2), m.group(3).split(",")
+        if kind == "RANGE":
+            ranges[attr] = {"min": num(args[0]), "max": num(args[1])}
+        else:
+            ranges[attr] = {kind.lower(): num(args[0])}
+    for attr, a in sets["session"].items():
+        want = a.get("checks", {})
+        got = ranges.get(attr, {})
+        if want != got:
+            errors.append(f"policy: {attr} checks {got or 'nothing'}, the spec says {want or 'nothing'}")
 
     # User space prints the spec's names.
     names = open(NAMES).read()
