@@ -8,6 +8,8 @@ pkgs=(
 	# guest kernels are fetched, not installed (tools/kernel/fetch.sh);
 	# the debug kernel is built from this source, Debian 13's in a root
 	linux-source-6.1 mmdebstrap bc flex bison libelf-dev libssl-dev
+	# 6.12 modules carry BTF: kbuild runs pahole on them
+	pahole
 	# the guest and what goes into its initramfs
 	qemu-system-x86 busybox-static kmod cpio iproute2 iperf3 tcpdump
 	ppp ppp-dev pptpd pptp-linux ethtool
