@@ -22,6 +22,9 @@ kdir=$(kdir_of "$kern")
 out=$repo/build/modules/$kver
 log=$out/build.log
 mkdir -p "$out"
+# One build per kernel at a time: two would share $out/src.
+exec 9>"$out/.lock"
+flock 9
 
 # make check builds each kernel's module in its host stage and again before
 # that kernel's guest stage: rebuild only when a source or the kernel is
