@@ -38,7 +38,7 @@ TESTS=(
 	kpptpd-client.sh:400::6.1
 	kpptpd-intree.sh:300::6.1
 	kpptpd-pptpd.sh:300::6.1
-	kpptpd-scale.sh:600:--mem 2048:6.1
+	'kpptpd-scale.sh:600:--mem 2048:6.1'	# quoted: one entry
 )
 
 want=("$@")
@@ -56,6 +56,11 @@ if ! "$repo/tools/kernel/build-module.sh" "$kernel" >/dev/null 2>"$results/build
 fi
 for entry in "${TESTS[@]}"; do
 	IFS=: read -r name tmo vmopts kernels <<<"$entry"
+	if [[ $name != *.sh || ! $tmo =~ ^[0-9]+$ ]]; then
+		echo "not ok - run-vm.sh: malformed TESTS entry '$entry'"
+		fail=$((fail + 1))
+		continue
+	fi
 	if ((${#want[@]})); then
 		[[ " ${want[*]} " == *" $name "* ]] || continue
 	elif [[ -n $kernels && " $kernels " != *" $kernel "* ]]; then
