@@ -13,6 +13,7 @@
 #   make style    checkpatch --strict on the module
 #   make sparse   sparse (C=1) on the module
 #   make fuzz     libFuzzer on the decoders and the state machine (SECONDS=300)
+#   make plugin-2.5  kpptp.so for Debian 13's pppd 2.5 (in the Debian 13 root)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # Guest kernels (tools/kernel/fetch.sh names): the module is built for each.
@@ -39,12 +40,13 @@ LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
 .PHONY: all module guest-module tools deps check check-kernel unit vm-check demo bench style sparse fuzz \
+	plugin-2.5 print-plugin-flags \
 	clean help
 
 all: tools guest-module
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # A router building for itself: against its own kernel's headers.
 module:
@@ -79,10 +81,17 @@ $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 		$(BIN)/libkpptp.a -lmnl
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
-$(BUILD)/lib/kpptp.so: userspace/pppd/kpptp-plugin.c
+PLUGIN_FLAGS = $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared
+$(BUILD)/lib/kpptp.so: userspace/pppd/kpptp-plugin.c userspace/pppd/pppd-compat.h
 	@mkdir -p $(BUILD)/lib
-	$(CC) $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared \
-		$(UAPI) -o $@ $<
+	$(CC) $(PLUGIN_FLAGS) $(UAPI) -o $@ $<
+
+# The same plugin for Debian 13's pppd 2.5, built in the Debian 13 root.
+plugin-2.5:
+	tools/pppd/plugin-2.5.sh
+
+print-plugin-flags:
+	@echo '$(PLUGIN_FLAGS)'
 
 # Test helpers on the netlink client library.
 $(BIN)/nl-raw $(BIN)/exerciser $(BIN)/fault-walk: $(BIN)/%: selftests/%.c $(BIN)/libkpptp.a

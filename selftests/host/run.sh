@@ -176,6 +176,30 @@ expect 2 '--client takes no configuration file' "$kd" --client 192.0.2.1 -c "$co
 expect 4 'refused the TCP connection' "$kd" --client 127.0.0.1:1 --plugin build/lib/kpptp.so
 expect 1 'kpptp.so: No such file' "$kd" --client 127.0.0.1:1 --plugin "$asan/kpptp.so"
 
+# --- the pppd plugin, one source for pppd 2.4 and 2.5: each build loads
+# in its own pppd (the exact-version check passes, every symbol resolves)
+# and its option parser runs (this host has no PPPoX, so fd 0 is refused
+# as not a PPTP socket: the plugin's own message, through pppd's printer)
+expect 2 'kpptp-fd 0 is not a PPTP \(PX_PROTO_PPTP\) socket' \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-fd 0 nodetach
+expect 2 "kpptp-fd: 'x' is not a file descriptor number" \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-fd x nodetach
+if p25=$(tools/pppd/plugin-2.5.sh 2>"$results/plugin-2.5.log"); then
+	ok "kpptp.so builds against Debian 13's pppd 2.5 with -Werror"
+	root=$(tools/kernel/trixie-root.sh)
+	mkdir -p "$root/tmp/kpptp-test"
+	cp "$p25" "$root/tmp/kpptp-test/kpptp.so"
+	expect 2 'kpptp-fd 0 is not a PPTP \(PX_PROTO_PPTP\) socket' \
+		chroot "$root" /usr/sbin/pppd plugin /tmp/kpptp-test/kpptp.so kpptp-fd 0 nodetach
+	check "... it names pppd 2.5.2 as its version, not 2.4's" \
+		grep -qxF "$(chroot "$root" /usr/sbin/pppd --version 2>&1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)" \
+		<(strings "$p25")
+	rm -rf "$root/tmp/kpptp-test"
+else
+	sed 's/^/# /' "$results/plugin-2.5.log" | tail -20
+	notok "kpptp.so builds against Debian 13's pppd 2.5 with -Werror"
+fi
+
 # --- kpptpd against broken and hostile peers, on 127.0.0.1; tshark's
 # dissector over every message it and the state machine send
 KPPTP_DUMP_MSGS=$asan/ctrl-msgs.bin "$asan/conn-test" >/dev/null 2>&1

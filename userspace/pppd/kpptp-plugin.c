@@ -14,8 +14,9 @@
  * ("ifname ppp0"), the authenticated peer ("auth NAME") and the addresses
  * ("ip-up LOCAL REMOTE"), so kpptpctl can show them.
  *
- * Built against Debian's ppp-dev (pppd 2.4.9); pppd loads only a plugin
- * built for its exact version (pppd_version below).
+ * Builds against Debian 12's ppp-dev (pppd 2.4.9) and Debian 13's (pppd
+ * 2.5.2) through pppd-compat.h; pppd loads only a plugin built for its
+ * exact version (pppd_version below).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +29,13 @@
 #include <linux/if_pppox.h>
 #include <sys/socket.h>
 
-#include <pppd/pppd.h>
+#include "pppd-compat.h"
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
 #include <pppd/ipcp.h>
 #include <pppd/ccp.h>
 
-char pppd_version[] = VERSION;
+char pppd_version[] = KP_PPPD_VERSION;
 
 static int kpptp_fd = -1;
 static int status_fd = -1;
@@ -49,11 +50,11 @@ static int parse_fd(const char *opt, const char *arg, int *out)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno || *end || end == arg || v < 0 || v > 65535) {
-		option_error("%s: '%s' is not a file descriptor number", opt, arg);
+		kp_option_error("%s: '%s' is not a file descriptor number", opt, arg);
 		return 0;
 	}
 	if (fcntl((int)v, F_GETFD) < 0) {
-		option_error("%s %ld: not an open descriptor (%s)", opt, v, strerror(errno));
+		kp_option_error("%s %ld: not an open descriptor (%s)", opt, v, strerror(errno));
 		return 0;
 	}
 	*out = (int)v;
@@ -66,6 +67,7 @@ static int opt_kpptp_fd(char **argv)
 	struct sockaddr_storage ss;
 	struct sockaddr_pppox sp;
 	socklen_t len = sizeof(ss);
+	char name[32];
 	int fd;
 
 	if (!parse_fd("kpptp-fd", argv[0], &fd))
@@ -76,15 +78,15 @@ static int opt_kpptp_fd(char **argv)
 	memcpy(&sp, &ss, sizeof(sp));
 	if (len < sizeof(sp) ||
 	    sp.sa_family != AF_PPPOX || sp.sa_protocol != PX_PROTO_PPTP) {
-		option_error("kpptp-fd %d is not a PPTP (PX_PROTO_PPTP) socket", fd);
+		kp_option_error("kpptp-fd %d is not a PPTP (PX_PROTO_PPTP) socket", fd);
 		return 0;
 	}
 	kpptp_fd = fd;
 	the_channel = &kpptp_channel;
 	/* A socket, not a serial line: no modem lines, no device to lock. */
-	modem = 0;
-	snprintf(devnam, sizeof(devnam), "kpptp call %u", (unsigned int)sp.sa_addr.pptp.call_id);
-	devnam_fixed = 1;
+	kp_no_modem();
+	snprintf(name, sizeof(name), "kpptp call %u", (unsigned int)sp.sa_addr.pptp.call_id);
+	kp_set_devnam(name);
 	/* Sync PPP over GRE: an ACCM means nothing; MPPE is the only
 	 * compression Windows and pptp-linux negotiate on PPTP. */
 	lcp_wantoptions[0].neg_asyncmap = 0;
@@ -138,10 +140,13 @@ static void tell_daemon(const char *fmt, ...)
 
 static void on_auth_up(void *arg, int unused)
 {
+	char name[MAXNAMELEN];
+
 	(void)arg;
 	(void)unused;
-	if (peer_authname[0])
-		tell_daemon("auth %s", peer_authname);
+	kp_peer_authname(name, sizeof(name));
+	if (name[0])
+		tell_daemon("auth %s", name);
 }
 
 static void on_ip_up(void *arg, int unused)
@@ -154,14 +159,14 @@ static void on_ip_up(void *arg, int unused)
 	(void)unused;
 	inet_ntop(AF_INET, &l, ls, sizeof(ls));
 	inet_ntop(AF_INET, &r, rs, sizeof(rs));
-	tell_daemon("ip-up %s %s %s", ifname, ls, rs);
+	tell_daemon("ip-up %s %s %s", kp_ifname(), ls, rs);
 }
 
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
 	if (p == PHASE_NETWORK)
-		tell_daemon("ifname %s", ifname);
+		tell_daemon("ifname %s", kp_ifname());
 }
 
 static void kpptp_check_options(void)
@@ -197,8 +202,8 @@ static struct channel kpptp_channel = {
 	.check_options = kpptp_check_options,
 	.connect = kpptp_connect,
 	.disconnect = kpptp_disconnect,
-	.establish_ppp = generic_establish_ppp,
-	.disestablish_ppp = generic_disestablish_ppp,
+	.establish_ppp = kp_generic_establish,
+	.disestablish_ppp = kp_generic_disestablish,
 	.close = kpptp_close,
 };
 
@@ -206,8 +211,8 @@ void plugin_init(void);
 
 void plugin_init(void)
 {
-	add_options(kpptp_options);
-	add_notifier(&auth_up_notifier, on_auth_up, NULL);
-	add_notifier(&ip_up_notifier, on_ip_up, NULL);
-	add_notifier(&phasechange, on_phase, NULL);
+	kp_add_options(kpptp_options);
+	kp_notify_auth_up(on_auth_up);
+	kp_notify_ip_up(on_ip_up);
+	kp_notify_phase(on_phase);
 }

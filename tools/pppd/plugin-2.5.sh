@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build kpptp.so for Debian 13's pppd 2.5 from the same source as the
+# Debian 12 (pppd 2.4.9) build, inside the cached Debian 13 root
+# (tools/kernel/trixie-root.sh), with that root's compiler, glibc and
+# ppp-dev, and -Werror as on the host. Installs ppp and ppp-dev in the
+# root when missing (never on this machine).
+#
+# usage: tools/pppd/plugin-2.5.sh      prints the path of the plugin:
+#   build/lib/pppd-2.5/kpptp.so
+# The root's pppd is /usr/sbin/pppd inside "$(tools/kernel/trixie-root.sh)".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+root=$("$repo/tools/kernel/trixie-root.sh")
+out=$repo/build/lib/pppd-2.5
+mkdir -p "$out"
+exec 9>"$root/.kpptp-ppp.lock"
+flock 9
+if ! chroot "$root" dpkg-query -W -f='${Status}' ppp-dev 2>/dev/null | grep -q 'install ok installed'; then
+	echo "plugin-2.5: installing ppp and ppp-dev in $root" >&2
+	chroot "$root" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends ppp ppp-dev >&2 ||
+		{ echo "plugin-2.5: apt-get install ppp-dev in $root failed" >&2; exit 1; }
+fi
+src=$root/tmp/kpptp-plugin
+rm -rf "$src"
+mkdir -p "$src"
+cp "$repo"/userspace/pppd/*.c "$repo"/userspace/pppd/*.h "$src/"
+cp -r "$repo/include" "$src/"
+# The flags of the Makefile's kpptp.so rule, from its own variables.
+flags=$(make -s -C "$repo" --no-print-directory print-plugin-flags)
+# shellcheck disable=SC2086
+chroot "$root" sh -c "cd /tmp/kpptp-plugin && gcc $flags -Iinclude/uapi -o kpptp.so kpptp-plugin.c" ||
+	{ echo "plugin-2.5: kpptp.so does not build against pppd 2.5" >&2; exit 1; }
+cp "$src/kpptp.so" "$out/kpptp.so"
+rm -rf "$src"
+echo "$out/kpptp.so"
