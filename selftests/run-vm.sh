@@ -17,6 +17,8 @@ kernel=${KPPTP_KERNEL:-6.1}
 export KPPTP_KERNEL=$kernel
 
 # name:timeout-seconds:vm-options[:kernels]
+# vm-options: tools/vm/run's; @trixie-root stands for the Debian 13 root
+# (tools/kernel/trixie-root.sh), with pppd 2.5 and kpptp.so built for it.
 # kernels: where the test runs in the full suite (default: every kernel).
 # The control-plane tests exercise userspace against the module: one
 # kernel carries them all; kpptpd.sh (the daemon's netlink and owned
@@ -39,6 +41,7 @@ TESTS=(
 	kpptpd-intree.sh:300::6.1
 	kpptpd-pptpd.sh:300::6.1
 	'kpptpd-scale.sh:600:--mem 2048:6.1'	# quoted: one entry
+	'kpptpd-pppd25.sh:300:--share @trixie-root:6.1'
 )
 
 want=("$@")
@@ -67,12 +70,23 @@ for entry in "${TESTS[@]}"; do
 		echo "# $name: runs on $kernels only (selftests/run-vm.sh $name to run it here)"
 		continue
 	fi
+	env_extra=()
+	if [[ $vmopts == *@trixie-root* ]]; then
+		if ! troot=$("$repo/tools/kernel/trixie-root.sh" 2>>"$results/build-$kernel.log") ||
+		   ! "$repo/tools/pppd/plugin-2.5.sh" >/dev/null 2>>"$results/build-$kernel.log"; then
+			echo "not ok - $name: the Debian 13 root or kpptp.so for pppd 2.5 could not be made (build/results/build-$kernel.log)"
+			fail=$((fail + 1))
+			continue
+		fi
+		vmopts=${vmopts//@trixie-root/$troot}
+		env_extra=(KPPTP_TRIXIE_ROOT="$troot")
+	fi
 	out=$(mktemp -d "$repo/build/vm-out.XXXXXX")
 	echo "# ===== $name ($kernel)"
 	log=$results/${name%.sh}.$kernel.vm.log
 	# shellcheck disable=SC2086
 	"$repo/tools/vm/run" --quiet --timeout "$tmo" --out "$out" $vmopts -- \
-		env KSFT_TIMEOUT=$((tmo - 30)) ${KPPTP_SEED:+KPPTP_SEED=$KPPTP_SEED} \
+		env KSFT_TIMEOUT=$((tmo - 30)) ${KPPTP_SEED:+KPPTP_SEED=$KPPTP_SEED} "${env_extra[@]}" \
 		selftests/ktap-wrap.sh "$name" \
 		>"$log" 2>&1
 	st=$?
