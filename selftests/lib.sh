@@ -57,6 +57,15 @@ ktap_finish() {
 	exit $KSFT_PASS
 }
 
+# ktap_skip_rest REASON: skip every planned point not yet run, and finish
+# (a kernel without what the test needs; the reason is printed per point).
+ktap_skip_rest() {
+	while ((_ktap_n < ${_ktap_planned:-0})); do
+		ktap_skip "point $((_ktap_n + 1))" "$1"
+	done
+	ktap_finish
+}
+
 # Bail out of the whole test (setup failed): one failing point, exit 1.
 ktap_bail() {
 	echo "Bail out! $*"

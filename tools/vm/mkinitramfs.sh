@@ -25,7 +25,8 @@ modules=(
 )
 # Wanted when the kernel has them (the debug kernel's config does not):
 # tests that need them skip those points without.
-optional_modules=(sch_prio cls_u32 act_gact)
+optional_modules=(sch_prio cls_u32 act_gact
+	nf_tables nft_ct nft_objref nft_masq nft_chain_nat nf_conntrack_pptp nf_nat_pptp)
 
 # Programs copied with their libraries, at their path on this machine.
 programs=(
@@ -33,6 +34,7 @@ programs=(
 	/usr/bin/tcpdump /usr/sbin/pppd /usr/sbin/pptpd /usr/sbin/pptpctrl
 	/usr/sbin/pptp /usr/sbin/ethtool /usr/bin/kmod /usr/bin/timeout
 	/usr/bin/setsid /usr/bin/flock /usr/bin/setpriv /usr/bin/perf
+	/usr/sbin/nft
 )
 extra_files=(
 	/usr/lib/pptpd/pptpd-logwtmp.so
