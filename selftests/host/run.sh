@@ -210,6 +210,24 @@ grep -v '^ok ' "$results/kpptpd-wire.log" | grep -v '^1\.\.' | sed 's/^/# /'
 check "kpptpd on the wire: all $(grep -c '^ok ' "$results/kpptpd-wire.log") points pass" \
 	test $st -eq 0 -a "$(grep -c '^not ok' "$results/kpptpd-wire.log")" -eq 0
 
+# --- a real call, recorded in a guest (6.1) and read by tshark's PPTP, GRE
+# and PPP dissectors: kpptpd serving kpptpd --client and pptp-linux, MPPE
+cap=$asan/capture
+rm -rf "$cap"
+mkdir -p "$cap"
+if tools/vm/run --quiet --kernel 6.1 --timeout 300 --out "$cap" -- \
+	bash selftests/capture-call.sh >"$results/capture-call.log" 2>&1; then
+	python3 selftests/host/call-dissect.py "$cap/call.pcap" 198.51.100.1 \
+		>"$results/call-dissect.log" 2>/dev/null
+	st=$?
+	sed 's/^/# /' "$results/call-dissect.log"
+	check "a real call through tshark's dissectors: all $(grep -c '^ok ' "$results/call-dissect.log") points pass" \
+		test $st -eq 0 -a "$(grep -c '^not ok' "$results/call-dissect.log")" -eq 0
+else
+	tail -30 "$results/capture-call.log" | sed 's/^/# /'
+	notok "a real call through tshark's dissectors: the guest could not record the call"
+fi
+
 # --- the netlink spec is the definition: the header, policy and names follow
 check "spec, uapi header, kernel policy and tool names agree" \
 	python3 tools/spec/check-spec.py "$repo"
