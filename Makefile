@@ -78,7 +78,7 @@ $(BIN)/kpptpctl: $(KPPTPCTL_SRC) tools/kpptpctl/kpptpctl.h $(BIN)/libkpptp.a
 
 $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
-		$(BIN)/libkpptp.a -lmnl
+		$(BIN)/libkpptp.a -lmnl -lnftables
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
 PLUGIN_FLAGS = $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared

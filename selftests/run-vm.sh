@@ -44,6 +44,7 @@ TESTS=(
 	'kpptpd-scale.sh:600:--mem 2048:6.1'	# quoted: one entry
 	'kpptpd-pppd25.sh:300:--share @trixie-root:6.1'
 	kpptpd-nat.sh:300::6.1
+	kpptpd-access.sh:300::6.1
 )
 
 want=("$@")

@@ -17,6 +17,8 @@ pkgs=(
 	nftables
 	# build and checks (tshark: an independent PPTP dissector for kpptpd's messages)
 	build-essential sparse python3-yaml libmnl-dev pkg-config tshark
+	# kpptpd enforces "access local" with nftables through its library
+	libnftables-dev
 	clang libclang-rt-14-dev
 	# profiles in the guest (make bench --profile)
 	linux-perf

@@ -135,7 +135,7 @@ expect 2 'usage: nl-raw' "$asan/nl-raw" session-new local-addr:zz
 
 # --- kpptpd's command line and config checking, with sanitizers
 check "kpptpd builds with ASan/UBSan" \
-	cc $ucflags -o "$asan/kpptpd" userspace/kpptpd/*.c $lib $ctrl userspace/lib/conn.c -lmnl
+	cc $ucflags -o "$asan/kpptpd" userspace/kpptpd/*.c $lib $ctrl userspace/lib/conn.c -lmnl -lnftables
 kd=$asan/kpptpd
 conf=$asan/kpptpd.conf
 expect 0 '^$' "$kd" --help
@@ -164,6 +164,10 @@ printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\nallow 198.51.100.0/33\n
 expect 1 'kpptpd.conf:3: allow \(prefix length\) needs a number 0..32' "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\ntcp-timeout 3601\n' >"$conf"
 expect 1 'kpptpd.conf:3: tcp-timeout needs a number 0..3600' "$kd" --check-config -c "$conf"
+printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess everywhere\n' >"$conf"
+expect 1 "kpptpd.conf:3: access needs local, network or routed, not 'everywhere'" "$kd" --check-config -c "$conf"
+printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess local\n' >"$conf"
+expect 0 '^$' "$kd" --check-config -c "$conf"
 printf 'local-ip\n' >"$conf"
 expect 1 'kpptpd.conf:1: local-ip needs a value' "$kd" --check-config -c "$conf"
 expect 2 "see 'kpptpd --help'" "$kd" --client

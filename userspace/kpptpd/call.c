@@ -157,6 +157,12 @@ void calls_free_dead(struct daemon *d)
 		struct call *call = d->dead_calls;
 
 		d->dead_calls = call->next;
+		/* Its pppd is gone: the access-local elements can go. */
+		for (int i = 0; i < 2; i++)
+			if (call->access_addr[i])
+				access_del_addr(call->access_addr[i]);
+		if (call->access_if[0])
+			access_del_if(call->access_if);
 		free(call);
 	}
 }
@@ -347,6 +353,11 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 		execv_with(d->cfg.pppd, argv, n, d->copts.pppd_args, d->copts.npppd_args);
 	} else {
 		argv[n++] = ips;
+		if (call->access == ACCESS_NETWORK) {
+			/* ARP for the client on its subnet's LAN interface; IP forwarding on. */
+			argv[n++] = "proxyarp";
+			argv[n++] = "ktune";
+		}
 		argv[n] = NULL;
 		execv(d->cfg.pppd, (char *const *)argv);
 	}
@@ -363,6 +374,17 @@ void call_start(struct conn *c, struct pptp_call *pc)
 
 	call->started_ms = now_ms();
 	call->peer_id = pc->peer_id;	/* the client learns it from the OCRP */
+	call->access = d->client ? ACCESS_ROUTED : d->cfg.access;
+	/* Before pppd runs: no packet of this call is forwarded unruled. */
+	if (call->access == ACCESS_LOCAL) {
+		if (access_add_addr(call->remote_ip)) {
+			logmsg(LOG_ERR, "%s: call %u/%u: refused: access local cannot be enforced",
+			       c->name, pc->local_id, pc->peer_id);
+			pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
+			return;
+		}
+		call->access_addr[0] = call->remote_ip;
+	}
 	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
 		logmsg(LOG_ERR, "%s: call %u/%u: connect: %m", c->name, pc->local_id, pc->peer_id);
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
@@ -445,10 +467,32 @@ static void status_line(struct call *call, char *line)
 
 	if (!strncmp(line, "ifname ", 7)) {
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", line + 7);
+		if (call->access == ACCESS_LOCAL && !call->access_if[0]) {
+			if (access_add_if(call->ifname) == 0) {
+				memcpy(call->access_if, call->ifname, sizeof(call->access_if));
+			} else if (call->pppd > 0) {
+				logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced on %s",
+				       call->conn->name, pc->local_id, pc->peer_id, call->ifname);
+				kill(call->pppd, SIGTERM);
+			}
+		}
 	} else if (!strncmp(line, "auth ", 5)) {
 		snprintf(call->user, sizeof(call->user), "%.63s", line + 5);
 	} else if (sscanf(line, "ip-up %63s %63s %63s", a, b, e) == 3) {
+		struct in_addr ra;
+
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", a);
+		/* A static address from chap-secrets is not the pool's. */
+		if (call->access == ACCESS_LOCAL && inet_pton(AF_INET, e, &ra) == 1 &&
+		    ntohl(ra.s_addr) != call->access_addr[0] && !call->access_addr[1]) {
+			if (access_add_addr(ntohl(ra.s_addr)) == 0) {
+				call->access_addr[1] = ntohl(ra.s_addr);
+			} else if (call->pppd > 0) {
+				logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced for %s",
+				       call->conn->name, pc->local_id, pc->peer_id, e);
+				kill(call->pppd, SIGTERM);
+			}
+		}
 		char user[4 * sizeof(call->user)];
 
 		/* The user name came from the peer: escaped in the log. */

@@ -214,6 +214,14 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 	}
 	if (!strcmp(key, "allow"))
 		return allow(p, cfg, v);
+	if (!strcmp(key, "access")) {
+		for (enum access_mode m = ACCESS_ROUTED; m <= ACCESS_NETWORK; m++)
+			if (!strcmp(v, access_str(m))) {
+				cfg->access = m;
+				return 0;
+			}
+		return bad(p, "access needs local, network or routed, not '%s'", v);
+	}
 	if (!strcmp(key, "pppd"))
 		return text(p, key, v, cfg->pppd, sizeof(cfg->pppd));
 	if (!strcmp(key, "plugin"))

@@ -27,8 +27,17 @@ struct cidr {
 	uint32_t addr, mask;		/* host order */
 };
 
+/* Where a client may go (the Windows RAS "this computer only / entire
+ * network" port setting); access.c. */
+enum access_mode {
+	ACCESS_ROUTED = 0,	/* kpptpd changes nothing: the admin routes */
+	ACCESS_LOCAL,		/* this host only: nftables drops forwarding */
+	ACCESS_NETWORK,		/* the LAN: pppd's proxyarp and ktune */
+};
+
 struct config {
 	struct sockaddr_in listen;
+	enum access_mode access;
 	uint32_t local_ip;		/* host order; 0: not set */
 	struct range ranges[KPPTPD_MAX_RANGES];
 	unsigned int nranges;
@@ -93,6 +102,9 @@ struct call {
 	char status_buf[256];
 	size_t status_len;
 	char ifname[16], user[64];
+	enum access_mode access;	/* the configuration's when it started */
+	uint32_t access_addr[2];	/* access local: pool and ip-up address */
+	char access_if[16];		/* access local: the interface added */
 	uint64_t started_ms;
 	bool rx_seen;			/* client: the kernel counted GRE from the server */
 	bool server_cleared;		/* client: the server's CDN ended it */
@@ -195,6 +207,15 @@ void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why);
 void client_tick(struct daemon *d, uint64_t now);
 uint64_t client_deadline(struct daemon *d);
 int call_dial(struct conn *c);
+
+/* access.c: "access local" through nftables. Each returns 0, or -1
+ * having logged why; the call is then refused or ended. */
+int access_add_addr(uint32_t addr);
+void access_del_addr(uint32_t addr);
+int access_add_if(const char *ifname);
+void access_del_if(const char *ifname);
+void access_fini(void);
+const char *access_str(enum access_mode m);
 
 /* ctl.c: the admin's control socket (kpptpctl calls). */
 #define KPPTPD_CONTROL_SOCKET	"/run/kpptpd.sock"

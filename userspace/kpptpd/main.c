@@ -431,10 +431,10 @@ int main(int argc, char **argv)
 	} else {
 		if (server_listen(&d) || ctl_listen(&d))
 			return 1;
-		logmsg(LOG_NOTICE, "listening on %s:%u, %llu pool addresses, data path %s",
+		logmsg(LOG_NOTICE, "listening on %s:%u, %llu pool addresses, data path %s, access %s",
 		       inet_ntoa(d.cfg.listen.sin_addr), ntohs(d.cfg.listen.sin_port),
 		       (unsigned long long)d.pool.size,
-		       d.have_nl ? "kpptp.ko" : "PPTP sockets only");
+		       d.have_nl ? "kpptp.ko" : "PPTP sockets only", access_str(d.cfg.access));
 	}
 	rc = run(&d);
 	ctl_close(&d);
@@ -442,6 +442,7 @@ int main(int argc, char **argv)
 		rc = d.exit_code < 0 ? KPPTPD_EXIT_OK : d.exit_code;
 	if (d.have_nl)
 		kpptp_nl_close(&d.nl);
+	access_fini();
 	pool_free(&d.pool);
 	logmsg(LOG_NOTICE, "stopped");
 	return rc;
