@@ -45,6 +45,7 @@ TESTS=(
 	'kpptpd-pppd25.sh:300:--share @trixie-root:6.1'
 	kpptpd-nat.sh:300::6.1
 	kpptpd-access.sh:300::6.1
+	kpptpd-ipv6.sh:300::6.1
 )
 
 want=("$@")
