@@ -8,9 +8,13 @@
 # turns them into the table.
 #
 # usage: datapath-guest.sh SECONDS [PATH...]
-#   PATH: veth1500 veth1400 pptp kpptp kpptp-idle (default: all, in that
-#   order); kpptp-idle is kpptp with 100,000 idle sessions (KPPTP_IDLE) in
-#   the receiver's namespace.
+#   PATH: veth1500 veth1400 pptp kpptp kpptp-idle kpptpd kpptpd-mppe pptpd
+#   pptpd-mppe (default: all, in that order); kpptp-idle is kpptp with
+#   100,000 idle sessions (KPPTP_IDLE) in the receiver's namespace. The
+#   last four are full PPTP calls with pppd and MS-CHAPv2, MPPE off or
+#   MPPE-128: kpptpd --client to kpptpd over kpptp.ko, and Debian's
+#   pptp-linux to Debian's pptpd (both userspace GRE through a pty, no
+#   PPTP module loaded), with the same pppd options.
 # With BENCH_PROFILE set, the 1-stream TCP run of each path is profiled
 # (perf, cpu-clock, all CPUs) into $VM_OUT/PATH.profile.txt.
 source "$(dirname "$0")/../../selftests/lib.sh"
@@ -19,7 +23,7 @@ trap - EXIT	# cleanups run per path below, not once at exit
 secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
-((${#paths[@]})) || paths=(veth1500 veth1400 pptp kpptp kpptp-idle)
+((${#paths[@]})) || paths=(veth1500 veth1400 pptp kpptp kpptp-idle kpptpd kpptpd-mppe pptpd pptpd-mppe)
 out=${VM_OUT:?}
 
 load_ppp_modules
@@ -106,6 +110,55 @@ tunnel() {
 	[[ $path == kpptp ]] && ip netns exec "$B" cat /proc/net/kpptp >"$out/$path.sessions"
 }
 
+# ppp_call PATH: a full call from A (client) to B (server, 198.51.100.1,
+# 203.0.113.1 inside), MS-CHAPv2, MPPE-128 when PATH ends in -mppe; the
+# same pppd options for both implementations.
+ppp_call() {
+	local path=$1 mppe=nomppe work
+	[[ $path == *-mppe ]] && mppe=require-mppe-128
+	new_ns A
+	new_ns B
+	link_ns "$B" 198.51.100.1 "$A" 198.51.100.2
+	work=$(mktemp -d)
+	# Cleanups run last-in first-out: the pppds are gone before the rm.
+	_cleanups+=("rm -rf $work" "wait_for 15 no_pppd")
+	kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
+	sed -i "s/^require-mppe-128\$/$mppe/" "$work/options.pptp"
+	# The static tunnel's MTU, so that no path fragments its outer packets.
+	printf '%s\n' 'mtu 1400' 'mru 1400' >>"$work/options.pptp"
+	local copts=(name alice password s3cret-Pw remotename kpptpd "$mppe" refuse-pap
+		     refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0
+		     mtu 1400 mru 1400)
+	case $path in
+	kpptpd*)
+		kpptpd_start "$B" "$work" || { echo "bench: $path: kpptpd did not start" >&2; return 1; }
+		ip netns exec "$A" "$BIN/kpptpd" --client 198.51.100.1 \
+			--plugin "$REPO/build/lib/kpptp.so" -- "${copts[@]}" >"$work/client.log" 2>&1 &
+		;;
+	pptpd*)
+		printf '%s\n' 'localip 203.0.113.1' 'remoteip 203.0.113.10-11' >"$work/pptpd.conf"
+		ip netns exec "$B" pptpd -f -c "$work/pptpd.conf" -o "$work/options.pptp" \
+			-l 198.51.100.1 -p "$work/pptpd.pid" >"$work/server.log" 2>&1 &
+		_cleanups+=("kill $!" "pkill -x pptpctrl")
+		wait_for 10 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':1723 '" ||
+			{ echo "bench: $path: pptpd did not listen" >&2; return 1; }
+		ip netns exec "$A" pppd pty "pptp 198.51.100.1 --nolaunchpppd" "${copts[@]}" \
+			nodetach >"$work/client.log" 2>&1 &
+		;;
+	esac
+	_cleanups+=("kill $!")
+	if ! wait_for 60 has_addr "$A" '203\.0\.113\.1[01] '; then
+		echo "bench: $path: the call did not come up" >&2
+		cat "$work/client.log" "$work/server.log" >&2
+		return 1
+	fi
+	if [[ $mppe != nomppe ]] && ! grep -q 'MPPE 128-bit' "$work/client.log"; then
+		echo "bench: $path: MPPE-128 was not negotiated" >&2
+		return 1
+	fi
+	measure "$path" "$A" "$B" 203.0.113.1
+}
+
 for path in "${paths[@]}"; do
 	echo "bench: $path" >&2
 	_cleanups=()
@@ -123,6 +176,15 @@ for path in "${paths[@]}"; do
 	kpptp|kpptp-idle)
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
 		tunnel "$path"
+		;;
+	kpptpd|kpptpd-mppe)
+		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
+		modprobe ppp_mppe
+		ppp_call "$path"
+		;;
+	pptpd|pptpd-mppe)
+		modprobe ppp_mppe
+		ppp_call "$path"
 		;;
 	*)
 		echo "bench: unknown path '$path'" >&2

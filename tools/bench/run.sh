@@ -17,8 +17,13 @@ UDP with 64-byte payloads between two namespaces over:
   kpptp-idle  kpptp.ko with 100,000 idle netlink sessions in the receiver's
             namespace (their create, dump and delete times and memory are
             reported too)
-Prints Mbit/s per path and the ratios kpptp/pptp, kpptp/veth1400 and
-kpptp-idle/kpptp, and writes the figures as JSON to
+  kpptpd, kpptpd-mppe  a full call, kpptpd --client to kpptpd through pppd
+            and kpptp.ko, MS-CHAPv2, MPPE off / MPPE-128
+  pptpd, pptpd-mppe    the same call with Debian's pptp-linux and pptpd
+            (userspace GRE through a pty) and the same pppd options
+Prints Mbit/s per path and the ratios kpptp/pptp, kpptp/veth1400,
+kpptp-idle/kpptp, kpptpd/kpptp (a whole call against the static tunnel),
+kpptpd/pptpd and kpptpd-mppe/pptpd-mppe, and writes the figures as JSON to
 bench/results/datapath-DATE.json.
 
 By default the guest runs with -icount shift=0,sleep=off on one CPU: guest
@@ -56,7 +61,7 @@ out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=5
+((npaths)) || npaths=9
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
 "$repo/tools/vm/run" --quiet --mem 1024 --cpu "$cpu" "${mode[@]}" --out "$out" \
