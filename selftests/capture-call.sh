@@ -23,10 +23,7 @@ tcpdump=$!
 wait_for 10 grep -q 'listening on' "$work/tcpdump.log" || { cat "$work/tcpdump.log"; exit 1; }
 kpptpd_start "$S" "$work" || exit 1
 kpptpd_client "$work/c1.log" s3cret-Pw
-ip netns exec "$C" pppd pty "pptp 198.51.100.1 --nolaunchpppd" \
-	name alice password s3cret-Pw remotename kpptpd require-mppe-128 \
-	refuse-pap refuse-chap refuse-mschap noauth nodetach nodefaultroute \
-	lcp-echo-interval 0 logfile "$work/c2.log" >>"$work/c2.log" 2>&1 &
+pptp_linux_dial "$C" "$work/c2.log" s3cret-Pw
 both_up() { [[ $(ip -n "$C" -4 addr show | grep -cE 'inet 203\.0\.113\.1[01] ') == 2 ]]; }
 if ! wait_for 60 both_up; then
 	cat "$work/c1.log" "$work/c2.log" "$work/server.log"

@@ -67,11 +67,8 @@ dial_both() {
 	C=$C1
 	kpptpd_client "$work/c1.log" s3cret-Pw
 	C1_PID=$CLIENT
-	ip netns exec "$C2" pppd pty "pptp 198.51.100.1 --nolaunchpppd" \
-		name alice password s3cret-Pw remotename kpptpd require-mppe-128 \
-		refuse-pap refuse-chap refuse-mschap noauth nodetach nodefaultroute \
-		lcp-echo-interval 0 logfile "$work/c2.log" >>"$work/c2.log" 2>&1 &
-	C2_PID=$!
+	pptp_linux_dial "$C2" "$work/c2.log" s3cret-Pw
+	C2_PID=$PPTP_CLIENT
 }
 no_sessions() { [[ $(netstat_kpptp "$S" sessions) == 0 && $(netstat_kpptp "$C1" sessions) == 0 ]]; }
 up() { has_addr "$C1" '203\.0\.113\.1[01] ' && has_addr "$C2" '203\.0\.113\.1[01] '; }

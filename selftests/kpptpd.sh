@@ -29,11 +29,8 @@ ktap_pass "kpptpd listens, data path kpptp.ko"
 
 # dial PASSWORD LOG: pptp-linux in $C; sets CLIENT.
 dial() {
-	ip netns exec "$C" pppd pty "pptp 198.51.100.1 --nolaunchpppd" \
-		name alice password "$1" remotename kpptpd require-mppe-128 \
-		refuse-pap refuse-chap refuse-mschap noauth nodetach \
-		nodefaultroute lcp-echo-interval 0 logfile "$2" >>"$2" 2>&1 &
-	CLIENT=$!
+	pptp_linux_dial "$C" "$2" "$1"
+	CLIENT=$PPTP_CLIENT
 }
 
 no_session() { [[ $(nsessions) == 0 ]]; }

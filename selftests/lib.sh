@@ -269,6 +269,17 @@ finished() {
 	ST=$?
 }
 
+# pptp_linux_dial NS LOG PASSWORD: Debian's pptp-linux in NS dialling
+# 198.51.100.1 as alice with pppd, MPPE-128 required, logging to LOG;
+# PPTP_CLIENT is pppd's PID.
+pptp_linux_dial() {
+	ip netns exec "$1" pppd pty "pptp 198.51.100.1 --nolaunchpppd" \
+		name alice password "$3" remotename kpptpd require-mppe-128 \
+		refuse-pap refuse-chap refuse-mschap noauth nodetach nodefaultroute \
+		lcp-echo-interval 0 logfile "$2" >>"$2" 2>&1 &
+	PPTP_CLIENT=$!
+}
+
 # kpptpd_client LOG PASSWORD [SERVER [kpptpd options...]]: kpptpd --client
 # in $C dialling SERVER (default 198.51.100.1) as alice, MPPE-128 required,
 # plus the pppd options in $EXTRA_PPP; CLIENT is its PID.
