@@ -14,16 +14,20 @@
 #   last four are full PPTP calls with pppd and MS-CHAPv2, MPPE off or
 #   MPPE-128: kpptpd --client to kpptpd over kpptp.ko, and Debian's
 #   pptp-linux to Debian's pptpd (both userspace GRE through a pty, no
-#   PPTP module loaded), with the same pppd options.
+#   PPTP module loaded), with the same pppd options. setup-kpptpd and
+#   setup-pptpd bring up many calls at once through one server
+#   (setup-guest.sh).
 # With BENCH_PROFILE set, the 1-stream TCP run of each path is profiled
 # (perf, cpu-clock, all CPUs) into $VM_OUT/PATH.profile.txt.
 source "$(dirname "$0")/../../selftests/lib.sh"
+source "$(dirname "$0")/setup-guest.sh"
 trap - EXIT	# cleanups run per path below, not once at exit
 
 secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
-((${#paths[@]})) || paths=(veth1500 veth1400 pptp kpptp kpptp-idle kpptpd kpptpd-mppe pptpd pptpd-mppe)
+((${#paths[@]})) || paths=(veth1500 veth1400 pptp kpptp kpptp-idle kpptpd kpptpd-mppe pptpd
+	pptpd-mppe setup-kpptpd setup-pptpd)
 out=${VM_OUT:?}
 
 load_ppp_modules
@@ -186,6 +190,12 @@ for path in "${paths[@]}"; do
 		modprobe ppp_mppe
 		ppp_call "$path"
 		;;
+	setup-kpptpd|setup-pptpd)
+		# The clients are kpptpd --client over kpptp.ko for both servers.
+		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
+		modprobe ppp_mppe
+		setup "$path"
+		;;
 	*)
 		echo "bench: unknown path '$path'" >&2
 		exit 2
@@ -196,6 +206,6 @@ for path in "${paths[@]}"; do
 	# The two modules both claim GRE version 1: one at a time.
 	case $path in
 	pptp) wait_for 10 rmmod pptp || { echo "bench: rmmod pptp" >&2; exit 1; } ;;
-	kpptp*) wait_for 30 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
+	kpptp*|setup-*) wait_for 30 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
 	esac
 done

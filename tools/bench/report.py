@@ -68,7 +68,8 @@ def main():
             if err:
                 errors.append("%s %s: %s" % (p, t, err))
             res.setdefault(p, {})[t] = {"mbps": mbps, "pps": pps}
-    if not res:
+    if not res and not any(os.path.exists(os.path.join(args.dir, p + ".setup"))
+                           for p in ("setup-kpptpd", "setup-pptpd")):
         sys.exit("bench: no results in %s (see the guest log)" % args.dir)
 
     def get(p, t, k="mbps"):
@@ -79,8 +80,9 @@ def main():
 
     print("data path, iperf3 between two namespaces, %s mode, %d s per run"
           % (args.mode, args.seconds))
-    print("%-12s %12s %12s %12s %12s" % ("path", "TCP 1 Mbit/s", "TCP 4 Mbit/s",
-                                         "UDP64 Mbit/s", "UDP64 kpps"))
+    if res:
+        print("%-12s %12s %12s %12s %12s" % ("path", "TCP 1 Mbit/s", "TCP 4 Mbit/s",
+                                             "UDP64 Mbit/s", "UDP64 kpps"))
     for p in PATHS:
         if p in res:
             print("%-12s %12s %12s %12s %12s" % (
@@ -100,6 +102,26 @@ def main():
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
         print("%-22s %6s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
                                                   for t in TESTS)))
+    setups = {}
+    for p in ("setup-kpptpd", "setup-pptpd"):
+        sc = read_scale(os.path.join(args.dir, p + ".setup"))
+        if not sc:
+            continue
+        setups[p] = sc
+        up_s = sc["up_ms"] / 1e3
+        print("%s: %d of %d calls (MS-CHAPv2 + MPPE-128) up in %.1f s: %.1f calls/s; "
+              "server %.0f kB per call (PSS), guest %.0f kB per call"
+              % (p, sc["calls"], sc["wanted"], up_s, sc["calls"] / max(up_s, 1e-3),
+                 sc["server_pss_kb"] / max(sc["calls"], 1), sc["mem_kb"] / max(sc["calls"], 1)))
+        if sc["calls"] != sc["wanted"]:
+            errors.append("%s: %d of %d calls came up" % (p, sc["calls"], sc["wanted"]))
+    if len(setups) == 2:
+        k, d = setups["setup-kpptpd"], setups["setup-pptpd"]
+        rate = ratio(k["calls"] / max(k["up_ms"], 1), d["calls"] / max(d["up_ms"], 1))
+        mem = ratio(k["server_pss_kb"] / max(k["calls"], 1), d["server_pss_kb"] / max(d["calls"], 1))
+        ratios["setup kpptpd/pptpd"] = {"calls_per_s": rate, "server_kb_per_call": mem}
+        print("setup kpptpd/pptpd: %s times the calls/s, %s times the server memory per call"
+              % (fmt(rate, "%.2f"), fmt(mem, "%.2f")))
     scale = read_scale(os.path.join(args.dir, "kpptp-idle.scale"))
     if scale:
         n = scale["sessions"]
@@ -121,6 +143,7 @@ def main():
     with open(args.json, "w") as f:
         json.dump({"mode": args.mode, "seconds": args.seconds, "commit": commit,
                    "results": res, "ratios": ratios, "idle_sessions": scale,
+                   "setup": setups,
                    "errors": errors}, f,
                   indent=1)
         f.write("\n")

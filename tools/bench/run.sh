@@ -21,6 +21,10 @@ UDP with 64-byte payloads between two namespaces over:
             and kpptp.ko, MS-CHAPv2, MPPE off / MPPE-128
   pptpd, pptpd-mppe    the same call with Debian's pptp-linux and pptpd
             (userspace GRE through a pty) and the same pppd options
+  setup-kpptpd, setup-pptpd  call setup: N calls (--setup-calls, default
+            500, all the pool the documentation ranges allow) dialled at
+            once by kpptpd --client to kpptpd or to Debian's pptpd,
+            MS-CHAPv2 + MPPE-128: calls per second and memory per call
 Prints Mbit/s per path and the ratios kpptp/pptp, kpptp/veth1400,
 kpptp-idle/kpptp, kpptpd/kpptp (a whole call against the static tunnel),
 kpptpd/pptpd and kpptpd-mppe/pptpd-mppe, and writes the figures as JSON to
@@ -33,6 +37,7 @@ of each path and repeats exactly from run to run. Report these figures.
 options:
   --seconds S  length of each iperf3 run in guest seconds (default 10)
   --wall       wall-clock mode (2 CPUs, no icount): noisy, a sanity check
+  --setup-calls N  calls for the setup paths (1..500, default 500)
   --cpu MODEL  the guest's qemu CPU model (default max; qemu64 is what
                baseline.md measured with: see Documentation/performance.rst)
   --profile    also profile the 1-stream TCP run of each path with perf in
@@ -42,31 +47,36 @@ options:
 USAGE
 }
 
-secs=10 wall=0 profile=() cpu=max
+secs=10 wall=0 profile=() cpu=max setup_calls=500
 while (($#)); do
 	case $1 in
 	--seconds) secs=${2:?--seconds needs a number}; shift 2 ;;
 	--wall) wall=1; shift ;;
 	--profile) profile=(env BENCH_PROFILE=1); shift ;;
 	--cpu) cpu=${2:?--cpu needs a qemu CPU model}; shift 2 ;;
+	--setup-calls) setup_calls=${2:?--setup-calls needs a number}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	-*) echo "bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
 [[ $secs =~ ^[1-9][0-9]*$ ]] || { echo "bench: --seconds takes a whole number > 0" >&2; exit 2; }
+[[ $setup_calls =~ ^[1-9][0-9]*$ ]] && ((setup_calls <= 500)) ||
+	{ echo "bench: --setup-calls takes a number 1..500" >&2; exit 2; }
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=9
+((npaths)) || npaths=11
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
-"$repo/tools/vm/run" --quiet --mem 1024 --cpu "$cpu" "${mode[@]}" --out "$out" \
-	--timeout $((npaths * (secs * 3 + 20) * 6 + 600)) -- \
-	"${profile[@]}" tools/bench/datapath-guest.sh "$secs" "$@"
+# The setup paths wait up to 30 min each; 4 GB holds 500 calls' pppds.
+"$repo/tools/vm/run" --quiet --mem 4096 --cpu "$cpu" "${mode[@]}" --out "$out" \
+	--timeout $((npaths * (secs * 3 + 20) * 6 + 600 + 3600)) -- \
+	env KPPTP_SETUP_CALLS="$setup_calls" "${profile[@]}" \
+	tools/bench/datapath-guest.sh "$secs" "$@"
 mkdir -p "$repo/bench/results"
 json=$repo/bench/results/datapath-$(date -u +%Y%m%dT%H%M%SZ).json
 python3 "$repo/tools/bench/report.py" --mode "$( ((wall)) && echo wall || echo icount), cpu $cpu" \
