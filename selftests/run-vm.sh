@@ -43,6 +43,7 @@ TESTS=(
 	kpptpd-pptpd.sh:300::6.1
 	'kpptpd-scale.sh:600:--mem 2048:6.1'	# quoted: one entry
 	'kpptpd-pppd25.sh:300:--share @trixie-root:6.1'
+	'kpptpd-radius.sh:300:--share @trixie-root:6.1'
 	kpptpd-nat.sh:300::6.1
 	kpptpd-access.sh:300::6.1
 	kpptpd-ipv6.sh:300::6.1

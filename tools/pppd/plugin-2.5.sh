@@ -4,8 +4,8 @@
 # Build kpptp.so for Debian 13's pppd 2.5 from the same source as the
 # Debian 12 (pppd 2.4.9) build, inside the cached Debian 13 root
 # (tools/kernel/trixie-root.sh), with that root's compiler, glibc and
-# ppp-dev, and -Werror as on the host. Installs ppp and ppp-dev in the
-# root when missing (never on this machine).
+# ppp-dev, and -Werror as on the host. Installs ppp, ppp-dev and
+# freeradius in the root when missing (never on this machine).
 #
 # usage: tools/pppd/plugin-2.5.sh      prints the path of the plugin:
 #   build/lib/pppd-2.5/kpptp.so
@@ -18,11 +18,19 @@ out=$repo/build/lib/pppd-2.5
 mkdir -p "$out"
 exec 9>"$root/.kpptp-ppp.lock"
 flock 9
-if ! chroot "$root" dpkg-query -W -f='${Status}' ppp-dev 2>/dev/null | grep -q 'install ok installed'; then
-	echo "plugin-2.5: installing ppp and ppp-dev in $root" >&2
+# What the guest tests take from the root besides: FreeRADIUS
+# (kpptpd-radius.sh). Installing in a chroot starts no service.
+pkgs=(ppp ppp-dev freeradius)
+missing=()
+for p in "${pkgs[@]}"; do
+	chroot "$root" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if ((${#missing[@]})); then
+	echo "plugin-2.5: installing ${missing[*]} in $root" >&2
 	chroot "$root" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends ppp ppp-dev >&2 ||
-		{ echo "plugin-2.5: apt-get install ppp-dev in $root failed" >&2; exit 1; }
+		apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+		{ echo "plugin-2.5: apt-get install ${missing[*]} in $root failed" >&2; exit 1; }
 fi
 src=$root/tmp/kpptp-plugin
 rm -rf "$src"
