@@ -232,6 +232,19 @@ else
 	notok "a real call through tshark's dissectors: the guest could not record the call"
 fi
 
+# --- the systemd unit: systemd's own checker, on a copy that points at
+# this tree's kpptpd (no man pages are installed here)
+if command -v systemd-analyze >/dev/null; then
+	unit=$asan/kpptpd.service
+	sed -e "s|/usr/sbin/kpptpd|$repo/build/bin/kpptpd|" -e '/^Documentation=/d' \
+		userspace/systemd/kpptpd.service >"$unit"
+	out=$(systemd-analyze verify "$unit" 2>&1)
+	[[ -z $out ]] || sed 's/^/# /' <<<"$out"
+	check "kpptpd.service: systemd-analyze verify finds nothing" test -z "$out"
+else
+	n=$((n + 1)); skip=$((skip + 1)); echo "ok $n kpptpd.service # SKIP no systemd-analyze"
+fi
+
 # --- the netlink spec is the definition: the header, policy and names follow
 check "spec, uapi header, kernel policy and tool names agree" \
 	python3 tools/spec/check-spec.py "$repo"
