@@ -82,8 +82,9 @@ def main():
         pcap, "pptp", "pptp.control_message_type") if t[0].isdigit())
     print("# control messages by type: %s" % dict(sorted(types.items())))
     # SCCRQ/RP, StopCCRQ/RP, Echo, OCRQ/RP, CDN: how the calls start and
-    # end (kpptpd --client stops with StopCCRQ alone, which clears its call)
-    want = {1, 2, 3, 4, 5, 6, 7, 8, 13}
+    # end (kpptpd --client stops with StopCCRQ alone, which clears its call);
+    # Set-Link-Info, which kpptpd --client sends once LCP is up
+    want = {1, 2, 3, 4, 5, 6, 7, 8, 13, 15}
     point(want <= set(types), "every control message of the calls' lives decodes "
           "(missing: %s)" % sorted(want - set(types)))
 

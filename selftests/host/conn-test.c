@@ -458,6 +458,9 @@ static void test_client(void)
 	point(call && last(&r)->type == PPTP_OCRQ && last(&r)->ocrq.call_id == 300 &&
 	      last(&r)->ocrq.recv_window == 64, "client: dial sends OCRQ with our call ID and window");
 	point(pptp_conn_dial(&c, 300, NULL) == NULL, "client: the same call ID twice is refused");
+	r.nsent = 0;
+	point(pptp_conn_set_link_info(&c, call, 0, 0) == -1 && r.nsent == 0,
+	      "client: no Set-Link-Info before the call is up");
 	m = simple(PPTP_OCRP);
 	m.ocrp.call_id = 9000;
 	m.ocrp.peer_call_id = 300;
@@ -466,6 +469,10 @@ static void test_client(void)
 	in(&c, m, 20);
 	point(r.ups == 1 && r.last_up.peer_id == 9000 && r.last_up.peer_window == 10,
 	      "client: OCRP Connected: up with the server's call ID and window");
+	point(pptp_conn_set_link_info(&c, call, 0, 0xffffffff) == 0 &&
+	      last(&r)->type == PPTP_SLI && last(&r)->sli.peer_call_id == 9000 &&
+	      last(&r)->sli.send_accm == 0 && last(&r)->sli.recv_accm == 0xffffffff,
+	      "client: Set-Link-Info names the server's call ID and the ACCMs");
 	pptp_conn_hangup(&c, call, 0, 0);
 	point(last(&r)->type == PPTP_CCRQ && last(&r)->ccrq.call_id == 300 && r.downs == 0,
 	      "client: hangup sends CCRQ and waits");

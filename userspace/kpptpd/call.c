@@ -467,6 +467,14 @@ static void status_line(struct call *call, char *line)
 
 	if (!strncmp(line, "ifname ", 7)) {
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", line + 7);
+		/*
+		 * LCP is up (pppd names the interface in its network phase): as
+		 * the PNS, tell the server the ACCMs, as Windows clients do. Sync
+		 * PPP over GRE negotiates none (kpptp.so turns asyncmap off), so
+		 * both are LCP's default, all 32 control characters mapped.
+		 */
+		if (call->conn->d->client && pc)
+			pptp_conn_set_link_info(&call->conn->pc, pc, 0xffffffff, 0xffffffff);
 		if (call->access == ACCESS_LOCAL && !call->access_if[0]) {
 			if (access_add_if(call->ifname) == 0) {
 				memcpy(call->access_if, call->ifname, sizeof(call->access_if));

@@ -768,6 +768,22 @@ void pptp_conn_hangup(struct pptp_conn *c, struct pptp_call *call,
 	tx(c, &m);
 }
 
+int pptp_conn_set_link_info(struct pptp_conn *c, struct pptp_call *call,
+			    uint32_t send_accm, uint32_t recv_accm)
+{
+	struct pptp_msg m = { .type = PPTP_SLI };
+
+	/* SLI flows PNS -> PAC: our outgoing calls as client only. */
+	if (closed(c) || c->cfg.role != PPTP_ROLE_CLIENT || call->incoming ||
+	    call->state != PPTP_CALL_ESTABLISHED)
+		return -1;
+	m.sli.peer_call_id = call->peer_id;
+	m.sli.send_accm = send_accm;
+	m.sli.recv_accm = recv_accm;
+	tx(c, &m);
+	return 0;
+}
+
 void pptp_conn_stop(struct pptp_conn *c, uint8_t reason)
 {
 	struct pptp_msg m = { .type = PPTP_STOPCCRQ };

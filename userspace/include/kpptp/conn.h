@@ -179,6 +179,14 @@ struct pptp_call *pptp_conn_dial(struct pptp_conn *c, uint16_t local_id,
 void pptp_conn_hangup(struct pptp_conn *c, struct pptp_call *call,
 		      uint8_t result, uint16_t cause);
 
+/*
+ * Client (the PNS): tell the PAC the ACCMs PPP negotiated, with
+ * Set-Link-Info (§2.15), as Windows clients do once LCP is up. 0, or -1
+ * (nothing sent) when this is not the PNS's own established call.
+ */
+int pptp_conn_set_link_info(struct pptp_conn *c, struct pptp_call *call,
+			    uint32_t send_accm, uint32_t recv_accm);
+
 /* Stop the connection: CDN for each call (server), then StopCCRQ. */
 void pptp_conn_stop(struct pptp_conn *c, uint8_t reason);
 
