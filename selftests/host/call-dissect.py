@@ -103,6 +103,14 @@ def main():
           "... and piggybacks acks on data")
     mppe = [g for g in gre if g[8] and int(g[8], 16) == 0x00fd]
     point(len(mppe) >= 10, "MPPE-encrypted frames (PPP 0x00fd) both ways: %d" % len(mppe))
+    # kpptp.so refuses Van Jacobson compression: pptp-linux asks for it
+    # (IPCP option 2 in a Configure-Request), we reject it, nobody acks it.
+    asked = len(fields(pcap, "ipcp.opt.type == 2 && ppp.code == 1", "frame.number"))
+    acked = len(fields(pcap, "ipcp.opt.type == 2 && ppp.code == 2", "frame.number"))
+    rejected = len(fields(pcap, "ipcp.opt.type == 2 && ppp.code == 4 && ip.src == %s" % server,
+                          "frame.number"))
+    point(asked >= 1 and rejected >= 1 and acked == 0,
+          "VJ compression asked for %d time(s), rejected by our side, never acked" % asked)
     # Our transmit sequence: per call, 0, 1, 2... with no gap and no
     # duplicate (two channels on one session would duplicate numbers).
     seqs = collections.defaultdict(list)
