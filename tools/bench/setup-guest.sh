@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # In the guest, sourced by datapath-guest.sh: call setup through one
-# server. N calls (KPPTP_SETUP_CALLS, default 500: the pool must come from
-# the documentation ranges, 507 addresses) from the same clients,
+# server. N calls (KPPTP_SETUP_CALLS, default 500, at most that: the pool
+# must come from the documentation ranges, 507 addresses; run.sh passes
+# its --setup-calls, default 100) from the same clients,
 # kpptpd --client over kpptp.ko, all dialled at once, MS-CHAPv2 and
 # MPPE-128, to kpptpd (setup-kpptpd) or to Debian's pptpd (setup-pptpd).
 # Written to $out/PATH.setup as "key value" lines: calls, up_ms (first
