@@ -459,6 +459,16 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 	call_free(c->d, call);
 }
 
+/* access local: a rule for WHAT (interface or address) could not be added. */
+static void end_unenforced(struct call *call, const char *what)
+{
+	if (call->pppd <= 0)
+		return;
+	logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced for %s",
+	       call->conn->name, call->local_id, call->peer_id, what);
+	kill(call->pppd, SIGTERM);
+}
+
 /* Lines from kpptp.so: "ifname pppN", "auth USER", "ip-up IF LOCAL REMOTE". */
 static void status_line(struct call *call, char *line)
 {
@@ -476,13 +486,10 @@ static void status_line(struct call *call, char *line)
 		if (call->conn->d->client && pc)
 			pptp_conn_set_link_info(&call->conn->pc, pc, 0xffffffff, 0xffffffff);
 		if (call->access == ACCESS_LOCAL && !call->access_if[0]) {
-			if (access_add_if(call->ifname) == 0) {
+			if (access_add_if(call->ifname) == 0)
 				memcpy(call->access_if, call->ifname, sizeof(call->access_if));
-			} else if (call->pppd > 0) {
-				logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced on %s",
-				       call->conn->name, pc->local_id, pc->peer_id, call->ifname);
-				kill(call->pppd, SIGTERM);
-			}
+			else
+				end_unenforced(call, call->ifname);
 		}
 	} else if (!strncmp(line, "auth ", 5)) {
 		snprintf(call->user, sizeof(call->user), "%.63s", line + 5);
@@ -493,13 +500,10 @@ static void status_line(struct call *call, char *line)
 		/* A static address from chap-secrets is not the pool's. */
 		if (call->access == ACCESS_LOCAL && inet_pton(AF_INET, e, &ra) == 1 &&
 		    ntohl(ra.s_addr) != call->access_addr[0] && !call->access_addr[1]) {
-			if (access_add_addr(ntohl(ra.s_addr)) == 0) {
+			if (access_add_addr(ntohl(ra.s_addr)) == 0)
 				call->access_addr[1] = ntohl(ra.s_addr);
-			} else if (call->pppd > 0) {
-				logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced for %s",
-				       call->conn->name, pc->local_id, pc->peer_id, e);
-				kill(call->pppd, SIGTERM);
-			}
+			else
+				end_unenforced(call, e);
 		}
 		char user[4 * sizeof(call->user)];
 
