@@ -24,10 +24,7 @@ p25=$REPO/build/lib/pppd-2.5/kpptp.so
 	ktap_bail "no pppd 2.5 in $root or no $p25 (tools/pppd/plugin-2.5.sh)"
 kpptpd_pair
 work=$WORK
-for d in dev proc sys tmp run etc/ppp; do
-	mount --bind "/$d" "$root/$d" || ktap_bail "bind /$d into $root"
-	defer "umount -l $root/$d"
-done
+bind_into_root "$root" dev proc sys tmp run etc/ppp
 cp "$p25" "$work/kpptp-2.5.so"
 printf '#!/bin/sh\nexec chroot %q /usr/sbin/pppd "$@"\n' "$root" >"$work/pppd-2.5"
 chmod +x "$work/pppd-2.5"

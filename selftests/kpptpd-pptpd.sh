@@ -14,13 +14,7 @@ ktap_plan 5
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work"	# chap-secrets and the pppd options; pptpd reads them
-printf '%s\n' 'localip 203.0.113.1' 'remoteip 203.0.113.10-11' >"$work/pptpd.conf"
-ip netns exec "$S" pptpd -f -c "$work/pptpd.conf" -o "$work/options.pptp" \
-	-l 198.51.100.1 -p "$work/pptpd.pid" >"$work/pptpd.log" 2>&1 &
-PPTPD=$!
-defer "kill $PPTPD; wait $PPTPD; pkill -x pptpctrl"
-wait_for 10 ip netns exec "$S" sh -c "netstat -ltn | grep -q ':1723 '" ||
-	ktap_bail "pptpd did not listen"
+pptpd_start "$S" "$work" || ktap_bail "pptpd did not listen"
 
 kpptpd_client "$work/client.log" s3cret-Pw
 if ! wait_for 40 has_addr "$C" '203\.0\.113\.1[01] '; then

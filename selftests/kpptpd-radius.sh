@@ -22,10 +22,7 @@ radius_so=$(ls /usr/lib/pppd/*/radius.so 2>/dev/null | head -1)
 kpptpd_pair
 work=$WORK
 chmod 755 "$work"	# FreeRADIUS drops to its own user: it reads here
-for d in dev proc sys tmp run; do
-	mount --bind "/$d" "$root/$d" || ktap_bail "bind /$d into $root"
-	defer "umount -l $root/$d"
-done
+bind_into_root "$root" dev proc sys tmp run
 
 # FreeRADIUS: the packaged configuration, our site, alice in the users file.
 cp -a "$root/etc/freeradius/3.0" "$work/fr"

@@ -269,6 +269,31 @@ finished() {
 	ST=$?
 }
 
+# bind_into_root ROOT DIR...: bind each /DIR of the guest onto ROOT/DIR
+# (the Debian 13 root shared read-only), undone at exit, so that programs
+# chrooted there see the guest's devices, scratch files and pppd config.
+bind_into_root() {
+	local root=$1 d
+	shift
+	for d in "$@"; do
+		mount --bind "/$d" "$root/$d" || ktap_bail "bind /$d into $root"
+		defer "umount -l $root/$d"
+	done
+}
+
+# pptpd_start NS DIR: Debian's pptpd in NS on 198.51.100.1 with DIR's
+# pppd options (kpptpd_setup's) and DIR/pptpd.conf (localip 203.0.113.1,
+# remoteip and more from PPTPD_CONF lines); fails unless it listens
+# within 10 s. Its children (pptpctrl) are ended at exit too.
+pptpd_start() {
+	printf '%s\n' 'localip 203.0.113.1' "${PPTPD_CONF[@]:-remoteip 203.0.113.10-11}" \
+		>"$2/pptpd.conf"
+	ip netns exec "$1" pptpd -f -c "$2/pptpd.conf" -o "$2/options.pptp" \
+		-l 198.51.100.1 -p "$2/pptpd.pid" >"$2/pptpd.log" 2>&1 &
+	defer "kill $!; wait $!; pkill -x pptpctrl"
+	wait_for 10 ip netns exec "$1" sh -c "netstat -ltn | grep -q ':1723 '"
+}
+
 # pptp_linux_dial NS LOG PASSWORD: Debian's pptp-linux in NS dialling
 # 198.51.100.1 as alice with pppd, MPPE-128 required, logging to LOG;
 # PPTP_CLIENT is pppd's PID.

@@ -141,11 +141,7 @@ ppp_call() {
 			--plugin "$REPO/build/lib/kpptp.so" -- "${copts[@]}" >"$work/client.log" 2>&1 &
 		;;
 	pptpd*)
-		printf '%s\n' 'localip 203.0.113.1' 'remoteip 203.0.113.10-11' >"$work/pptpd.conf"
-		ip netns exec "$B" pptpd -f -c "$work/pptpd.conf" -o "$work/options.pptp" \
-			-l 198.51.100.1 -p "$work/pptpd.pid" >"$work/server.log" 2>&1 &
-		_cleanups+=("kill $!" "pkill -x pptpctrl")
-		wait_for 10 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':1723 '" ||
+		pptpd_start "$B" "$work" ||
 			{ echo "bench: $path: pptpd did not listen" >&2; return 1; }
 		ip netns exec "$A" pppd pty "pptp 198.51.100.1 --nolaunchpppd" "${copts[@]}" \
 			nodetach >"$work/client.log" 2>&1 &
@@ -154,7 +150,7 @@ ppp_call() {
 	_cleanups+=("kill $!")
 	if ! wait_for 60 has_addr "$A" '203\.0\.113\.1[01] '; then
 		echo "bench: $path: the call did not come up" >&2
-		cat "$work/client.log" "$work/server.log" >&2
+		cat "$work/client.log" "$work/server.log" "$work/pptpd.log" 2>/dev/null >&2
 		return 1
 	fi
 	if [[ $mppe != nomppe ]] && ! grep -q 'MPPE 128-bit' "$work/client.log"; then

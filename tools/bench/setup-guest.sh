@@ -41,12 +41,8 @@ setup() {
 		kpptpd_start "$B" "$work" || { echo "bench: $path: kpptpd did not start" >&2; return 1; }
 		;;
 	setup-pptpd)
-		printf '%s\n' 'localip 203.0.113.1' "remoteip ${pools}" "connections $n" \
-			>"$work/pptpd.conf"
-		ip netns exec "$B" pptpd -f -c "$work/pptpd.conf" -o "$work/options.pptp" \
-			-l 198.51.100.1 -p "$work/pptpd.pid" >"$work/server.log" 2>&1 &
-		_cleanups+=("kill $!" "pkill -x pptpctrl")
-		wait_for 10 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':1723 '" ||
+		local PPTPD_CONF=("remoteip $pools" "connections $n")
+		pptpd_start "$B" "$work" ||
 			{ echo "bench: $path: pptpd did not listen" >&2; return 1; }
 		;;
 	esac
