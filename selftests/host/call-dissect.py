@@ -117,10 +117,9 @@ def main():
     for g in ours:
         if g[4] in ("1", "True"):
             seqs[g[3]].append(int(g[5]))
-    runs = {c: s for c, s in seqs.items()}
-    point(len(runs) == 2 and all(s == list(range(s[0], s[0] + len(s))) for s in runs.values()),
+    point(len(seqs) == 2 and all(s == list(range(s[0], s[0] + len(s))) for s in seqs.values()),
           "kpptp.ko's sequence numbers run 1 by 1 on each of the 2 calls (%s)" %
-          ", ".join("call %s: %d..%d" % (c, s[0], s[-1]) for c, s in sorted(runs.items())))
+          ", ".join("call %s: %d..%d" % (c, s[0], s[-1]) for c, s in sorted(seqs.items())))
     # An ack never runs ahead of what the peer sent towards that call.
     sent = collections.defaultdict(int)
     ahead = 0
