@@ -72,7 +72,7 @@ $(BIN)/libkpptp.a: $(LIBKPPTP_SRC) $(LIBKPPTP_HDR)
 	rm -f $@
 	ar rcs $@ $(patsubst userspace/lib/%.c,$(BUILD)/obj/%.o,$(LIBKPPTP_SRC))
 
-$(BIN)/kpptpctl: $(KPPTPCTL_SRC) tools/kpptpctl/kpptpctl.h $(BIN)/libkpptp.a
+$(BIN)/kpptpctl: $(KPPTPCTL_SRC) $(wildcard tools/kpptpctl/*.h) $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPCTL_SRC) \
 		$(BIN)/libkpptp.a -lmnl
 

@@ -134,22 +134,6 @@ static const char *get(const struct field *f, int n, const char *key)
 	return "-";
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static bool numeric(const char *s)
 {
 	if (!*s || (s[0] == '0' && s[1]))
@@ -212,16 +196,20 @@ static int print_calls(struct ctl *c, char *answer)
 			continue;
 		}
 		if (!header) {
-			printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %s\n", "CALL", "PEER",
-			       "USER", "ADDRESS", "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES",
-			       "STATE");
+			printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s\n", "CALL",
+			       "PEER", "USER", "ADDRESS", "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES",
+			       "HEALTH", "STATE");
 			header = true;
 		}
 		uptime(strtoul(get(f, n, "uptime"), NULL, 10), up, sizeof(up));
-		printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %s (session %s)\n",
+		printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s (session %s)\n",
 		       get(f, n, "id"), get(f, n, "peer"), get(f, n, "user"),
 		       get(f, n, "address"), get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
-		       get(f, n, "tx-bytes"), get(f, n, "state"), get(f, n, "session"));
+		       get(f, n, "tx-bytes"), get(f, n, "health"), get(f, n, "state"),
+		       get(f, n, "session"));
+		/* Why it is not ok: the line kpptpd logged. */
+		if (strcmp(get(f, n, "health"), "ok") && strcmp(get(f, n, "health"), "-"))
+			printf("       health: %s\n", get(f, n, "health-why"));
 	}
 	if (c->json)
 		json_end_list(c);

@@ -29,12 +29,15 @@ int cmd_stats(struct ctl *c, int argc, char **argv);
 int cmd_monitor(struct ctl *c, int argc, char **argv);
 int cmd_calls(struct ctl *c, int argc, char **argv);	/* calls.c: kpptpd's */
 int cmd_call(struct ctl *c, int argc, char **argv);
+int cmd_probe(struct ctl *c, int argc, char **argv);	/* probe*.c */
 
 /* print.c */
 void print_session(struct ctl *c, const struct kpptp_session_msg *m);
 void print_stats(struct ctl *c, const struct kpptp_session_msg *m);
 void print_event(struct ctl *c, const struct kpptp_session_msg *m);
 void json_begin_list(struct ctl *c);
+/* s as a JSON string: quotes, backslashes and control octets escaped. */
+void json_string(const char *s);
 void json_end_list(struct ctl *c);
 
 /* Helpers of the subcommands. */

@@ -42,6 +42,12 @@ static const char usage_text[] =
 "  call hangup ID | call hangup user NAME\n"
 "                                     kpptpd ends that call, or every call of NAME\n"
 "                                     (Call-Disconnect-Notify, Admin Shutdown)\n"
+"  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
+"                                     why a tunnel to SERVER does not come up:\n"
+"                                     route, TCP 1723, control connection, call,\n"
+"                                     GRE both ways, PPP login; stops at the first\n"
+"                                     failure with a verdict and what to change\n"
+"                                     (kpptpctl probe --help; needs root)\n"
 "\n"
 "tunables:\n"
 "  reorder-window N      packets held to undo reordering, 0..256 (0: off)\n"
@@ -64,7 +70,7 @@ static const char usage_text[] =
 "\n"
 "exit status: 0 success, 1 the kernel refused (its reason is printed),\n"
 "2 bad command line, 3 kpptp.ko not loaded, 4 no such session or call,\n"
-"5 kpptpd is not running (calls, call).\n"
+"5 kpptpd is not running (calls, call); probe: 10..29, one per verdict.\n"
 "See kpptpctl(8).\n";
 
 int usage_error(const char *fmt, ...)
@@ -155,6 +161,8 @@ static int dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_calls(c, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "call"))
 		return cmd_call(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "probe"))
+		return cmd_probe(c, argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[0]);
 }
 

@@ -45,6 +45,22 @@ static const char *reason_name(uint8_t r)
 	return "?";
 }
 
+void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
 void json_begin_list(struct ctl *c)
 {
 	c->first = true;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -393,10 +394,8 @@ int kpptp_nl_talk(struct kpptp_nl *h, struct nlmsghdr *req, kpptp_nl_cb cb,
 	}
 }
 
-int kpptp_nl_monitor(struct kpptp_nl *h, kpptp_nl_cb cb, void *data)
+int kpptp_nl_subscribe(struct kpptp_nl *h)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t n;
 	int grp;
 
 	if (kpptp_nl_resolve(h) < 0)
@@ -407,21 +406,63 @@ int kpptp_nl_monitor(struct kpptp_nl *h, kpptp_nl_cb cb, void *data)
 	if (mnl_socket_setsockopt(h->sock, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
 		return set_err(h, errno, "cannot listen to kpptp events (needs CAP_NET_ADMIN): ",
 			       strerror(errno));
-	for (;;) {
-		const struct nlmsghdr *nlh;
-		int len, r;
+	return 0;
+}
 
-		n = mnl_socket_recvfrom(h->sock, buf, sizeof(buf));
-		if (n < 0)
-			return set_err(h, errno, "netlink receive: ", strerror(errno));
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)buf; kpptp_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type != h->family)
-				continue;
-			r = cb(nlh, data);
-			if (r <= 0)
-				return r;
-		}
+int kpptp_nl_fd(const struct kpptp_nl *h)
+{
+	return mnl_socket_get_fd(h->sock);
+}
+
+/* One datagram of events: cb per message of our family. */
+static int events_batch(struct kpptp_nl *h, int flags, kpptp_nl_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlmsghdr *nlh;
+	ssize_t n;
+	int len, r;
+
+	n = recv(mnl_socket_get_fd(h->sock), buf, sizeof(buf), flags);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno == ENOBUFS)
+			return set_err(h, ENOBUFS, "kpptp events were lost: ",
+				       "the socket's receive buffer overflowed");
+		return set_err(h, errno, "netlink receive: ", strerror(errno));
 	}
+	len = (int)n;
+	for (nlh = (const struct nlmsghdr *)buf; kpptp_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type != h->family)
+			continue;
+		r = cb(nlh, data);
+		if (r <= 0)
+			return r < 0 ? -1 : 0;
+	}
+	return 1;
+}
+
+int kpptp_nl_events(struct kpptp_nl *h, kpptp_nl_cb cb, void *data)
+{
+	/* Bounded: a flood of events cannot hold the caller's loop. */
+	for (int i = 0; i < 64; i++) {
+		int r = events_batch(h, MSG_DONTWAIT, cb, data);
+
+		if (r <= 0)
+			return r;
+	}
+	return 0;
+}
+
+int kpptp_nl_monitor(struct kpptp_nl *h, kpptp_nl_cb cb, void *data)
+{
+	int r;
+
+	if (kpptp_nl_subscribe(h) < 0)
+		return -1;
+	do
+		r = events_batch(h, 0, cb, data);
+	while (r > 0);
+	return r;
 }

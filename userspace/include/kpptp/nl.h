@@ -52,6 +52,18 @@ int kpptp_nl_talk(struct kpptp_nl *h, struct nlmsghdr *req, kpptp_nl_cb cb,
 /* Subscribe to "events" and call cb per event until it returns <= 0. */
 int kpptp_nl_monitor(struct kpptp_nl *h, kpptp_nl_cb cb, void *data);
 
+/*
+ * For an event loop: join "events" on this handle (use one handle for
+ * events and another for requests, so replies and events never mix),
+ * poll kpptp_nl_fd() for input, then kpptp_nl_events() reads what is
+ * queued without blocking, cb per event, until cb returns <= 0 or the
+ * queue is empty. Each: 0, or -1 with h->err set (errno ENOBUFS: events
+ * were lost; the caller should re-read the state it keeps).
+ */
+int kpptp_nl_subscribe(struct kpptp_nl *h);
+int kpptp_nl_fd(const struct kpptp_nl *h);
+int kpptp_nl_events(struct kpptp_nl *h, kpptp_nl_cb cb, void *data);
+
 /* Name of an attribute of the "session" set ("?" if unknown). */
 const char *kpptp_attr_name(unsigned int type);
 const char *kpptp_stat_name(unsigned int type);		/* stats nest */
