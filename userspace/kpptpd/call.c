@@ -390,6 +390,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
 	}
+	health_watch(d, call);
 	if (pipe2(p, O_CLOEXEC)) {
 		logmsg(LOG_ERR, "%s: call %u/%u: pipe: %m", c->name, pc->local_id, pc->peer_id);
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
@@ -429,6 +430,32 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	       inet_ntoa((struct in_addr){ htonl(call->remote_ip) }));
 }
 
+/* Why a call ended, explained for the log (its CDN or the connection's end). */
+static const char *end_reason(const struct conn *c, enum pptp_end why)
+{
+	static char buf[160];
+
+	if (why == PPTP_END_ECHO) {
+		snprintf(buf, sizeof(buf), "the peer stopped answering Echo-Requests on the control "
+			 "connection (%u unanswered, every %u s): it or the path to it is gone",
+			 c->pc.echo_missed, c->pc.cfg.echo_interval_ms / 1000);
+		return buf;
+	}
+	return pptp_end_str(why);
+}
+
+/* "; N sequence anomalies" when the kernel reported some for this call. */
+static const char *anomalies_note(const struct call *call)
+{
+	static char buf[96];
+
+	if (!call->anomalies)
+		return "";
+	snprintf(buf, sizeof(buf), "; %llu GRE packets lost, late or out of order were reported",
+		 (unsigned long long)call->anomalies);
+	return buf;
+}
+
 void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 {
 	struct call *call = call_of(pc);
@@ -436,9 +463,11 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 
 	if (!call)
 		return;
-	logmsg(LOG_INFO, "%s: call %u/%u%s%s%s%s ended: %s", c->name, pc->local_id, pc->peer_id,
-	       call->user[0] ? " user " : "", pptp_printable(call->user, user, sizeof(user)),
-	       call->ifname[0] ? " " : "", call->ifname, pptp_end_str(why));
+	logmsg(LOG_INFO, "%s: call %u/%u%s%s%s%s ended: %s%s%s%s", c->name, pc->local_id,
+	       pc->peer_id, call->user[0] ? " user " : "",
+	       pptp_printable(call->user, user, sizeof(user)), call->ifname[0] ? " " : "",
+	       call->ifname, end_reason(c, why), call->health != HEALTH_OK ? "; its health was " : "",
+	       call->health != HEALTH_OK ? health_str(call->health) : "", anomalies_note(call));
 	if (c->d->client && why == PPTP_END_PEER_CLEARED && call->pppd > 0) {
 		/*
 		 * The server cleared the call while our pppd still runs: its
@@ -553,7 +582,7 @@ static const char *pppd_exit_str(int code)
 	case 8: return "connect failed";
 	case 10: return "PPP negotiation failed";
 	case 11: return "the peer failed to authenticate";
-	case 15: return "the peer stopped answering LCP echoes";
+	case 15: return "the peer stopped answering LCP Echo-Requests (pppd's lcp-echo-failure)";
 	case 16: return "hangup";
 	case 19: return "authentication to the peer failed";
 	default: return "see pppd(8) EXIT STATUS";

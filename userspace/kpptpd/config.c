@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/kpptp.h>
+
 #include "kpptpd.h"
 
 void config_defaults(struct config *cfg)
@@ -38,6 +40,8 @@ void config_defaults(struct config *cfg)
 	cfg->hello_timeout = 10;
 	cfg->message_timeout = 10;
 	cfg->recv_window = 64;
+	cfg->gre_stall_timeout = 10;
+	cfg->anomaly_threshold = 50;
 }
 
 struct parse {
@@ -194,6 +198,8 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 		N("message-timeout", message_timeout, 1, 600),
 		N("tcp-timeout", tcp_timeout, 0, 3600),
 		N("recv-window", recv_window, 1, 65535),
+		N("gre-stall-timeout", gre_stall_timeout, 0, KPPTP_STALL_TIMEOUT_MAX_S),
+		N("anomaly-threshold", anomaly_threshold, 0, 1000000),
 #undef N
 	};
 

@@ -171,6 +171,9 @@ static void call_line(struct daemon *d, struct out *o, struct call *call, uint64
 	    call->pppd ? "negotiating" : "ending");
 	if (m.has[KPPTP_A_RX_IDLE])
 		put(o, " rx-idle-ms=%u", m.rx_idle);
+	put(o, " health=%s", health_str(call->health));
+	if (call->health != HEALTH_OK)
+		kv(o, "health-why", call->health_why);
 	put(o, "\n");
 }
 

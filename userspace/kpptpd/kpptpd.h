@@ -52,6 +52,8 @@ struct config {
 	unsigned int hello_timeout, message_timeout;	/* s */
 	unsigned int tcp_timeout;	/* s, TCP_USER_TIMEOUT; 0: the kernel's */
 	unsigned int recv_window;
+	unsigned int gre_stall_timeout;	/* s; 0: off (health.c) */
+	unsigned int anomaly_threshold;	/* per s; 0: off */
 };
 
 /* config.c: 0, or -1 with "FILE:LINE: what" in err. */
@@ -85,7 +87,10 @@ struct daemon;
 struct conn;
 
 /* What an epoll event points at: every such object starts with this. */
-enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_CALL, EV_CONNECT, EV_CTL };
+enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_CALL, EV_CONNECT, EV_CTL, EV_NLEVENT };
+
+/* What kpptp.ko's events say about a live call (health.c). */
+enum call_health { HEALTH_OK, HEALTH_STALLED, HEALTH_ICMP, HEALTH_LOSSY };
 
 /* One call: its kernel session, its pppd, what pppd told us. */
 struct call {
@@ -109,6 +114,13 @@ struct call {
 	bool rx_seen;			/* client: the kernel counted GRE from the server */
 	bool server_cleared;		/* client: the server's CDN ended it */
 	uint64_t kill_at_ms;		/* client: SIGTERM its pppd then, 0: not */
+	enum call_health health;
+	char health_why[200];		/* the evidence, as logged */
+	uint64_t health_check_ms;	/* when to look for recovery */
+	uint64_t health_rx;		/* the peer's GRE packets when it changed */
+	uint64_t anomalies;		/* lost + late + out-of-order, from events */
+	uint64_t lossy_logged_ms;
+	unsigned int icmp_errors;
 	struct call *next;		/* daemon's list */
 };
 
@@ -145,6 +157,8 @@ struct daemon {
 	int epfd, listen_fd, signal_fd, ctl_fd;
 	struct kpptp_nl nl;
 	bool have_nl;			/* kpptp.ko's netlink family */
+	struct kpptp_nl events;		/* its "events" group (health.c) */
+	bool have_events;
 	struct pool pool;
 	struct conn *conns;
 	unsigned int nconns, ncalls;
@@ -234,6 +248,15 @@ void calls_free_dead(struct daemon *d);
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m);
 /* At the end of a stop: SIGKILL the pppds that ignored SIGTERM. */
 void calls_kill_exiting(struct daemon *d);
+
+/* health.c: live call health from kpptp.ko's events. */
+int health_start(struct daemon *d);
+void health_stop(struct daemon *d);
+void health_events(struct daemon *d);
+void health_watch(struct daemon *d, struct call *call);
+void health_tick(struct daemon *d, uint64_t now);
+uint64_t health_deadline(const struct daemon *d);
+const char *health_str(enum call_health h);
 
 /* main.c: ptr starts with its enum ev_kind. */
 int ev_add(struct daemon *d, int fd, uint32_t events, void *ptr);

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live call health: what kpptp.ko's events say about a call that is up.
+ *
+ *  - rx-stall: no GRE from the peer for gre-stall-timeout seconds while
+ *    we send (the control connection is alive, or the call would have
+ *    ended): GRE is blocked between us, the article's error 619/806 on a
+ *    call that worked;
+ *  - icmp-error: a router (named) sends ICMP errors about our GRE;
+ *  - seq-anomaly: at least anomaly-threshold packets lost, late or out of
+ *    order in one second: the path loses or reorders GRE.
+ *
+ * Each gets one log line naming the call, the peer, the user, the
+ * evidence and the likely cause, and becomes the call's health in
+ * kpptpctl calls. A stalled or ICMP-hit call goes back to "ok" once the
+ * kernel counts GRE from the peer again (checked every few seconds,
+ * only for calls that are not ok).
+ *
+ * Events come on their own netlink socket (replies to kpptpd's requests
+ * never mix with them). Lost events (ENOBUFS) are said in the log; the
+ * kernel raises a stall again only after GRE flowed, so nothing is
+ * repeated for ever.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <libmnl/libmnl.h>
+#include <linux/icmp.h>
+#include <sys/epoll.h>
+
+#include "kpptpd.h"
+
+#define HEALTH_RECHECK_MS	3000
+
+static enum ev_kind events_kind = EV_NLEVENT;
+
+const char *health_str(enum call_health h)
+{
+	switch (h) {
+	case HEALTH_OK: return "ok";
+	case HEALTH_STALLED: return "stalled";
+	case HEALTH_ICMP: return "icmp-errors";
+	case HEALTH_LOSSY: return "lossy";
+	}
+	return "?";
+}
+
+int health_start(struct daemon *d)
+{
+	if (!d->have_nl)
+		return 0;
+	if (kpptp_nl_open(&d->events) || kpptp_nl_subscribe(&d->events)) {
+		logmsg(LOG_WARNING, "live call health is off: %s", d->events.err);
+		kpptp_nl_close(&d->events);
+		return 0;
+	}
+	if (ev_add(d, kpptp_nl_fd(&d->events), EPOLLIN, &events_kind)) {
+		kpptp_nl_close(&d->events);
+		return -1;
+	}
+	d->have_events = true;
+	return 0;
+}
+
+void health_stop(struct daemon *d)
+{
+	if (!d->have_events)
+		return;
+	ev_del(d, kpptp_nl_fd(&d->events));
+	kpptp_nl_close(&d->events);
+	d->have_events = false;
+}
+
+/* The call an event is about: by kernel handle, else call ID and peer. */
+static struct call *event_call(struct daemon *d, const struct kpptp_session_msg *m)
+{
+	for (struct call *call = d->calls; call; call = call->next) {
+		if (!call->conn)
+			continue;
+		if (call->session_id && m->has[KPPTP_A_ID]) {
+			if (call->session_id == m->id)
+				return call;
+			continue;
+		}
+		if (call->local_id == m->local_call_id &&
+		    call->conn->peer.sin_addr.s_addr == m->peer_addr)
+			return call;
+	}
+	return NULL;
+}
+
+static uint64_t rx_packets(struct daemon *d, const struct call *call)
+{
+	struct kpptp_session_msg m;
+
+	if (call_stats(d, call, &m) || !m.has_stats[KPPTP_A_STATS_RX_PACKETS])
+		return 0;
+	return m.stats[KPPTP_A_STATS_RX_PACKETS];
+}
+
+static void set_health(struct daemon *d, struct call *call, enum call_health h,
+		       const char *why)
+{
+	char user[4 * sizeof(call->user)];
+
+	/* One line per change: a flood of events is one state. */
+	if (call->health == h && h != HEALTH_LOSSY)
+		return;
+	call->health = h;
+	call->health_check_ms = now_ms() + HEALTH_RECHECK_MS;
+	call->health_rx = rx_packets(d, call);
+	snprintf(call->health_why, sizeof(call->health_why), "%s", why);
+	logmsg(LOG_WARNING, "%s: call %u/%u user '%s' %s: %s", call->conn_name,
+	       call->local_id, call->peer_id,
+	       call->user[0] ? pptp_printable(call->user, user, sizeof(user)) : "(none)",
+	       call->ifname[0] ? call->ifname : "-", why);
+}
+
+static const char *icmp_name(uint8_t type, uint8_t code)
+{
+	if (type == ICMP_TIME_EXCEEDED)
+		return "time exceeded";
+	if (type != ICMP_DEST_UNREACH)
+		return "ICMP error";
+	switch (code) {
+	case ICMP_PROT_UNREACH: return "protocol unreachable";
+	case ICMP_FRAG_NEEDED: return "fragmentation needed";
+	case ICMP_PKT_FILTERED:
+	case ICMP_HOST_ANO:
+	case ICMP_NET_ANO: return "administratively prohibited";
+	default: return "destination unreachable";
+	}
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct daemon *d = data;
+	struct kpptp_session_msg m;
+	struct call *call;
+	char why[sizeof(call->health_why)], peer[INET_ADDRSTRLEN], router[INET_ADDRSTRLEN];
+
+	if (kpptp_session_parse(nlh, &m) < 0) {
+		logmsg(LOG_ERR, "a malformed kpptp event was skipped");
+		return 1;
+	}
+	call = event_call(d, &m);
+	if (!call)
+		return 1;	/* another daemon's session, or one of ours that just went */
+	inet_ntop(AF_INET, &m.peer_addr, peer, sizeof(peer));
+	switch (m.cmd) {
+	case KPPTP_CMD_RX_STALL_NTF:
+		snprintf(why, sizeof(why), "no GRE from %s for %u s while we send: GRE (IP protocol "
+			 "47) is blocked between us, or the peer's PPP is stuck", peer,
+			 m.rx_idle / 1000);
+		set_health(d, call, HEALTH_STALLED, why);
+		break;
+	case KPPTP_CMD_ICMP_ERROR_NTF:
+		inet_ntop(AF_INET, &m.icmp_router, router, sizeof(router));
+		call->icmp_errors++;
+		if (m.icmp_type == ICMP_DEST_UNREACH && m.icmp_code == ICMP_FRAG_NEEDED) {
+			/* Not a failure: the kernel lowered the path MTU. */
+			logmsg(LOG_INFO, "%s: call %u/%u: %s says our GRE is too big; path MTU "
+			       "lowered", call->conn_name, call->local_id, call->peer_id, router);
+			break;
+		}
+		snprintf(why, sizeof(why), "ICMP %s (type %u code %u) from %s about our GRE to %s: "
+			 "%s blocks GRE (IP protocol 47)", icmp_name(m.icmp_type, m.icmp_code),
+			 m.icmp_type, m.icmp_code, router, peer,
+			 m.icmp_router == m.peer_addr ? "the peer itself" : "that router");
+		set_health(d, call, HEALTH_ICMP, why);
+		break;
+	case KPPTP_CMD_SEQ_ANOMALY_NTF:
+		call->anomalies += m.anomalies;
+		snprintf(why, sizeof(why), "%u GRE packets lost, late or out of order in one second "
+			 "(%llu in this call): the path to %s loses or reorders packets", m.anomalies,
+			 (unsigned long long)call->anomalies, peer);
+		/* Logged at most once a minute per call. */
+		if (call->health != HEALTH_LOSSY || now_ms() >= call->lossy_logged_ms + 60000) {
+			call->lossy_logged_ms = now_ms();
+			set_health(d, call, HEALTH_LOSSY, why);
+		}
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+void health_events(struct daemon *d)
+{
+	if (!d->have_events)
+		return;
+	if (kpptp_nl_events(&d->events, event_cb, d) < 0)
+		logmsg(LOG_WARNING, "kpptp events: %s", d->events.err);
+}
+
+/* Ask the kernel to watch a call that just started: stall and anomalies. */
+void health_watch(struct daemon *d, struct call *call)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (!d->have_nl || (!d->cfg.gre_stall_timeout && !d->cfg.anomaly_threshold))
+		return;
+	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_SET, 0);
+	if (call->session_id) {
+		mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
+	} else {
+		/* The client's session is its socket's: found by call ID. */
+		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
+		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, call->conn->peer.sin_addr.s_addr);
+	}
+	mnl_attr_put_u32(nlh, KPPTP_A_STALL_TIMEOUT, d->cfg.gre_stall_timeout);
+	mnl_attr_put_u32(nlh, KPPTP_A_ANOMALY_THRESHOLD, d->cfg.anomaly_threshold);
+	if (kpptp_nl_talk(&d->nl, nlh, NULL, NULL))
+		logmsg(LOG_WARNING, "%s: call %u/%u: live health off: %s", call->conn_name,
+		       call->local_id, call->peer_id, d->nl.err);
+}
+
+/* Unhealthy calls: back to ok once GRE from the peer is counted again. */
+void health_tick(struct daemon *d, uint64_t now)
+{
+	for (struct call *call = d->calls; call; call = call->next) {
+		uint64_t rx;
+
+		if (call->health == HEALTH_OK || !call->conn || now < call->health_check_ms)
+			continue;
+		call->health_check_ms = now + HEALTH_RECHECK_MS;
+		if (call->health == HEALTH_LOSSY) {
+			/* No anomaly event for a minute: the path is fine again. */
+			if (now >= call->lossy_logged_ms + 60000)
+				call->health = HEALTH_OK;
+			continue;
+		}
+		rx = rx_packets(d, call);
+		if (rx > call->health_rx) {
+			logmsg(LOG_NOTICE, "%s: call %u/%u: GRE from the peer again (%llu packets); "
+			       "health ok", call->conn_name, call->local_id, call->peer_id,
+			       (unsigned long long)(rx - call->health_rx));
+			call->health = HEALTH_OK;
+			call->health_why[0] = '\0';
+		}
+	}
+}
+
+uint64_t health_deadline(const struct daemon *d)
+{
+	uint64_t t = UINT64_MAX;
+
+	for (const struct call *call = d->calls; call; call = call->next)
+		if (call->health != HEALTH_OK && call->health_check_ms < t)
+			t = call->health_check_ms;
+	return t;
+}
