@@ -25,7 +25,9 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -D_FORTIFY_SOURCE=2
-UAPI := -I$(CURDIR)/include/uapi
+UAPI := -I$(CURDIR)/include/uapi -I$(CURDIR)/include
+# The one version number (include/kpptp-version.h), for packages and docs.
+VERSION := $(shell sed -n 's/^\#define KPPTP_VERSION "\(.*\)"/\1/p' include/kpptp-version.h)
 
 KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 

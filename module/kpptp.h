@@ -14,9 +14,9 @@
 #include <net/netns/generic.h>
 
 #include "compat.h"
+#include "kpptp-version.h"
 #include "stats.h"
 
-#define KPPTP_VERSION "0.1"
 
 /*
  * Lookup key of a connected session. Call IDs only have to be unique per

@@ -7,10 +7,15 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 13
+ktap_plan 14
 load_ppp_modules
 loaded() { grep -q '^kpptp ' /proc/modules; }
 unload() { rmmod kpptp 2>/dev/null; ! loaded; }
+
+# The one version number (include/kpptp-version.h) is the module's too.
+ver=$(sed -n 's/^#define KPPTP_VERSION "\(.*\)"/\1/p' "$REPO/include/kpptp-version.h")
+ktap_eq "modinfo: the module's version is include/kpptp-version.h's" "$ver" \
+	"$(modinfo -F version "$KPPTP_KO")"
 
 ok=0
 for i in $(seq 20); do

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpptp-version.h"
 #include "kpptpctl.h"
 
 static const char usage_text[] =
@@ -42,6 +43,8 @@ static const char usage_text[] =
 "  call hangup ID | call hangup user NAME\n"
 "                                     kpptpd ends that call, or every call of NAME\n"
 "                                     (Call-Disconnect-Notify, Admin Shutdown)\n"
+"  metrics                            sessions, counters and kpptpd's calls in the\n"
+"                                     Prometheus text format (kpptpctl(8), METRICS)\n"
 "  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
 "                                     why a tunnel to SERVER does not come up:\n"
 "                                     route, TCP 1723, control connection, call,\n"
@@ -67,6 +70,7 @@ static const char usage_text[] =
 "                        Sessions added 'owned' in a batch are deleted by the\n"
 "                        kernel when the batch ends or kpptpctl is killed\n"
 "  -h, --help            this text\n"
+"  -V, --version         print kpptpctl's version and exit\n"
 "\n"
 "exit status: 0 success, 1 the kernel refused (its reason is printed),\n"
 "2 bad command line, 3 kpptp.ko not loaded, 4 no such session or call,\n"
@@ -163,6 +167,8 @@ static int dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_call(c, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "probe"))
 		return cmd_probe(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "metrics"))
+		return cmd_metrics(c, argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[0]);
 }
 
@@ -232,6 +238,9 @@ int main(int argc, char **argv)
 			if (++i == argc)
 				return usage_error("%s", "-b needs a file");
 			batch = argv[i];
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			puts("kpptpctl " KPPTP_VERSION);
+			return EXIT_OK;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(usage_text, stdout);
 			return EXIT_OK;

@@ -20,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 
+#include "kpptp-version.h"
 #include "kpptpd.h"
 
 static const char usage_text[] =
@@ -40,6 +41,7 @@ static const char usage_text[] =
 "  -f, --foreground    stay in the foreground and log to stderr\n"
 "  -v, --verbose       log debug lines too\n"
 "  -h, --help          this text\n"
+"  -V, --version       print kpptpd's version and exit\n"
 "\n"
 "Client options:\n"
 "      --client SERVER[:PORT]  dial SERVER (an IPv4 address; port 1723)\n"
@@ -125,7 +127,8 @@ static int open_netlink(struct daemon *d)
 		}
 		logmsg(LOG_WARNING, "the kpptp netlink family is missing (in-tree pptp.ko?): "
 		       "calls use PPTP sockets alone, so a crashed kpptpd leaves its "
-		       "sessions to pppd, and kpptpctl shows no kernel counters");
+		       "sessions to pppd, kpptpctl shows no kernel counters, and there is no "
+		       "live call health (GRE stall and ICMP error events)");
 		kpptp_nl_close(&d->nl);
 		return 0;
 	}
@@ -231,8 +234,10 @@ static int run(struct daemon *d)
 	struct epoll_event evs[64];
 
 	for (;;) {
-		uint64_t now = now_ms(), dl = conns_deadline(d);
+		uint64_t now = now_ms(), dl = conns_deadline(d), h = health_deadline(d);
 		int timeout, n;
+
+		dl = h < dl ? h : dl;
 
 		if (d->client) {
 			uint64_t c = client_deadline(d);
@@ -290,10 +295,14 @@ static int run(struct daemon *d)
 			case EV_CTL:
 				ctl_accept(d);
 				break;
+			case EV_NLEVENT:
+				health_events(d);
+				break;
 			}
 			/* A connection freed below may have more events in evs. */
 		}
 		conns_tick(d, now_ms());
+		health_tick(d, now_ms());
 		if (d->client)
 			client_tick(d, now_ms());
 		conn_reap(d);
@@ -309,6 +318,7 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "client", required_argument, NULL, 'K' },
 		{ "persist", no_argument, NULL, 'P' },
 		{ "connect-timeout", required_argument, NULL, 'T' },
@@ -324,7 +334,7 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int o, rc;
 
-	while ((o = getopt_long(argc, argv, "c:fvh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:fvhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c': path = optarg; conf_given = true; break;
 		case 'K': server = optarg; break;
@@ -344,6 +354,7 @@ int main(int argc, char **argv)
 		case 'f': fg = true; break;
 		case 'v': log_verbose = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': puts("kpptpd " KPPTP_VERSION); return 0;
 		default:
 			fprintf(stderr, "kpptpd: see 'kpptpd --help'\n");
 			return 2;
@@ -423,7 +434,7 @@ int main(int argc, char **argv)
 		       d.client ? "--plugin PATH" : "set plugin in the configuration");
 		return 1;
 	}
-	if (open_netlink(&d))
+	if (open_netlink(&d) || health_start(&d))
 		return 1;
 	if (d.client) {
 		if (client_start(&d))
@@ -438,6 +449,7 @@ int main(int argc, char **argv)
 	}
 	rc = run(&d);
 	ctl_close(&d);
+	health_stop(&d);
 	if (d.client && rc == 0)
 		rc = d.exit_code < 0 ? KPPTPD_EXIT_OK : d.exit_code;
 	if (d.have_nl)
