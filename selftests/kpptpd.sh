@@ -14,7 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 23
+ktap_plan 25
 kpptpd_pair
 work=$WORK
 # One chap-secrets serves both pppds: the server checks alice's secret,
@@ -57,6 +57,15 @@ ktap_check "kpptpctl calls: the call with its peer, user, address, pppN, state u
 json=$(ip netns exec "$S" "$BIN/kpptpctl" -j calls)
 ktap_check "kpptpctl -j calls: user, address and byte counters as JSON" \
 	grep -qE '"user":"alice".*"address":"203\.0\.113\.10".*"rx-bytes":[1-9]' <<<"$json"
+metrics=$(ip netns exec "$S" "$BIN/kpptpctl" metrics)
+ktap_check "kpptpctl metrics: valid Prometheus text, every sample with its TYPE" \
+	prom_valid <<<"$metrics"
+ktap_check "... the kernel session's counters and kpptpd's call, labelled" eval '
+	grep -qE "^kpptp_session_rx_packets_total\{session=\"[0-9]+\",local_call=\"[0-9]+\",peer=\"198\.51\.100\.2\",peer_call=\"[0-9]+\"\} [1-9]" <<<"$metrics" &&
+	grep -qE "^kpptpd_call_info\{call=\"[0-9]+\",peer=\"198\.51\.100\.2:[0-9]+\",user=\"alice\",.*health=\"ok\".*\} 1$" <<<"$metrics" &&
+	grep -qx "kpptp_sessions 1" <<<"$metrics" && grep -qx "kpptpd_calls 1" <<<"$metrics" &&
+	grep -qx "kpptpd_up 1" <<<"$metrics"'
+grep -E '^kpptp_sessions|^kpptpd_|^kpptp_session_rx_packets' <<<"$metrics" | sed 's/^/# /'
 
 # The client's pppd goes away: the server must clear the call (TCP closes).
 kill "$CLIENT"

@@ -318,3 +318,24 @@ kpptpd_client() {
 		lcp-echo-interval 0 ${EXTRA_PPP:-} >"$log" 2>&1 &
 	CLIENT=$!
 }
+
+# prom_valid < TEXT: Prometheus text exposition format, checked line by
+# line: comments are HELP or TYPE, every sample's metric has a TYPE,
+# labels are name="escaped value", values are numbers; at least one.
+prom_valid() {
+	awk '
+	/^# TYPE / { type[$3] = $4; next }
+	/^# HELP / { next }
+	/^#/ || /^$/ { print "# bad line: " $0; bad = 1; next }
+	{
+		if (!match($0, /^[a-zA-Z_:][a-zA-Z0-9_:]*/)) { print "# bad name: " $0; bad = 1; next }
+		name = substr($0, 1, RLENGTH); rest = substr($0, RLENGTH + 1)
+		if (!(name in type)) { print "# no TYPE for " name; bad = 1 }
+		if (rest ~ /^\{/ && !sub(/^\{([a-z_]+="([^"\\]|\\.)*",?)*\}/, "", rest)) {
+			print "# bad labels: " $0; bad = 1; next
+		}
+		if (rest !~ /^ [0-9]+(\.[0-9]+)?$/) { print "# bad value: " $0; bad = 1 }
+		n++
+	}
+	END { exit bad || n == 0 }'
+}

@@ -15,11 +15,7 @@
 
 #include "kpptpctl.h"
 
-#define MAX_FIELDS 24
-
-struct field {
-	char *key, *val;
-};
+#define MAX_FIELDS CALL_MAX_FIELDS
 
 static const char *socket_path(void)
 {
@@ -107,7 +103,7 @@ static void unescape(char *s)
 }
 
 /* "call k=v k=v": the fields, pointing into line. */
-static int fields(char *line, struct field *f)
+static int fields(char *line, struct call_field_kv *f)
 {
 	int n = 0;
 
@@ -126,7 +122,7 @@ static int fields(char *line, struct field *f)
 	return n;
 }
 
-static const char *get(const struct field *f, int n, const char *key)
+static const char *get(const struct call_field_kv *f, int n, const char *key)
 {
 	for (int i = 0; i < n; i++)
 		if (!strcmp(f[i].key, key))
@@ -161,7 +157,7 @@ static int print_calls(struct ctl *c, char *answer)
 		json_begin_list(c);
 	for (char *save = NULL, *line = strtok_r(answer, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		struct field f[MAX_FIELDS];
+		struct call_field_kv f[MAX_FIELDS];
 		char up[32];
 		int n;
 
@@ -267,4 +263,62 @@ int cmd_call(struct ctl *c, int argc, char **argv)
 	}
 	free(answer);
 	return rc;
+}
+
+int calls_read(struct call_fields **out, size_t *count)
+{
+	struct call_fields *v = NULL;
+	size_t n = 0;
+	char *answer = NULL;
+	int rc = ask("calls\n", &answer);
+
+	*out = NULL;
+	*count = 0;
+	if (rc)
+		return rc;
+	rc = EXIT_FAIL;
+	for (char *save = NULL, *line = strtok_r(answer, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct call_fields *nv;
+
+		if (!strncmp(line, "ok ", 3)) {
+			rc = EXIT_OK;
+			break;
+		}
+		if (!strncmp(line, "error ", 6)) {
+			fprintf(stderr, "kpptpctl: kpptpd: %s\n", line + 6);
+			break;
+		}
+		if (strncmp(line, "call ", 5))
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[n].line = strdup(line + 5);
+		if (!v[n].line)
+			break;
+		v[n].n = fields(v[n].line, v[n].f);
+		n++;
+	}
+	free(answer);
+	if (rc) {
+		calls_free(v, n);
+		return rc;
+	}
+	*out = v;
+	*count = n;
+	return EXIT_OK;
+}
+
+const char *call_field(const struct call_fields *c, const char *key)
+{
+	return get(c->f, c->n, key);
+}
+
+void calls_free(struct call_fields *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].line);
+	free(c);
 }

@@ -30,6 +30,22 @@ int cmd_monitor(struct ctl *c, int argc, char **argv);
 int cmd_calls(struct ctl *c, int argc, char **argv);	/* calls.c: kpptpd's */
 int cmd_call(struct ctl *c, int argc, char **argv);
 int cmd_probe(struct ctl *c, int argc, char **argv);	/* probe*.c */
+int cmd_metrics(struct ctl *c, int argc, char **argv);	/* metrics.c */
+
+/* calls.c: kpptpd's calls as key/value fields (its control socket). */
+#define CALL_MAX_FIELDS 32
+struct call_field_kv {
+	char *key, *val;
+};
+struct call_fields {
+	char *line;			/* the fields point into it */
+	int n;
+	struct call_field_kv f[CALL_MAX_FIELDS];
+};
+/* An exit code (EXIT_NODAEMON: kpptpd does not answer, said on stderr). */
+int calls_read(struct call_fields **calls, size_t *n);
+const char *call_field(const struct call_fields *c, const char *key);	/* "-" if none */
+void calls_free(struct call_fields *calls, size_t n);
 
 /* print.c */
 void print_session(struct ctl *c, const struct kpptp_session_msg *m);
