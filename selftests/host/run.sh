@@ -40,7 +40,7 @@ fi
 
 # --- the tools' CLIs, with sanitizers
 san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-cflags="-O1 -g -std=c11 -Wall -Wextra -Werror -Iinclude/uapi $san"
+cflags="-O1 -g -std=c11 -Wall -Wextra -Werror -Iinclude/uapi -Iinclude $san"
 check "pptp-static builds with ASan/UBSan" \
 	cc $cflags -o "$asan/pptp-static" tools/pptp-static/pptp-static.c
 check "gre-inject builds with ASan/UBSan" \
@@ -84,7 +84,8 @@ expect 2 'not an IPv4' "$gi" --src nowhere --dst 192.0.2.2 --call 1
 lib="userspace/lib/nl.c userspace/lib/parse.c"
 ucflags="$cflags -Iuserspace/include"
 check "kpptpctl builds with ASan/UBSan" \
-	cc $ucflags -o "$asan/kpptpctl" tools/kpptpctl/*.c $lib -lmnl
+	cc $ucflags -o "$asan/kpptpctl" tools/kpptpctl/*.c $lib userspace/lib/ctrl.c \
+	userspace/lib/ctrl-names.c userspace/lib/conn.c -lmnl
 check "nl-raw builds with ASan/UBSan" \
 	cc $ucflags -o "$asan/nl-raw" selftests/nl-raw.c $lib -lmnl
 check "the decoder's unit tests build with ASan/UBSan" \
@@ -130,6 +131,61 @@ printf 'session list\n' >"$asan/batch"
 expect 3 'the kpptp module is not loaded' "$kc" -b "$asan/batch"
 printf '%01100d\n' 0 >"$asan/batch"
 expect 2 'line too long' "$kc" -b "$asan/batch"
+# kpptpctl probe: the command line, then the steps this host can walk
+# (no PPPoX here: from the call on, the guest's selftests/probe.sh).
+expect 0 '^$' "$kc" probe --help
+expect 2 'probe wants a SERVER' "$kc" probe
+expect 2 "probe takes one SERVER, not also 'b'" "$kc" probe a b
+expect 2 '--timeout wants 1..120 s' "$kc" probe 127.0.0.1 --timeout 0
+expect 2 '--port wants 1..65535' "$kc" probe 127.0.0.1 --port 70000
+expect 2 '--user and --password-file go together' "$kc" probe 127.0.0.1 --user alice
+expect 2 'are for step 6' "$kc" probe 127.0.0.1 --no-mppe
+expect 2 'No such file' "$kc" probe 127.0.0.1 --user a --password-file /nonexistent
+# probe_case NAME STATUS VERDICT [probe options]: the verdict, its exit
+# status, and JSON that parses, with the evidence named by EVIDENCE.
+probe_case() {
+	local name=$1 want=$2 verdict=$3 out st
+	shift 3
+	out=$("$kc" -j probe 127.0.0.1 "$@" 2>"$asan/probe-$name.err")
+	st=$?
+	if [[ $st -eq $want ]] && printf '%s' "$out" | python3 -c '
+import json, re, sys
+j = json.load(sys.stdin)
+ev = " ".join(e for s in j["steps"] for e in s["evidence"])
+sys.exit(not (j["verdict"] == sys.argv[1] and j["exit"] == int(sys.argv[2]) and
+              re.search(sys.argv[3], ev)))' "$verdict" "$want" "$EVIDENCE" &&
+		[[ ! -s $asan/probe-$name.err ]]; then
+		ok "probe $name: $verdict (exit $want), evidence in its JSON"
+	else
+		echo "# got status $st: $out"
+		sed 's/^/# stderr: /' "$asan/probe-$name.err"
+		notok "probe $name: $verdict (exit $want), evidence in its JSON"
+	fi
+}
+# peer MODE: selftests/host/probe-peer.py in the background; PORT.
+peer() {
+	rm -f "$asan/peer.port"
+	python3 selftests/host/probe-peer.py "$1" "$asan/peer.port" &
+	PEER=$!
+	for _ in $(seq 50); do [[ -s $asan/peer.port ]] && break; sleep 0.1; done
+	PORT=$(cat "$asan/peer.port" 2>/dev/null)
+}
+EVIDENCE='127\.0\.0\.1 dev lo src 127\.0\.0\.1' probe_case refused 12 tcp-refused --port 1
+peer banner
+EVIDENCE='first octets: "SSH-2\.0' probe_case banner 15 not-pptp --port "$PORT" --timeout 2
+wait "$PEER"
+peer silent
+EVIDENCE='no Start-Control-Connection-Reply within 1 s' probe_case silent 16 control-no-reply \
+	--port "$PORT" --timeout 1
+wait "$PEER"
+peer refuse
+EVIDENCE='result 4: Requester is not authorized' probe_case refuse 17 control-refused \
+	--port "$PORT" --timeout 2
+wait "$PEER"
+peer close
+EVIDENCE='(closed|reset) TCP without sending anything' probe_case close 17 control-refused \
+	--port "$PORT" --timeout 2
+wait "$PEER"
 expect 2 'usage: nl-raw' "$asan/nl-raw" no-such-command
 expect 2 'usage: nl-raw' "$asan/nl-raw" session-new local-addr:zz
 
@@ -139,6 +195,11 @@ check "kpptpd builds with ASan/UBSan" \
 kd=$asan/kpptpd
 conf=$asan/kpptpd.conf
 expect 0 '^$' "$kd" --help
+# One version number (include/kpptp-version.h) in every program.
+ver=$(sed -n 's/^#define KPPTP_VERSION "\(.*\)"/\1/p' include/kpptp-version.h)
+check "kpptpd --version and kpptpctl --version say $ver" \
+	bash -c "[[ \$('$kd' --version) == 'kpptpd $ver' && \$('$kc' --version) == 'kpptpctl $ver' ]]"
+check "CHANGELOG.md has an entry for $ver" grep -q "^## $ver " CHANGELOG.md
 expect 2 "see 'kpptpd --help'" "$kd" --bogus
 expect 2 "unexpected argument 'x'" "$kd" x
 expect 1 'nonexistent.conf: No such file' "$kd" --check-config -c "$asan/nonexistent.conf"

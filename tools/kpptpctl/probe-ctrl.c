@@ -119,7 +119,9 @@ static void ctrl_read(struct probe *p)
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
-			if (n < 0)
+			if (n < 0 && errno == ECONNRESET && !p->nfirst)
+				probe_evidence(p, "the server reset TCP without sending anything");
+			else if (n < 0)
 				probe_evidence(p, "control connection: %s", strerror(errno));
 			else if (!p->nfirst)
 				probe_evidence(p, "the server closed TCP without sending anything");

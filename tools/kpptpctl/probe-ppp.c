@@ -9,8 +9,8 @@
  * The verdicts come from the lines pppd logs (its log goes to a pipe of
  * ours) and from its exit status:
  *   "... authentication failed: E=691 ..."  -> 691 (or the E= the server sent)
- *   "MPPE required but peer negotiation failed" from our pppd -> 741
  *   "LCP terminated by peer (MPPE required ...)" -> 742: the server wants it
+ *   "MPPE required but peer refused" from our own pppd -> 741
  *   "LCP: timeout sending Config-Requests" -> 718
  */
 #define _GNU_SOURCE
@@ -209,7 +209,8 @@ static int verdict(struct probe *p, struct ppp_run *r)
 				  "allow MPPE-128 on the client (drop nomppe), or stop requiring it on "
 				  "the server");
 	}
-	if ((l = find_line(r, "MPPE required but peer negotiation failed"))) {
+	/* "MPPE required but peer refused" / "... but not available" (no ppp_mppe). */
+	if ((l = find_line(r, "MPPE required"))) {
 		quote_line(p, l);
 		return probe_fail(p, PV_ENCRYPTION,
 				  "this side requires encryption (MPPE) that the server does not offer "
@@ -238,7 +239,8 @@ static int verdict(struct probe *p, struct ppp_run *r)
 				  "(its options, or a PPP daemon that does not start)");
 	}
 	quote_line(p, find_line(r, "LCP terminated by peer"));
-	quote_line(p, r->nlines ? r->lines[r->nlines - 1] : NULL);
+	for (unsigned int i = r->nlines > 3 ? r->nlines - 3 : 0; i < r->nlines; i++)
+		quote_line(p, r->lines[i]);
 	snprintf(what, sizeof(what), "PPP failed (pppd exit %d)", r->status);
 	return probe_fail(p, PV_PPP_FAILED, what, "pppd's words above say why");
 }
