@@ -41,7 +41,7 @@ LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
 	userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
-.PHONY: all module guest-module tools deps check check-kernel unit vm-check demo bench style sparse fuzz \
+.PHONY: all module guest-module tools install uninstall install-module deps check check-kernel unit vm-check demo bench style sparse fuzz \
 	plugin-2.5 print-plugin-flags \
 	clean help
 
@@ -76,10 +76,12 @@ $(BIN)/libkpptp.a: $(LIBKPPTP_SRC) $(LIBKPPTP_HDR)
 
 $(BIN)/kpptpctl: $(KPPTPCTL_SRC) $(wildcard tools/kpptpctl/*.h) $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPCTL_SRC) \
+		-DKPPTP_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' \
 		$(BIN)/libkpptp.a -lmnl
 
 $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
+		-DKPPTPD_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' \
 		$(BIN)/libkpptp.a -lmnl -lnftables
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
@@ -106,6 +108,47 @@ $(BIN)/pptp-sock: selftests/pptp-sock.c include/uapi/linux/kpptp.h
 $(BIN)/gre-inject: selftests/gre-inject.c
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
+
+# Install for other distributions (Debian: make deb). DESTDIR for staging.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+# pppd looks for "plugin kpptp.so" in its own directory, named by its version.
+PPPD_VERSION ?= $(shell sed -n 's/^\#define VERSION[[:space:]]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
+PPPD_PLUGINDIR ?= $(PREFIX)/lib/pppd/$(PPPD_VERSION)
+INSTALLED := $(SBINDIR)/kpptpd $(SBINDIR)/kpptpctl $(PPPD_PLUGINDIR)/kpptp.so \
+	$(MANDIR)/man8/kpptpd.8 $(MANDIR)/man8/kpptpctl.8 $(MANDIR)/man5/kpptpd.conf.5 \
+	$(UNITDIR)/kpptpd.service $(COMPLETIONDIR)/kpptpctl
+
+install: $(BIN)/kpptpd $(BIN)/kpptpctl $(BUILD)/lib/kpptp.so
+	@test -n "$(PPPD_VERSION)" || { echo "install: no /usr/include/pppd/patchlevel.h (ppp-dev): give PPPD_PLUGINDIR=..." >&2; exit 1; }
+	install -D -m 0755 $(BIN)/kpptpd $(DESTDIR)$(SBINDIR)/kpptpd
+	install -D -m 0755 $(BIN)/kpptpctl $(DESTDIR)$(SBINDIR)/kpptpctl
+	install -D -m 0644 $(BUILD)/lib/kpptp.so $(DESTDIR)$(PPPD_PLUGINDIR)/kpptp.so
+	install -D -m 0644 Documentation/man/kpptpd.8 $(DESTDIR)$(MANDIR)/man8/kpptpd.8
+	install -D -m 0644 Documentation/man/kpptpctl.8 $(DESTDIR)$(MANDIR)/man8/kpptpctl.8
+	install -D -m 0644 Documentation/man/kpptpd.conf.5 $(DESTDIR)$(MANDIR)/man5/kpptpd.conf.5
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/kpptpd|$(SBINDIR)/kpptpd|g' userspace/systemd/kpptpd.service \
+		>$(DESTDIR)$(UNITDIR)/kpptpd.service
+	install -D -m 0644 tools/kpptpctl/kpptpctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/kpptpctl
+	@# An admin's configuration is never overwritten.
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/kpptp
+	test -e $(DESTDIR)$(SYSCONFDIR)/kpptp/kpptpd.conf || \
+		install -m 0644 userspace/etc/kpptpd.conf $(DESTDIR)$(SYSCONFDIR)/kpptp/kpptpd.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/kpptp/options.kpptpd || \
+		install -m 0644 userspace/etc/options.kpptpd $(DESTDIR)$(SYSCONFDIR)/kpptp/options.kpptpd
+
+# The configuration stays (as with Debian's remove; purge removes it).
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# kpptp.ko into /lib/modules (DKMS does this for packages).
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install INSTALL_MOD_PATH=$(DESTDIR)
 
 deps:
 	tools/deps.sh

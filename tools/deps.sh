@@ -20,6 +20,8 @@ pkgs=(
 	# kpptpd enforces "access local" with nftables through its library
 	libnftables-dev
 	clang libclang-rt-14-dev
+	# the kpptpctl completion's test loads bash-completion's helpers
+	bash-completion
 	# profiles in the guest (make bench --profile)
 	linux-perf
 )

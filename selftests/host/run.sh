@@ -200,6 +200,40 @@ ver=$(sed -n 's/^#define KPPTP_VERSION "\(.*\)"/\1/p' include/kpptp-version.h)
 check "kpptpd --version and kpptpctl --version say $ver" \
 	bash -c "[[ \$('$kd' --version) == 'kpptpd $ver' && \$('$kc' --version) == 'kpptpctl $ver' ]]"
 check "CHANGELOG.md has an entry for $ver" grep -q "^## $ver " CHANGELOG.md
+# make install / uninstall into a staging directory, PREFIX moved.
+stage=$asan/stage
+rm -rf "$stage"
+make -s install DESTDIR="$stage" PREFIX=/usr/local >"$results/install.log" 2>&1
+st=$?
+sed 's/^/# /' "$results/install.log"
+staged() {
+	local f
+	for f in usr/local/sbin/kpptpd usr/local/sbin/kpptpctl usr/local/share/man/man8/kpptpd.8 \
+		usr/local/share/man/man8/kpptpctl.8 usr/local/share/man/man5/kpptpd.conf.5 \
+		usr/local/share/bash-completion/completions/kpptpctl etc/kpptp/kpptpd.conf \
+		etc/kpptp/options.kpptpd; do
+		[[ -f $stage/$f ]] || { echo "# missing: $f"; return 1; }
+	done
+	ls "$stage"/usr/local/lib/pppd/*/kpptp.so >/dev/null &&
+		grep -q '^ExecStart=/usr/local/sbin/kpptpd -f' "$stage/usr/local/lib/systemd/system/kpptpd.service"
+}
+check "make install DESTDIR PREFIX=/usr/local: programs, plugin in pppd's directory, man pages, unit, completion, configuration" \
+	eval "[[ $st == 0 ]] && staged"
+sed 's/^#local-ip/local-ip/; s/^#remote-ip/remote-ip/' "$stage/etc/kpptp/kpptpd.conf" >"$asan/default.conf"
+check "the default kpptpd.conf is valid once local-ip and remote-ip are set" \
+	"$stage/usr/local/sbin/kpptpd" --check-config -c "$asan/default.conf"
+check "... and without it kpptpd says what is missing" \
+	bash -c "'$stage/usr/local/sbin/kpptpd' --check-config -c '$stage/etc/kpptp/kpptpd.conf' 2>&1 | grep -q 'local-ip is required'"
+check "bash completion: kpptpctl's commands" \
+	bash -c "source /usr/share/bash-completion/bash_completion 2>/dev/null; source '$stage/usr/local/share/bash-completion/completions/kpptpctl' &&
+		COMP_WORDS=(kpptpctl pr); COMP_CWORD=1; COMP_LINE='kpptpctl pr'; COMP_POINT=11; _kpptpctl;
+		[[ \${COMPREPLY[*]} == probe ]]"
+echo '# an admin edit' >>"$stage/etc/kpptp/kpptpd.conf"
+make -s install DESTDIR="$stage" PREFIX=/usr/local >/dev/null 2>&1
+check "make install again keeps the admin's kpptpd.conf" grep -q 'an admin edit' "$stage/etc/kpptp/kpptpd.conf"
+make -s uninstall DESTDIR="$stage" PREFIX=/usr/local >/dev/null 2>&1
+check "make uninstall: only the configuration is left" \
+	bash -c "[[ \$(cd '$stage' && find . -type f | sort | tr '\n' ' ') == './etc/kpptp/kpptpd.conf ./etc/kpptp/options.kpptpd ' ]]"
 expect 2 "see 'kpptpd --help'" "$kd" --bogus
 expect 2 "unexpected argument 'x'" "$kd" x
 expect 1 'nonexistent.conf: No such file' "$kd" --check-config -c "$asan/nonexistent.conf"

@@ -110,7 +110,7 @@ static const char probe_usage[] =
 "  --require-mppe      pppd requires MPPE-128 (require-mppe-128)\n"
 "  --no-mppe           pppd refuses MPPE (nomppe)\n"
 "  --pppd PATH         pppd to run (default /usr/sbin/pppd)\n"
-"  --plugin PATH       kpptp.so (default /usr/lib/kpptp/kpptp.so)\n"
+"  --plugin PATH       kpptp.so (default " KPPTP_PLUGIN ")\n"
 "  -j                  JSON: every step with its timing and evidence\n"
 "\n"
 "Needs root (a kernel session and raw ICMP) and kpptp.ko loaded.\n"
@@ -235,7 +235,7 @@ int cmd_probe(struct ctl *c, int argc, char **argv)
 	}
 	p->o = (struct probe_opts){
 		.port = 1723, .timeout_s = 5, .gre_timeout_s = 6, .json = c->json,
-		.pppd = "/usr/sbin/pppd", .plugin = "/usr/lib/kpptp/kpptp.so",
+		.pppd = "/usr/sbin/pppd", .plugin = KPPTP_PLUGIN,
 	};
 	v = parse_opts(&p->o, argc, argv);
 	if (v) {

@@ -21,6 +21,11 @@
 #include "kpptp/conn.h"
 #include "kpptpctl.h"
 
+/* pppd's plugin directory for the pppd built against (the Makefile says). */
+#ifndef KPPTP_PLUGIN
+#define KPPTP_PLUGIN "/usr/lib/pppd/kpptp.so"
+#endif
+
 struct ppp_run;
 
 /*

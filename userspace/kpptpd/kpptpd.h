@@ -15,7 +15,10 @@
 #include "kpptp/nl.h"
 
 #define KPPTPD_CONF		"/etc/kpptp/kpptpd.conf"
-#define KPPTPD_PLUGIN		"/usr/lib/kpptp/kpptp.so"
+/* pppd's plugin directory for the pppd built against (the Makefile says). */
+#ifndef KPPTPD_PLUGIN
+#define KPPTPD_PLUGIN		"/usr/lib/pppd/kpptp.so"
+#endif
 #define KPPTPD_MAX_RANGES	16
 #define KPPTPD_MAX_ALLOW	32
 
