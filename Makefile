@@ -41,7 +41,7 @@ LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
 	userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
-.PHONY: all module guest-module tools install uninstall install-module deps check check-kernel unit vm-check demo bench style sparse fuzz \
+.PHONY: all module guest-module tools programs deb install uninstall install-module deps check check-kernel unit vm-check demo bench style sparse fuzz \
 	plugin-2.5 print-plugin-flags \
 	clean help
 
@@ -61,6 +61,15 @@ guest-module:
 
 tools: $(TOOLS)
 
+# What the packages ship (no test helpers).
+programs: $(BIN)/kpptpd $(BIN)/kpptpctl $(BUILD)/lib/kpptp.so
+
+# Debian packages (kpptp, kpptp-dkms) for RELEASE (bookworm or trixie),
+# lintian-checked, in build/deb/RELEASE.
+RELEASE ?= bookworm
+deb:
+	tools/deb/build.sh $(RELEASE)
+
 $(BIN)/pptp-static: tools/pptp-static/pptp-static.c include/uapi/linux/kpptp.h
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -o $@ $<
@@ -77,18 +86,18 @@ $(BIN)/libkpptp.a: $(LIBKPPTP_SRC) $(LIBKPPTP_HDR)
 $(BIN)/kpptpctl: $(KPPTPCTL_SRC) $(wildcard tools/kpptpctl/*.h) $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPCTL_SRC) \
 		-DKPPTP_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' \
-		$(BIN)/libkpptp.a -lmnl
+		$(BIN)/libkpptp.a -lmnl $(LDFLAGS)
 
 $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
 		-DKPPTPD_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' \
-		$(BIN)/libkpptp.a -lmnl -lnftables
+		$(BIN)/libkpptp.a -lmnl -lnftables $(LDFLAGS)
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
 PLUGIN_FLAGS = $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared
 $(BUILD)/lib/kpptp.so: userspace/pppd/kpptp-plugin.c userspace/pppd/pppd-compat.h
 	@mkdir -p $(BUILD)/lib
-	$(CC) $(PLUGIN_FLAGS) $(UAPI) -o $@ $<
+	$(CC) $(PLUGIN_FLAGS) $(UAPI) -o $@ $< $(LDFLAGS)
 
 # The same plugin for Debian 13's pppd 2.5, built in the Debian 13 root.
 plugin-2.5:
@@ -117,14 +126,16 @@ SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 # pppd looks for "plugin kpptp.so" in its own directory, named by its version.
-PPPD_VERSION ?= $(shell sed -n 's/^\#define VERSION[[:space:]]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
+# pppd 2.5 says it through pkg-config, 2.4.9 through patchlevel.h.
+PPPD_VERSION ?= $(shell pkg-config --modversion pppd 2>/dev/null || \
+	sed -n 's/^\#define VERSION[[:space:]]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
 PPPD_PLUGINDIR ?= $(PREFIX)/lib/pppd/$(PPPD_VERSION)
 INSTALLED := $(SBINDIR)/kpptpd $(SBINDIR)/kpptpctl $(PPPD_PLUGINDIR)/kpptp.so \
 	$(MANDIR)/man8/kpptpd.8 $(MANDIR)/man8/kpptpctl.8 $(MANDIR)/man5/kpptpd.conf.5 \
 	$(UNITDIR)/kpptpd.service $(COMPLETIONDIR)/kpptpctl
 
 install: $(BIN)/kpptpd $(BIN)/kpptpctl $(BUILD)/lib/kpptp.so
-	@test -n "$(PPPD_VERSION)" || { echo "install: no /usr/include/pppd/patchlevel.h (ppp-dev): give PPPD_PLUGINDIR=..." >&2; exit 1; }
+	@case "$(PPPD_PLUGINDIR)" in */pppd/) echo "install: pppd's version is unknown (no ppp-dev?): give PPPD_PLUGINDIR=..." >&2; exit 1;; esac
 	install -D -m 0755 $(BIN)/kpptpd $(DESTDIR)$(SBINDIR)/kpptpd
 	install -D -m 0755 $(BIN)/kpptpctl $(DESTDIR)$(SBINDIR)/kpptpctl
 	install -D -m 0644 $(BUILD)/lib/kpptp.so $(DESTDIR)$(PPPD_PLUGINDIR)/kpptp.so
@@ -149,6 +160,7 @@ uninstall:
 # kpptp.ko into /lib/modules (DKMS does this for packages).
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install INSTALL_MOD_PATH=$(DESTDIR)
+	install -D -m 0644 userspace/etc/modprobe-kpptp.conf $(DESTDIR)$(SYSCONFDIR)/modprobe.d/kpptp.conf
 
 deps:
 	tools/deps.sh

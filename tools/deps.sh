@@ -22,6 +22,10 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# the kpptpctl completion's test loads bash-completion's helpers
 	bash-completion
+	# make deb: the packages, and lintian on them
+	debhelper dh-dkms dkms dpkg-dev fakeroot lintian
+	# the documentation's own check (reST)
+	python3-docutils
 	# profiles in the guest (make bench --profile)
 	linux-perf
 )

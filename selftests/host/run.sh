@@ -340,6 +340,47 @@ else
 	n=$((n + 1)); skip=$((skip + 1)); echo "ok $n kpptpd.service # SKIP no systemd-analyze"
 fi
 
+# --- the documentation renders without a warning: reST and man pages
+for f in Documentation/*.rst README.md; do
+	[[ $f == *.rst ]] || continue
+	out=$(python3 -c 'import sys, docutils.core
+docutils.core.publish_string(open(sys.argv[1]).read(), source_path=sys.argv[1],
+	writer_name="null", settings_overrides={"halt_level": 2, "report_level": 2})' "$f" 2>&1)
+	[[ -z $out ]] || sed 's/^/# /' <<<"$out" | head -5
+	check "$f: reStructuredText without a warning" test -z "$out"
+done
+for f in Documentation/man/*.[0-9]; do
+	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
+	[[ -z $out ]] || sed 's/^/# /' <<<"$out" | head -5
+	check "$f: man renders it without a warning" test -z "$out"
+done
+
+# --- the Debian packages: Debian 12 here, Debian 13 in its cached root
+for rel in bookworm trixie; do
+	make -s deb RELEASE=$rel >"$results/deb-$rel.log" 2>&1
+	st=$?
+	[[ $st == 0 ]] || tail -20 "$results/deb-$rel.log" | sed 's/^/# /'
+	check "make deb RELEASE=$rel: kpptp and kpptp-dkms build; lintian: no error or warning" test $st -eq 0
+	d=build/deb/$rel
+	pv=$(case $rel in bookworm) echo 2.4.9;; trixie) echo 2.5.2;; esac)
+	check "... $rel: kpptp depends on pppd $pv exactly; its plugin is in pppd $pv's directory" \
+		bash -c "dpkg-deb -f $d/kpptp_${ver}_amd64.deb Depends | grep -q 'ppp (<< $pv-' &&
+			dpkg-deb -c $d/kpptp_${ver}_amd64.deb | grep ' ./usr/lib/pppd/$pv/kpptp.so\$' >/dev/null"
+	check "... $rel: kpptpd, kpptpctl, man pages, unit, completion; the configuration as conffiles" \
+		bash -c "c=\$(dpkg-deb -c $d/kpptp_${ver}_amd64.deb) &&
+			for f in usr/sbin/kpptpd usr/sbin/kpptpctl usr/share/man/man8/kpptpd.8.gz \
+				usr/share/man/man5/kpptpd.conf.5.gz lib/systemd/system/kpptpd.service \
+				usr/share/bash-completion/completions/kpptpctl; do
+				grep -qE \" ./(usr/)?\$f\\\$\" <<<\"\$c\" || { echo \"# missing \$f\"; exit 1; }
+			done &&
+			[[ \$(dpkg-deb --ctrl-tarfile $d/kpptp_${ver}_amd64.deb | tar -xO ./conffiles | sort | tr '\n' ' ') == '/etc/kpptp/kpptpd.conf /etc/kpptp/options.kpptpd ' ]]"
+	check "... $rel: kpptp-dkms: dkms.conf for $ver, the module's source, the modprobe configuration" \
+		bash -c "t=\$(mktemp -d) && dpkg-deb -x $d/kpptp-dkms_${ver}_all.deb \$t &&
+			grep -qx 'PACKAGE_VERSION=\"$ver\"' \$t/usr/src/kpptp-$ver/dkms.conf &&
+			test -f \$t/usr/src/kpptp-$ver/module/main.c && test -f \$t/usr/src/kpptp-$ver/include/kpptp-version.h &&
+			grep -qx 'blacklist pptp' \$t/etc/modprobe.d/kpptp.conf; r=\$?; rm -rf \$t; exit \$r"
+done
+
 # --- the netlink spec is the definition: the header, policy and names follow
 check "spec, uapi header, kernel policy and tool names agree" \
 	python3 tools/spec/check-spec.py "$repo"
