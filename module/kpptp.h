@@ -17,7 +17,6 @@
 #include "kpptp-version.h"
 #include "stats.h"
 
-
 /*
  * Lookup key of a connected session. Call IDs only have to be unique per
  * peer (RFC 2637 3.2.2), so the key is the pair, and one host can carry

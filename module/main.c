@@ -6,6 +6,7 @@
 #include <linux/if_pppox.h>
 #include <linux/kpptp.h>
 #include <linux/module.h>
+#include <net/genetlink.h>
 #include <net/gre.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -193,3 +194,5 @@ MODULE_AUTHOR("kpptp developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(KPPTP_VERSION);
 MODULE_ALIAS_NET_PF_PROTO(PF_PPPOX, PX_PROTO_PPTP);
+/* kpptpd asks for the netlink family first: that loads the module too. */
+MODULE_ALIAS_GENL_FAMILY(KPPTP_GENL_NAME);
