@@ -14,6 +14,9 @@
 #   make sparse   sparse (C=1) on the module
 #   make fuzz     libFuzzer on the decoders and the state machine (SECONDS=300)
 #   make plugin-2.5  kpptp.so for Debian 13's pppd 2.5 (in the Debian 13 root)
+#   make deb [RELEASE=trixie]  the Debian packages (lintian-checked)
+#   make check-packages  the packages on clean Debian 12 and 13 systems
+#   make install / uninstall  DESTDIR, PREFIX, PPPD_PLUGINDIR
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # Guest kernels (tools/kernel/fetch.sh names): the module is built for each.
@@ -41,7 +44,7 @@ LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
 	userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
-.PHONY: all module guest-module tools programs deb install uninstall install-module deps check check-kernel unit vm-check demo bench style sparse fuzz \
+.PHONY: all module guest-module tools programs deb check-packages install uninstall install-module deps check check-kernel unit vm-check demo bench style sparse fuzz \
 	plugin-2.5 print-plugin-flags \
 	clean help
 
@@ -69,6 +72,10 @@ programs: $(BIN)/kpptpd $(BIN)/kpptpctl $(BUILD)/lib/kpptp.so
 RELEASE ?= bookworm
 deb:
 	tools/deb/build.sh $(RELEASE)
+
+# The packages on clean Debian 12 and 13 systems booted with systemd.
+check-packages: deps
+	tools/pkgtest/run.sh
 
 $(BIN)/pptp-static: tools/pptp-static/pptp-static.c include/uapi/linux/kpptp.h
 	@mkdir -p $(BIN)

@@ -12,11 +12,15 @@
 #              when missing, never on this machine
 #
 # Output: build/deb/RELEASE/*.deb, the .changes, and lintian.log.
+#
+# KPPTP_DEB_VERSION=V builds the same tree as version V instead (in
+# build/deb/RELEASE-V): the package test's "previous build" to upgrade from.
 set -euo pipefail
 release=${1:-bookworm}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 ver=$(sed -n 's/^#define KPPTP_VERSION "\(.*\)"/\1/p' "$repo/include/kpptp-version.h")
-out=$repo/build/deb/$release
+as=${KPPTP_DEB_VERSION:-}
+out=$repo/build/deb/$release${as:+-$as}
 deps=(debhelper dh-dkms dkms dpkg-dev fakeroot libmnl-dev libnftables-dev pkgconf ppp-dev lintian)
 
 # The debian/changelog entry must carry the one version number.
@@ -66,6 +70,16 @@ mkdir -p "$base/kpptp-$ver" "$out"
 git -C "$repo" ls-files -z --cached --others --exclude-standard |
 	(cd "$repo" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
 	(cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$base/kpptp-$ver"
+if [[ -n $as ]]; then
+	t=$base/kpptp-$ver
+	sed -i "s/^#define KPPTP_VERSION \".*\"/#define KPPTP_VERSION \"$as\"/" "$t/include/kpptp-version.h"
+	{
+		printf 'kpptp (%s) unstable; urgency=medium\n\n  * The package test'"'"'s build as %s.\n\n' "$as" "$as"
+		printf ' -- kpptp developers <kpptp-devel@lists.example.org>  %s\n\n' "$(date -R)"
+		cat "$t/debian/changelog"
+	} >"$t/debian/changelog.new"
+	mv "$t/debian/changelog.new" "$t/debian/changelog"
+fi
 run "$base/kpptp-$ver" dpkg-buildpackage -us -uc -b >"$out/build.log" 2>&1 || {
 	tail -30 "$out/build.log" >&2
 	echo "deb: dpkg-buildpackage failed ($out/build.log)" >&2
