@@ -38,7 +38,7 @@ TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-injec
 	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
-	userspace/lib/ctrl-names.c userspace/lib/conn.c
+	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c
 LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
 	userspace/include/kpptp/conn.h \
 	userspace/lib/attr.h include/uapi/linux/kpptp.h

@@ -48,7 +48,7 @@ ktap_eq "... type 3 (unreachable) code 13 (prohibited)" "3 13" \
 ktap_eq "no ICMP was charged to no session" 0 "$(netstat_kpptp "$A" icmp_no_session)"
 sed 's/^/# mon: /' /tmp/mon.A
 ktap_check "monitor: an icmp-error event names the router" \
-	grep -q '^icmp-error .*call 100 .* icmp type 3 code 13 from 198.51.100.254' /tmp/mon.A
+	grep -q '^icmp-error .*call 100 .* icmp communication administratively prohibited (type 3 code 13) from 198.51.100.254' /tmp/mon.A
 ktap_check "... and in JSON" \
 	grep -q '"event":"icmp-error",.*"icmp-type":3,"icmp-code":13,"icmp-router":"198.51.100.254"' /tmp/mon.A.json
 ip -n "$R" rule del ipproto gre iif kpv1 prohibit

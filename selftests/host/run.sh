@@ -81,7 +81,7 @@ expect 2 'ip, lcp-echo or none' "$gi" --src 192.0.2.1 --dst 192.0.2.2 --call 1 -
 expect 2 'not an IPv4' "$gi" --src nowhere --dst 192.0.2.2 --call 1
 
 # --- the netlink library and kpptpctl, with sanitizers
-lib="userspace/lib/nl.c userspace/lib/parse.c"
+lib="userspace/lib/nl.c userspace/lib/parse.c userspace/lib/icmp-names.c"
 ucflags="$cflags -Iuserspace/include"
 check "kpptpctl builds with ASan/UBSan" \
 	cc $ucflags -o "$asan/kpptpctl" tools/kpptpctl/*.c $lib userspace/lib/ctrl.c \

@@ -148,87 +148,72 @@ static void uptime(unsigned long s, char *out, size_t len)
 		snprintf(out, len, "%02lu:%02lu:%02lu", s / 3600, s % 3600 / 60, s % 60);
 }
 
-static int print_calls(struct ctl *c, char *answer)
+static void print_call(struct ctl *c, const struct call_fields *cf, bool *header)
 {
-	bool header = false;
-	int rc = EXIT_FAIL;
+	const struct call_field_kv *f = cf->f;
+	int n = cf->n;
+	char up[32];
 
-	if (c->json)
-		json_begin_list(c);
-	for (char *save = NULL, *line = strtok_r(answer, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct call_field_kv f[MAX_FIELDS];
-		char up[32];
-		int n;
-
-		if (!strncmp(line, "ok ", 3)) {
-			if (!c->json && !header)
-				puts("no calls");
-			rc = EXIT_OK;
-			break;
+	if (c->json) {
+		if (!c->first)
+			putchar(',');
+		c->first = false;
+		putchar('{');
+		for (int i = 0; i < n; i++) {
+			printf("%s", i ? "," : "");
+			json_string(f[i].key);
+			putchar(':');
+			if (numeric(f[i].val))
+				fputs(f[i].val, stdout);
+			else
+				json_string(f[i].val);
 		}
-		if (!strncmp(line, "error ", 6)) {
-			fprintf(stderr, "kpptpctl: kpptpd: %s\n", line + 6);
-			break;
-		}
-		if (strncmp(line, "call ", 5))
-			continue;
-		n = fields(line + 5, f);
-		if (c->json) {
-			if (!c->first)
-				putchar(',');
-			c->first = false;
-			putchar('{');
-			for (int i = 0; i < n; i++) {
-				printf("%s", i ? "," : "");
-				json_string(f[i].key);
-				putchar(':');
-				if (numeric(f[i].val))
-					fputs(f[i].val, stdout);
-				else
-					json_string(f[i].val);
-			}
-			putchar('}');
-			continue;
-		}
-		if (!header) {
-			printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s\n", "CALL",
-			       "PEER", "USER", "ADDRESS", "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES",
-			       "HEALTH", "STATE");
-			header = true;
-		}
-		uptime(strtoul(get(f, n, "uptime"), NULL, 10), up, sizeof(up));
-		printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s (session %s)\n",
-		       get(f, n, "id"), get(f, n, "peer"), get(f, n, "user"),
-		       get(f, n, "address"), get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
-		       get(f, n, "tx-bytes"), get(f, n, "health"), get(f, n, "state"),
-		       get(f, n, "session"));
-		/* Why it is not ok: the line kpptpd logged. */
-		if (strcmp(get(f, n, "health"), "ok") && strcmp(get(f, n, "health"), "-"))
-			printf("       health: %s\n", get(f, n, "health-why"));
+		putchar('}');
+		return;
 	}
-	if (c->json)
-		json_end_list(c);
-	return rc;
+	if (!*header) {
+		printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s\n", "CALL",
+		       "PEER", "USER", "ADDRESS", "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES",
+		       "HEALTH", "STATE");
+		*header = true;
+	}
+	uptime(strtoul(get(f, n, "uptime"), NULL, 10), up, sizeof(up));
+	printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s (session %s)\n",
+	       get(f, n, "id"), get(f, n, "peer"), get(f, n, "user"),
+	       get(f, n, "address"), get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
+	       get(f, n, "tx-bytes"), get(f, n, "health"), get(f, n, "state"),
+	       get(f, n, "session"));
+	/* Why it is not ok: the line kpptpd logged. */
+	if (strcmp(get(f, n, "health"), "ok") && strcmp(get(f, n, "health"), "-"))
+		printf("       health: %s\n", get(f, n, "health-why"));
 }
 
 int cmd_calls(struct ctl *c, int argc, char **argv)
 {
-	char *answer = NULL;
+	struct call_fields *calls;
+	bool header = false;
+	size_t n;
 	int rc;
 
 	(void)argv;
 	if (argc)
 		return usage_error("calls takes no argument, not '%s'", argv[0]);
-	rc = ask("calls\n", &answer);
+	rc = calls_read(&calls, &n);
 	if (rc) {
 		if (c->json)
 			puts("[]");
 		return rc;
 	}
-	rc = print_calls(c, answer);
-	free(answer);
-	return rc;
+	if (c->json)
+		json_begin_list(c);
+	for (size_t i = 0; i < n; i++)
+		print_call(c, &calls[i], &header);
+	if (c->json)
+		json_end_list(c);
+	else if (!n)
+		puts("no calls");
+	calls_free(calls, n);
+	return EXIT_OK;
 }
 
 /* call hangup ID | call hangup user NAME */

@@ -265,9 +265,13 @@ void print_event(struct ctl *c, const struct kpptp_session_msg *m)
 		printf(c->json ? ",\"reason\":\"%s\"" : " reason %s", reason_name(m->down_reason));
 		break;
 	case KPPTP_CMD_ICMP_ERROR_NTF:
-		printf(c->json ? ",\"icmp-type\":%u,\"icmp-code\":%u,\"icmp-router\":\"%s\"" :
-		       " icmp type %u code %u from %s", m->icmp_type, m->icmp_code,
-		       addr(m->icmp_router, a));
+		if (c->json)
+			printf(",\"icmp-type\":%u,\"icmp-code\":%u,\"icmp-router\":\"%s\"",
+			       m->icmp_type, m->icmp_code, addr(m->icmp_router, a));
+		else
+			printf(" icmp %s (type %u code %u) from %s",
+			       kpptp_icmp_str(m->icmp_type, m->icmp_code), m->icmp_type,
+			       m->icmp_code, addr(m->icmp_router, a));
 		break;
 	case KPPTP_CMD_RX_STALL_NTF:
 		printf(c->json ? ",\"rx-idle\":%u" : " nothing from the peer for %u ms",

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
-#include <linux/icmp.h>
 #include <linux/if_pppox.h>
 #include <linux/ppp-ioctl.h>
 #include <sys/ioctl.h>
@@ -221,21 +220,6 @@ static void kernel_evidence(struct probe *p, const struct kpptp_session_msg *net
 						    net_stat(net0, KPPTP_A_NET_STATS_RX_NO_SESSION)));
 }
 
-static const char *icmp_str(uint8_t type, uint8_t code)
-{
-	if (type != ICMP_DEST_UNREACH)
-		return type == ICMP_TIME_EXCEEDED ? "time exceeded" : "ICMP error";
-	switch (code) {
-	case ICMP_PROT_UNREACH: return "protocol unreachable";
-	case ICMP_HOST_UNREACH: return "host unreachable";
-	case ICMP_NET_UNREACH: return "network unreachable";
-	case ICMP_PKT_FILTERED: return "communication administratively prohibited";
-	case ICMP_HOST_ANO: return "host administratively prohibited";
-	case ICMP_NET_ANO: return "network administratively prohibited";
-	default: return "destination unreachable";
-	}
-}
-
 int probe_gre(struct probe *p)
 {
 	struct gre_seen g = { 0 };
@@ -291,7 +275,7 @@ int probe_gre(struct probe *p)
 	if (g.icmp) {
 		inet_ntop(AF_INET, &g.icmp_router, who, sizeof(who));
 		probe_evidence(p, "ICMP %s (type %u code %u) from %s about our GRE",
-			       icmp_str(g.icmp_type, g.icmp_code), g.icmp_type, g.icmp_code, who);
+			       kpptp_icmp_str(g.icmp_type, g.icmp_code), g.icmp_type, g.icmp_code, who);
 		snprintf(what, sizeof(what), "GRE is rejected by %s%s (Windows error 619/806)", who,
 			 g.icmp_router == p->server.sin_addr.s_addr ? ", the server itself" : "");
 		return probe_fail(p, PV_GRE_REJECTED, what,

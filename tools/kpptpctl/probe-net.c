@@ -281,24 +281,6 @@ static bool tcp_icmp_error(int fd, uint32_t *from, uint8_t *type, uint8_t *code)
 	return false;
 }
 
-static const char *unreach_str(uint8_t type, uint8_t code)
-{
-	if (type == ICMP_TIME_EXCEEDED)
-		return "time exceeded (a routing loop, or the TTL is too small)";
-	if (type != ICMP_DEST_UNREACH)
-		return "ICMP error";
-	switch (code) {
-	case ICMP_NET_UNREACH: return "network unreachable";
-	case ICMP_HOST_UNREACH: return "host unreachable";
-	case ICMP_PROT_UNREACH: return "protocol unreachable";
-	case ICMP_PORT_UNREACH: return "port unreachable";
-	case ICMP_NET_ANO: return "network administratively prohibited";
-	case ICMP_HOST_ANO: return "host administratively prohibited";
-	case ICMP_PKT_FILTERED: return "communication administratively prohibited";
-	default: return "destination unreachable";
-	}
-}
-
 static int tcp_no_answer(struct probe *p)
 {
 	char msg[160];
@@ -359,7 +341,7 @@ int probe_tcp(struct probe *p)
 		close(fd);
 		ip_str(from, who);
 		probe_evidence(p, "ICMP %s (type %u code %u) from %s about our SYN to %s",
-			       unreach_str(type, code), type, code, who, p->server_str);
+			       kpptp_icmp_str(type, code), type, code, who, p->server_str);
 		snprintf(msg, sizeof(msg), "%s %s TCP port %u to the server (Windows error 678)", who,
 			 from == p->server.sin_addr.s_addr ? "(the server itself) rejects" :
 			 "(a router on the way) rejects", p->o.port);

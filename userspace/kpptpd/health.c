@@ -119,22 +119,6 @@ static void set_health(struct daemon *d, struct call *call, enum call_health h,
 	       call->ifname[0] ? call->ifname : "-", why);
 }
 
-static const char *icmp_name(uint8_t type, uint8_t code)
-{
-	if (type == ICMP_TIME_EXCEEDED)
-		return "time exceeded";
-	if (type != ICMP_DEST_UNREACH)
-		return "ICMP error";
-	switch (code) {
-	case ICMP_PROT_UNREACH: return "protocol unreachable";
-	case ICMP_FRAG_NEEDED: return "fragmentation needed";
-	case ICMP_PKT_FILTERED:
-	case ICMP_HOST_ANO:
-	case ICMP_NET_ANO: return "administratively prohibited";
-	default: return "destination unreachable";
-	}
-}
-
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct daemon *d = data;
@@ -167,7 +151,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 		snprintf(why, sizeof(why), "ICMP %s (type %u code %u) from %s about our GRE to %s: "
-			 "%s blocks GRE (IP protocol 47)", icmp_name(m.icmp_type, m.icmp_code),
+			 "%s blocks GRE (IP protocol 47)", kpptp_icmp_str(m.icmp_type, m.icmp_code),
 			 m.icmp_type, m.icmp_code, router, peer,
 			 m.icmp_router == m.peer_addr ? "the peer itself" : "that router");
 		set_health(d, call, HEALTH_ICMP, why);

@@ -69,6 +69,8 @@ const char *kpptp_attr_name(unsigned int type);
 const char *kpptp_stat_name(unsigned int type);		/* stats nest */
 const char *kpptp_net_stat_name(unsigned int type);	/* net-stats nest */
 const char *kpptp_cmd_name(unsigned int cmd);
+/* An ICMP error's type and code in words ("protocol unreachable"). */
+const char *kpptp_icmp_str(unsigned int type, unsigned int code);
 
 /* A decoded message: has[] says which attributes were present. */
 struct kpptp_session_msg {
