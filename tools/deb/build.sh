@@ -40,17 +40,7 @@ trixie)
 	deps+=(systemd-dev)
 	exec 9>"$root/.kpptp-deb.lock"
 	flock 9
-	missing=()
-	for p in "${deps[@]}"; do
-		chroot "$root" dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
-	if ((${#missing[@]})); then
-		echo "deb: installing ${missing[*]} in $root" >&2
-		chroot "$root" env DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-			{ echo "deb: apt-get install in $root failed" >&2; exit 1; }
-	fi
+	"$repo/tools/kernel/root-install.sh" "$root" "${deps[@]}"
 	base=$root/tmp/kpptp-deb
 	# Run in the root, in the same directory seen from inside it.
 	run() {

@@ -20,18 +20,7 @@ exec 9>"$root/.kpptp-ppp.lock"
 flock 9
 # What the guest tests take from the root besides: FreeRADIUS
 # (kpptpd-radius.sh). Installing in a chroot starts no service.
-pkgs=(ppp ppp-dev freeradius)
-missing=()
-for p in "${pkgs[@]}"; do
-	chroot "$root" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
-done
-if ((${#missing[@]})); then
-	echo "plugin-2.5: installing ${missing[*]} in $root" >&2
-	chroot "$root" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-		{ echo "plugin-2.5: apt-get install ${missing[*]} in $root failed" >&2; exit 1; }
-fi
+"$repo/tools/kernel/root-install.sh" "$root" ppp ppp-dev freeradius
 src=$root/tmp/kpptp-plugin
 rm -rf "$src"
 mkdir -p "$src"
