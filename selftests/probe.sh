@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 39
+ktap_plan 45
 modprobe -a nf_tables nft_reject_inet nft_reject_ipv4 2>/dev/null ||
 	ktap_skip_rest "this kernel has no nftables reject"
 command -v nft >/dev/null || ktap_bail "nft missing from the guest (tools/vm/mkinitramfs.sh)"
@@ -33,7 +33,10 @@ kpptpd_pair_routed() {
 }
 kpptpd_pair_routed
 work=$WORK
-kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' 'gre-stall-timeout 3'
+# Live health reacts fast here: a 3 s stall, 3 anomalies a second, an
+# Echo-Request after 1 s of silence, the connection gone after 2 missed.
+kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' 'gre-stall-timeout 3' 'anomaly-threshold 3' \
+	'echo-interval 1' 'echo-failures 2'
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start"
 printf '%s\n' s3cret-Pw >"$work/pw"
 printf '%s\n' wrong-Pw >"$work/badpw"
@@ -214,7 +217,44 @@ ktap_check "... GRE back: logged, and the call's health is ok again" \
 	      ip netns exec '$S' '$BIN/kpptpctl' -j calls | grep -q '\"health\":\"ok\"'"
 kill "$pinger" 2>/dev/null
 wait "$pinger" 2>/dev/null
-kill -TERM "$CLIENT"
+
+# The router rejects the call's GRE with an ICMP error: named, then gone.
+again=$(grep -cE "$again_re" "$work/server.log")
+router 'ip protocol gre reject with icmp type admin-prohibited'
+ip netns exec "$S" ping -i 0.5 -c 20 -W 1 203.0.113.10 >/dev/null 2>&1 &
+pinger=$!
+icmp_re="call [0-9]+/[0-9]+ user 'alice' ppp[0-9]+: ICMP communication administratively prohibited \(type 3 code 13\) from 198\.51\.100\.2 about our GRE to 192\.0\.2\.2: that router blocks GRE"
+wait_for 15 grep -qE "$icmp_re" "$work/server.log"
+grep -E "ICMP .* about our GRE" "$work/server.log" | tail -1 | sed 's/^/# server: /'
+ktap_check "a router rejecting the call's GRE: kpptpd names it (198.51.100.2) and the code" \
+	grep -qE "$icmp_re" "$work/server.log"
+ktap_check "... kpptpctl calls shows icmp-errors" \
+	eval "ip netns exec '$S' '$BIN/kpptpctl' calls | grep -q ' icmp-errors '"
+router
+kill "$pinger" 2>/dev/null
+wait "$pinger" 2>/dev/null
+wait_for 15 eval "[[ \$(grep -cE '$again_re' '$work/server.log') -gt $again ]]"
+
+# The path to the server loses 30% of the call's packets.
+ip netns exec "$R" tc qdisc add dev kpv1 root netem loss 30%
+ip netns exec "$C" ping -i 0.02 -c 150 -W 1 203.0.113.1 >/dev/null 2>&1
+ip netns exec "$R" tc qdisc del dev kpv1 root
+lossy_re="call [0-9]+/[0-9]+ user 'alice' ppp[0-9]+: [0-9]+ GRE packets lost, late or out of order in one second"
+ktap_check "a lossy path: kpptpd logs the call's sequence anomalies" \
+	grep -qE "$lossy_re" "$work/server.log"
+ktap_check "... kpptpctl calls shows it lossy" \
+	eval "ip netns exec '$S' '$BIN/kpptpctl' calls | grep -q ' lossy '"
+
+# The client stops answering (SIGSTOP: TCP still acks, PPTP is silent).
+kill -STOP "$CLIENT"
+echo_re="call [0-9]+/[0-9]+ user alice ppp[0-9]+ ended: the peer stopped answering Echo-Requests on the control connection \(2 unanswered, every 1 s\)"
+wait_for 20 grep -qE "$echo_re" "$work/server.log"
+grep -E 'ended: ' "$work/server.log" | tail -1 | sed 's/^/# server: /'
+ktap_check "Echo-Requests unanswered: the call ends, and its end line says so in words" \
+	grep -qE "$echo_re" "$work/server.log"
+ktap_check "... with the anomalies the kernel reported during the call" \
+	grep -qE "$echo_re.*GRE packets lost, late or out of order were reported" "$work/server.log"
+kill -CONT "$CLIENT"
 finished "$CLIENT"
 wait_for 15 server_clean
 
