@@ -13,8 +13,8 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 45
-modprobe -a nf_tables nft_reject_inet nft_reject_ipv4 2>/dev/null ||
+ktap_plan 47
+modprobe -a nf_tables nft_reject_inet nft_reject_ipv4 nft_quota 2>/dev/null ||
 	ktap_skip_rest "this kernel has no nftables reject"
 command -v nft >/dev/null || ktap_bail "nft missing from the guest (tools/vm/mkinitramfs.sh)"
 kpptpd_pair_routed() {
@@ -168,6 +168,14 @@ router 'iifname "rc1" ip protocol gre drop'
 probe oneway --gre-timeout 4
 ktap_eq "GRE dropped towards the server only: gre-one-way (exit 22)" \
 	"22 gre-one-way" "$PST $(verdict oneway)"
+# GRE passes for the first 300 octets only: step 5 sees the server's
+# answer, then pppd's LCP gets nothing back and gives up (718).
+router 'ip protocol gre quota over 300 bytes drop'
+probe ppptimeout --user alice --password-file "$work/pw"
+ktap_eq "GRE stops after the GRE test: ppp-timeout (exit 25)" "25 ppp-timeout" \
+	"$PST $(verdict ppptimeout)"
+ktap_check "... pppd's own words: the LCP timeout, named as Windows error 718" \
+	eval "has ppptimeout 'pppd: LCP: timeout sending Config-Requests' && has ppptimeout 'error 718'"
 router
 
 # Something else on the port: a banner, and silence.

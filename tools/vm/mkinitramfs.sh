@@ -27,7 +27,7 @@ modules=(
 # tests that need them skip those points without.
 optional_modules=(sch_prio cls_u32 act_gact
 	nf_tables nft_ct nft_objref nft_masq nft_chain_nat nf_conntrack_pptp nf_nat_pptp
-	nft_reject_inet nft_reject_ipv4)
+	nft_reject_inet nft_reject_ipv4 nft_quota)
 
 # Programs copied with their libraries, at their path on this machine.
 programs=(
