@@ -24,7 +24,8 @@ pass=0 fail=0 skip=0
 notok() { echo "not ok - packages-$1: $2"; fail=$((fail + 1)); }
 
 one() {
-	local rel=$1 work=$repo/build/pkgtest/$1 root clean log kernel initrd size
+	local rel=$1 work=$repo/build/pkgtest/$1 root clean log kernel initrd size kver
+	local host_ok=()
 	root=$work/root
 	log=$results/packages-$rel.log
 	clean=$("$repo/tools/pkgtest/mkroot.sh" "$rel" 2>"$work.mkroot.log") || {
@@ -53,14 +54,38 @@ one() {
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
 	chroot "$root" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends /root/prev/kpptp_*.deb \
-		/root/prev/kpptp-dkms_*.deb && apt-get clean && rm -rf /var/lib/apt/lists/*' \
-		>"$work/install.log" 2>&1
+		/root/prev/kpptp-dkms_*.deb' >"$work/install.log" 2>&1
 	local st=$?
+	# The system's own kernel; then a new kernel's headers arrive (DKMS must
+	# build for it too), and a kernel without headers (DKMS must say so).
+	kver=$(cd "$root/lib/modules" && ls | sort -V | tail -1)
+	local rt=${kver%-amd64}-rt-amd64 cloud=${kver%-amd64}-cloud-amd64
+	if ((st == 0)); then
+		chroot "$root" sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends linux-headers-$rt" >"$work/headers.log" 2>&1
+		chroot "$root" sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends linux-image-$cloud" >"$work/noheaders.log" 2>&1
+		chroot "$root" sh -c 'apt-get clean && rm -rf /var/lib/apt/lists/*'
+	fi
 	for d in dev sys proc; do umount -l "$root/$d"; done
 	if ((st)); then
 		sed 's/^/# /' "$work/install.log" | tail -15
 		notok "$rel" "apt install of $prev into the clean system failed"
 		return
+	fi
+	# Points of the install stage, numbered after the booted test's.
+	if [[ -e $root/lib/modules/$rt/updates/dkms/kpptp.ko || -e $root/lib/modules/$rt/updates/dkms/kpptp.ko.xz ]]; then
+		host_ok+=("ok - $rel: a new kernel's headers installed later: DKMS built kpptp for $rt too")
+	else
+		sed 's/^/# /' "$work/headers.log" | tail -10
+		host_ok+=("not ok - $rel: a new kernel's headers installed later: DKMS built kpptp for $rt too")
+	fi
+	if grep -qiE "headers.*(not|missing)|skipped since the kernel headers" "$work/noheaders.log"; then
+		grep -iE "headers" "$work/noheaders.log" | head -2 | sed 's/^/# dkms: /'
+		host_ok+=("ok - $rel: a kernel without headers ($cloud): DKMS says it skipped it")
+	else
+		sed 's/^/# /' "$work/noheaders.log" | tail -10
+		host_ok+=("not ok - $rel: a kernel without headers ($cloud): DKMS says it skipped it")
 	fi
 	install -m 0755 "$repo/tools/pkgtest/guest-test.sh" "$root/usr/local/sbin/kpptp-pkgtest"
 	cat >"$root/etc/systemd/system/kpptp-pkgtest.service" <<-'EOF'
@@ -80,8 +105,8 @@ one() {
 	ln -sf ../kpptp-pkgtest.service "$root/etc/systemd/system/multi-user.target.wants/"
 	# No login prompt on the console the test writes to.
 	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
-	kernel=$(ls "$root"/boot/vmlinuz-* | sort -V | tail -1)
-	initrd=$(ls "$root"/boot/initrd.img-* | sort -V | tail -1)
+	kernel=$root/boot/vmlinuz-$kver
+	initrd=$root/boot/initrd.img-$kver
 	cp "$kernel" "$initrd" "$work/"
 	size=$(($(du -sm "$root" | cut -f1) + 1024))
 	mkfs.ext4 -q -F -L kpptp-test -d "$root" "$work/disk.img" "${size}M" ||
@@ -99,6 +124,10 @@ one() {
 		tail -20 "$log" | tr -d '\r' | sed 's/^/# console: /'
 		notok "$rel" "the test did not finish in the booted system (console: $log)"
 	fi
+	for l in "${host_ok[@]}"; do
+		echo "$l"
+		if [[ $l == ok* ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	done
 	pass=$((pass + $(tr -d '\r' <"$log" | sed -n '/KPPTP-PKGTEST BEGIN/,/KPPTP-PKGTEST END/p' | grep -c '^ok ')))
 	fail=$((fail + $(tr -d '\r' <"$log" | sed -n '/KPPTP-PKGTEST BEGIN/,/KPPTP-PKGTEST END/p' | grep -c '^not ok ')))
 }
