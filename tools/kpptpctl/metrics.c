@@ -17,8 +17,8 @@
  *
  * Counter names are the netlink spec's (Documentation/netlink/specs/
  * kpptp.yaml) with '-' as '_'. Label values are escaped as the format
- * says (backslash, quote, newline), so a peer's user name cannot break a
- * line. Without kpptp.ko the kernel part is left out and said on stderr.
+ * says (backslash, quote, newline; other control and non-ASCII octets as
+ * '?'), so a peer's user name cannot break a line or the scrape. Without kpptp.ko the kernel part is left out and said on stderr.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,16 +40,25 @@ static const char *metric_name(const char *name, char *buf, size_t cap)
 	return buf;
 }
 
+/*
+ * A label value: the format's escapes for backslash, quote and newline;
+ * other control octets and non-ASCII ones (a peer's user name can hold
+ * anything, and the format wants UTF-8) become '?'.
+ */
 static void label_value(const char *v)
 {
 	putchar('"');
 	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			printf("\\%c", *v);
-		else if (*v == '\n')
+		unsigned char ch = (unsigned char)*v;
+
+		if (ch == '\\' || ch == '"')
+			printf("\\%c", ch);
+		else if (ch == '\n')
 			fputs("\\n", stdout);
+		else if (ch < 0x20 || ch >= 0x7f)
+			putchar('?');
 		else
-			putchar(*v);
+			putchar(ch);
 	}
 	putchar('"');
 }
