@@ -4,7 +4,8 @@
 # In the guest (make demo): two namespaces joined by veth; kpptpd serves in
 # one, kpptpd --client dials from the other with a chap-secrets user,
 # MS-CHAPv2 and MPPE-128 required; pppd runs each end, kpptp.ko carries
-# the data. Then iperf3 through the call and the call's kernel counters.
+# the data. First kpptpctl probe walks the path and logs in once; then
+# iperf3 through the call, the call's health and its kernel counters.
 source "$(dirname "$0")/../selftests/lib.sh"
 
 step() { printf '\n== %s\n' "$*"; }
@@ -28,6 +29,12 @@ sed 's/^/   /' "$work/kpptpd.conf"
 step "server: kpptpd -f -c kpptpd.conf"
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start"
 
+step "client: kpptpctl probe 198.51.100.1 --user alice (why would a tunnel not come up?)"
+printf '%s\n' s3cret-Pw >"$work/pw"
+chmod 600 "$work/pw"
+ip netns exec "$C" "$BIN/kpptpctl" probe 198.51.100.1 --user alice --password-file "$work/pw" \
+	--require-mppe --plugin "$REPO/build/lib/kpptp.so" | sed 's/^/   /'
+
 step "client: kpptpd --client 198.51.100.1 -- name alice remotename kpptpd require-mppe-128 ..."
 ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
 	-- name alice remotename kpptpd require-mppe-128 refuse-pap refuse-chap \
@@ -49,6 +56,9 @@ ip netns exec "$S" iperf3 -s -1 -D >/dev/null 2>&1
 wait_for 5 ip netns exec "$S" sh -c "netstat -ltn | grep -q ':5201 '"
 ip netns exec "$C" timeout 60 iperf3 -c 203.0.113.1 -t 10 -f m |
 	grep -E 'sender|receiver' | sed 's/^/   /' || ktap_bail "iperf3 failed"
+
+step "the server's calls, with their health (kpptpctl calls)"
+ip netns exec "$S" "$BIN/kpptpctl" calls | sed 's/^/   /'
 
 step "the server's kernel session (kpptpctl session list; kpptpctl stats ID)"
 ip netns exec "$S" "$BIN/kpptpctl" session list | sed 's/^/   /'
