@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 7
+ktap_plan 9
 KPPTP_MODULE=pptp kpptpd_pair
 grep -q '^kpptp ' /proc/modules && ktap_bail "kpptp.ko is loaded: this test is for pptp.ko"
 work=$WORK
@@ -32,4 +32,15 @@ finished "$CLIENT"
 ktap_eq "wrong password: exit 8" 8 "$ST"
 wait_for 15 no_pppd
 ktap_check "... no pppd left" no_pppd
+
+# kpptpctl probe over pptp.ko: every step but the ICMP watch works.
+printf '%s\n' s3cret-Pw >"$work/pw"
+ip netns exec "$C" "$BIN/kpptpctl" -j probe 198.51.100.1 --user alice --password-file "$work/pw" \
+	--require-mppe --plugin "$REPO/build/lib/kpptp.so" >"$work/probe.json" 2>&1
+st=$?
+sed 's/^/# /' "$work/probe.json"
+ktap_eq "kpptpctl probe over pptp.ko: every step passes, the login included (exit 0)" 0 "$st"
+ktap_check "... and it says that ICMP errors cannot be seen without kpptp.ko" \
+	grep -q 'no kpptp netlink family' "$work/probe.json"
+wait_for 15 no_pppd
 ktap_finish

@@ -160,8 +160,13 @@ static void open_netlink(struct probe *p)
 			kpptp_nl_close(&p->nl);
 	}
 	if (!p->have_nl) {
-		probe_evidence(p, "no kpptp netlink family (%s): the kernel's counters and ICMP "
-			       "events are not available", p->nl.err);
+		if (p->nl.no_module)
+			probe_evidence(p, "no kpptp netlink family (the in-tree pptp.ko carries the "
+				       "call?): no kernel counters, and an ICMP error cannot name "
+				       "the router");
+		else
+			probe_evidence(p, "kpptp netlink: %s: no kernel counters or ICMP events",
+				       p->nl.err);
 		return;
 	}
 	if (kpptp_nl_open(&p->events) == 0) {
