@@ -226,6 +226,14 @@ ktap_check "... GRE back: logged, and the call's health is ok again" \
 kill "$pinger" 2>/dev/null
 wait "$pinger" 2>/dev/null
 
+# logged_and_shown DESCRIPTION REGEX HEALTH: two points: kpptpd's log has
+# REGEX, and kpptpctl calls shows the held call's HEALTH.
+logged_and_shown() {
+	ktap_check "$1" grep -qE "$2" "$work/server.log"
+	ktap_check "... kpptpctl calls shows it $3" \
+		eval "ip netns exec '$S' '$BIN/kpptpctl' calls | grep -q ' $3 '"
+}
+
 # The router rejects the call's GRE with an ICMP error: named, then gone.
 again=$(grep -cE "$again_re" "$work/server.log")
 router 'ip protocol gre reject with icmp type admin-prohibited'
@@ -234,10 +242,8 @@ pinger=$!
 icmp_re="call [0-9]+/[0-9]+ user 'alice' ppp[0-9]+: ICMP communication administratively prohibited \(type 3 code 13\) from 198\.51\.100\.2 about our GRE to 192\.0\.2\.2: that router blocks GRE"
 wait_for 15 grep -qE "$icmp_re" "$work/server.log"
 grep -E "ICMP .* about our GRE" "$work/server.log" | tail -1 | sed 's/^/# server: /'
-ktap_check "a router rejecting the call's GRE: kpptpd names it (198.51.100.2) and the code" \
-	grep -qE "$icmp_re" "$work/server.log"
-ktap_check "... kpptpctl calls shows icmp-errors" \
-	eval "ip netns exec '$S' '$BIN/kpptpctl' calls | grep -q ' icmp-errors '"
+logged_and_shown "a router rejecting the call's GRE: kpptpd names it (198.51.100.2) and the code" \
+	"$icmp_re" icmp-errors
 router
 kill "$pinger" 2>/dev/null
 wait "$pinger" 2>/dev/null
@@ -248,10 +254,7 @@ ip netns exec "$R" tc qdisc add dev kpv1 root netem loss 30%
 ip netns exec "$C" ping -i 0.02 -c 150 -W 1 203.0.113.1 >/dev/null 2>&1
 ip netns exec "$R" tc qdisc del dev kpv1 root
 lossy_re="call [0-9]+/[0-9]+ user 'alice' ppp[0-9]+: [0-9]+ GRE packets lost, late or out of order in one second"
-ktap_check "a lossy path: kpptpd logs the call's sequence anomalies" \
-	grep -qE "$lossy_re" "$work/server.log"
-ktap_check "... kpptpctl calls shows it lossy" \
-	eval "ip netns exec '$S' '$BIN/kpptpctl' calls | grep -q ' lossy '"
+logged_and_shown "a lossy path: kpptpd logs the call's sequence anomalies" "$lossy_re" lossy
 
 # The client stops answering (SIGSTOP: TCP still acks, PPTP is silent).
 kill -STOP "$CLIENT"
