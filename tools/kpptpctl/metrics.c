@@ -91,11 +91,6 @@ static int session_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int net_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return kpptp_session_parse(nlh, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-}
-
 static void session_labels(const struct kpptp_session_msg *m)
 {
 	char peer[INET_ADDRSTRLEN];
@@ -114,7 +109,7 @@ static int kernel_metrics(struct ctl *c)
 
 	memset(&net, 0, sizeof(net));
 	nlh = kpptp_nl_request(&c->nl, buf, KPPTP_CMD_STATS_GET, 0);
-	if (kpptp_nl_talk(&c->nl, nlh, net_cb, &net))
+	if (kpptp_nl_talk(&c->nl, nlh, kpptp_session_parse_cb, &net))
 		return -1;
 	nlh = kpptp_nl_request(&c->nl, buf, KPPTP_CMD_STATS_GET, NLM_F_DUMP);
 	if (kpptp_nl_talk(&c->nl, nlh, session_cb, &s) || s.oom) {

@@ -119,11 +119,6 @@ static int icmp_cb(const struct nlmsghdr *nlh, void *data)
 	return 1;
 }
 
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return kpptp_session_parse(nlh, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-}
-
 /* The session's counters (by our call ID and the server), or the namespace's. */
 static int kernel_stats(struct probe *p, bool session, struct kpptp_session_msg *m)
 {
@@ -138,7 +133,7 @@ static int kernel_stats(struct probe *p, bool session, struct kpptp_session_msg 
 		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, p->local_call_id);
 		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, p->server.sin_addr.s_addr);
 	}
-	return kpptp_nl_talk(&p->nl, nlh, stats_cb, m);
+	return kpptp_nl_talk(&p->nl, nlh, kpptp_session_parse_cb, m);
 }
 
 static uint64_t stat(const struct kpptp_session_msg *m, unsigned int i)

@@ -38,13 +38,6 @@ static struct call *call_of(struct pptp_call *pc)
 	return pc->user;
 }
 
-static int session_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct kpptp_session_msg *m = data;
-
-	return kpptp_session_parse(nlh, m) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-}
-
 /* session-new, owned: the kernel picks our call ID. */
 static int session_new(struct daemon *d, struct conn *c, struct pptp_call *pc,
 		       struct kpptp_session_msg *m)
@@ -59,7 +52,7 @@ static int session_new(struct daemon *d, struct conn *c, struct pptp_call *pc,
 		mnl_attr_put_u16(nlh, KPPTP_A_PEER_RECV_WINDOW, pc->peer_window);
 	mnl_attr_put(nlh, KPPTP_A_OWNED, 0, NULL);
 	memset(m, 0, sizeof(*m));
-	if (kpptp_nl_talk(&d->nl, nlh, session_cb, m))
+	if (kpptp_nl_talk(&d->nl, nlh, kpptp_session_parse_cb, m))
 		return -1;
 	if (!m->has[KPPTP_A_LOCAL_CALL_ID] || !m->has[KPPTP_A_ID]) {
 		snprintf(d->nl.err, sizeof(d->nl.err), "session-new: no call ID in the reply");
@@ -605,7 +598,7 @@ int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_m
 		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
 		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, d->copts.server.sin_addr.s_addr);
 	}
-	if (kpptp_nl_talk(&d->nl, nlh, session_cb, m)) {
+	if (kpptp_nl_talk(&d->nl, nlh, kpptp_session_parse_cb, m)) {
 		logmsg(LOG_DEBUG, "stats-get call %u: %s", call->local_id, d->nl.err);
 		memset(m, 0, sizeof(*m));
 		return -1;

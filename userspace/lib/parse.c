@@ -160,3 +160,8 @@ int kpptp_session_parse(const struct nlmsghdr *nlh, struct kpptp_session_msg *m)
 	}
 	return 0;
 }
+
+int kpptp_session_parse_cb(const struct nlmsghdr *nlh, void *m)
+{
+	return kpptp_session_parse(nlh, m) < 0 ? -1 : 1;
+}

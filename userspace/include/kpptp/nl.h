@@ -102,4 +102,11 @@ bool kpptp_nlmsg_ok(const struct nlmsghdr *nlh, int len);
 /* 0, or -1 (errno EBADMSG) when an attribute has the wrong size or type. */
 int kpptp_session_parse(const struct nlmsghdr *nlh, struct kpptp_session_msg *m);
 
+/*
+ * A kpptp_nl_talk callback that decodes each reply into the struct
+ * kpptp_session_msg at m (a single reply: session-new, stats-get):
+ * -1 when it is malformed, 1 otherwise.
+ */
+int kpptp_session_parse_cb(const struct nlmsghdr *nlh, void *m);
+
 #endif /* KPPTP_NL_H */
