@@ -582,6 +582,17 @@ static const char *pppd_exit_str(int code)
 	}
 }
 
+void call_put_session(struct daemon *d, const struct call *call, struct nlmsghdr *nlh)
+{
+	if (call->session_id) {
+		mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
+	} else {
+		/* The client's session is its socket's: found by call ID. */
+		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
+		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, d->copts.server.sin_addr.s_addr);
+	}
+}
+
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -591,13 +602,7 @@ int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_m
 	if (!d->have_nl)
 		return -1;
 	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_STATS_GET, 0);
-	if (call->session_id) {
-		mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
-	} else {
-		/* The client's session is its socket's: found by call ID. */
-		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
-		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, d->copts.server.sin_addr.s_addr);
-	}
+	call_put_session(d, call, nlh);
 	if (kpptp_nl_talk(&d->nl, nlh, kpptp_session_parse_cb, m)) {
 		logmsg(LOG_DEBUG, "stats-get call %u: %s", call->local_id, d->nl.err);
 		memset(m, 0, sizeof(*m));
@@ -606,8 +611,7 @@ int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_m
 	return 0;
 }
 
-/* GRE packets the kernel took for this call; -1: cannot tell (no netlink). */
-static int64_t rx_packets(struct daemon *d, struct call *call)
+int64_t call_rx_packets(struct daemon *d, const struct call *call)
 {
 	struct kpptp_session_msg m;
 
@@ -646,7 +650,7 @@ void calls_reap_children(struct daemon *d)
 			log_exit(call, pid, st);
 			/* Only a call the server cleared waits on its pppd's word. */
 			if (d->client && call->server_cleared) {
-				call->rx_seen = rx_packets(d, call) != 0;
+				call->rx_seen = call_rx_packets(d, call) != 0;
 				client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 			}
 			if (call->sock >= 0)
@@ -666,7 +670,7 @@ void calls_reap_children(struct daemon *d)
 		call->pppd = 0;
 		log_exit(call, pid, st);
 		if (d->client) {
-			call->rx_seen = rx_packets(d, call) != 0;
+			call->rx_seen = call_rx_packets(d, call) != 0;
 			client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		}
 		/* The PPP link is gone: the call ends (CDN Lost Carrier). */

@@ -92,13 +92,12 @@ static struct call *event_call(struct daemon *d, const struct kpptp_session_msg 
 	return NULL;
 }
 
+/* call_rx_packets, with "cannot tell" as 0: recovery needs a count that grows. */
 static uint64_t rx_packets(struct daemon *d, const struct call *call)
 {
-	struct kpptp_session_msg m;
+	int64_t n = call_rx_packets(d, call);
 
-	if (call_stats(d, call, &m) || !m.has_stats[KPPTP_A_STATS_RX_PACKETS])
-		return 0;
-	return m.stats[KPPTP_A_STATS_RX_PACKETS];
+	return n < 0 ? 0 : (uint64_t)n;
 }
 
 static void set_health(struct daemon *d, struct call *call, enum call_health h,
@@ -143,7 +142,6 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		break;
 	case KPPTP_CMD_ICMP_ERROR_NTF:
 		inet_ntop(AF_INET, &m.icmp_router, router, sizeof(router));
-		call->icmp_errors++;
 		if (m.icmp_type == ICMP_DEST_UNREACH && m.icmp_code == ICMP_FRAG_NEEDED) {
 			/* Not a failure: the kernel lowered the path MTU. */
 			logmsg(LOG_INFO, "%s: call %u/%u: %s says our GRE is too big; path MTU "
@@ -190,13 +188,7 @@ void health_watch(struct daemon *d, struct call *call)
 	if (!d->have_nl || (!d->cfg.gre_stall_timeout && !d->cfg.anomaly_threshold))
 		return;
 	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_SET, 0);
-	if (call->session_id) {
-		mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
-	} else {
-		/* The client's session is its socket's: found by call ID. */
-		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
-		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, call->conn->peer.sin_addr.s_addr);
-	}
+	call_put_session(d, call, nlh);
 	mnl_attr_put_u32(nlh, KPPTP_A_STALL_TIMEOUT, d->cfg.gre_stall_timeout);
 	mnl_attr_put_u32(nlh, KPPTP_A_ANOMALY_THRESHOLD, d->cfg.anomaly_threshold);
 	if (kpptp_nl_talk(&d->nl, nlh, NULL, NULL))
@@ -214,7 +206,10 @@ void health_tick(struct daemon *d, uint64_t now)
 			continue;
 		call->health_check_ms = now + HEALTH_RECHECK_MS;
 		if (call->health == HEALTH_LOSSY) {
-			/* No anomaly event for a minute: the path is fine again. */
+			/*
+			 * A minute after "lossy" was logged the call counts as ok;
+			 * the next anomaly event logs it again (once a minute).
+			 */
 			if (now >= call->lossy_logged_ms + 60000)
 				call->health = HEALTH_OK;
 			continue;

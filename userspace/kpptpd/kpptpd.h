@@ -123,7 +123,6 @@ struct call {
 	uint64_t health_rx;		/* the peer's GRE packets when it changed */
 	uint64_t anomalies;		/* lost + late + out-of-order, from events */
 	uint64_t lossy_logged_ms;
-	unsigned int icmp_errors;
 	struct call *next;		/* daemon's list */
 };
 
@@ -247,8 +246,12 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why);
 void call_status_io(struct daemon *d, struct call *call);
 void calls_reap_children(struct daemon *d);
 void calls_free_dead(struct daemon *d);
+/* Name the call's kernel session in a request: its ID, else call ID + peer. */
+void call_put_session(struct daemon *d, const struct call *call, struct nlmsghdr *nlh);
 /* The call's kernel session counters (stats-get). 0, or -1 with m empty. */
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m);
+/* GRE packets the kernel took for this call; -1: cannot tell (no netlink). */
+int64_t call_rx_packets(struct daemon *d, const struct call *call);
 /* At the end of a stop: SIGKILL the pppds that ignored SIGTERM. */
 void calls_kill_exiting(struct daemon *d);
 
