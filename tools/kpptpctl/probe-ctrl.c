@@ -107,8 +107,6 @@ static void first_octets_str(const struct probe *p, char *out, size_t cap)
 	pptp_printable(raw, out, cap);
 }
 
-static bool not_pptp_seen;
-
 /* Everything TCP has: whole messages to the machine. */
 static void ctrl_read(struct probe *p)
 {
@@ -154,7 +152,6 @@ static void ctrl_read(struct probe *p)
 				first_octets_str(p, octets, sizeof(octets));
 				probe_evidence(p, "not a PPTP control message: %s; the server's first "
 					       "octets: \"%s\"", pptp_status_str(st), octets);
-				not_pptp_seen = true;
 				pptp_conn_bad_stream(&p->pc, st);
 				return;
 			}
@@ -228,7 +225,6 @@ int probe_ctrl_start(struct probe *p)
 	const struct pptp_scc *s = &p->sccrp.scc;
 
 	probe_step_begin(p, "control");
-	not_pptp_seen = false;
 	if (fcntl(p->tcp, F_SETFL, 0) ||
 	    setsockopt(p->tcp, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
 	    pptp_conn_init(&p->pc, &cfg, &probe_ops, p, probe_now())) {
@@ -271,7 +267,8 @@ int probe_ctrl_start(struct probe *p)
 				  "(a NAT without a PPTP helper can cause this)" :
 				  "look at the server's log for why");
 	}
-	if (not_pptp_seen || (p->nfirst && !p->got_sccrp))
+	/* Octets came and none made a Start-Control-Connection-Reply. */
+	if (p->nfirst && !p->got_sccrp)
 		return probe_fail(p, PV_NOT_PPTP,
 				  "something that is not a PPTP server answers on TCP 1723",
 				  "point the client at the PPTP server, or free port 1723 on the "
