@@ -118,8 +118,11 @@ one() {
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 systemd.show_status=0" \
 		-drive file="$work/disk.img",format=raw,if=virtio >"$log" 2>&1
 	rm -f "$work/disk.img"
-	sed -n '/KPPTP-PKGTEST BEGIN/,/KPPTP-PKGTEST END/p' "$log" | tr -d '\r' |
-		grep -E '^(ok|not ok|#|1\.\.)' | sed "s/^\(not \)\?ok \([0-9]*\)/\1ok \2 $rel:/"
+	# The test's lines on the console (kernel messages interleave).
+	local tap
+	tap=$(tr -d '\r' <"$log" | sed -n '/KPPTP-PKGTEST BEGIN/,/KPPTP-PKGTEST END/p' |
+		grep -E '^(ok|not ok|#|1\.\.)')
+	sed "s/^\(not \)\?ok \([0-9]*\)/\1ok \2 $rel:/" <<<"$tap"
 	if ! grep -q 'KPPTP-PKGTEST END' "$log"; then
 		tail -20 "$log" | tr -d '\r' | sed 's/^/# console: /'
 		notok "$rel" "the test did not finish in the booted system (console: $log)"
@@ -128,8 +131,8 @@ one() {
 		echo "$l"
 		if [[ $l == ok* ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 	done
-	pass=$((pass + $(tr -d '\r' <"$log" | sed -n '/KPPTP-PKGTEST BEGIN/,/KPPTP-PKGTEST END/p' | grep -c '^ok ')))
-	fail=$((fail + $(tr -d '\r' <"$log" | sed -n '/KPPTP-PKGTEST BEGIN/,/KPPTP-PKGTEST END/p' | grep -c '^not ok ')))
+	pass=$((pass + $(grep -c '^ok ' <<<"$tap")))
+	fail=$((fail + $(grep -c '^not ok ' <<<"$tap")))
 }
 
 for rel in "${releases[@]}"; do
