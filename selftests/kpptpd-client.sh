@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 26
+ktap_plan 28
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -32,6 +32,10 @@ ktap_check "MS-CHAPv2 and MPPE 128-bit on both ends" \
 ktap_check "ping client -> server" nsexec "$C" ping -c 3 -W 2 203.0.113.1
 ktap_check "ping server -> client" nsexec "$S" ping -c 3 -W 2 203.0.113.10
 ktap_eq "a kernel session on each side" "1 1" "$(sessions "$S") $(sessions "$C")"
+# Made over netlink and owned by kpptpd on both sides: gone with kpptpd.
+owned_in() { ip netns exec "$1" "$BIN/kpptpctl" -j session list | grep -q '"origin":"netlink","owned":true'; }
+ktap_check "... each made over netlink and owned by its kpptpd (client too)" \
+	eval 'owned_in "$S" && owned_in "$C"'
 mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 2)
 echo "# iperf3 client -> server: ${mbps:-failed} Mbit/s"
 ktap_ge "iperf3 through the call (2 s)" 1 "${mbps:-0}"
@@ -60,10 +64,18 @@ call_up() {
 clean_both() { wait_for 15 no_pppd && wait_for 10 no_sessions; }
 
 # kill -9 of each piece: the other side clears, nothing is left anywhere.
+# With its pppd stopped, only the kernel can end the client's session:
+# it must, at once, because kpptpd owned it.
 call_up "$work/k1.log"
+cpppd=$(ip netns pids "$C" | while read -r p; do [[ $(cat /proc/$p/comm) == pppd ]] && echo "$p"; done)
+kill -STOP $cpppd
 kill -9 "$CLIENT"
 wait "$CLIENT" 2>/dev/null
-ktap_check "kill -9 of kpptpd --client: its pppd ends too, the server clears the call" clean_both
+client_session_gone() { [[ $(sessions "$C") == 0 ]]; }
+ktap_check "kill -9 of kpptpd --client: its kernel session goes at once (its pppd is stopped)" \
+	wait_for 5 client_session_gone
+kill -CONT $cpppd
+ktap_check "... its pppd ends too, the server clears the call" clean_both
 
 call_up "$work/k2.log"
 kill -9 "$(ip netns pids "$C" | while read -r p; do [[ $(cat /proc/$p/comm) == pppd ]] && echo "$p"; done)"

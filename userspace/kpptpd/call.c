@@ -38,9 +38,12 @@ static struct call *call_of(struct pptp_call *pc)
 	return pc->user;
 }
 
-/* session-new, owned: the kernel picks our call ID. */
+/*
+ * session-new, owned: the kernel picks our call ID (want_id 0, the server)
+ * or takes the one the client announced in its Outgoing-Call-Request.
+ */
 static int session_new(struct daemon *d, struct conn *c, struct pptp_call *pc,
-		       struct kpptp_session_msg *m)
+		       uint16_t want_id, struct kpptp_session_msg *m)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_NEW, 0);
@@ -48,6 +51,8 @@ static int session_new(struct daemon *d, struct conn *c, struct pptp_call *pc,
 	mnl_attr_put_u32(nlh, KPPTP_A_LOCAL_ADDR, c->local.sin_addr.s_addr);
 	mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, c->peer.sin_addr.s_addr);
 	mnl_attr_put_u16(nlh, KPPTP_A_PEER_CALL_ID, pc->peer_id);
+	if (want_id)
+		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, want_id);
 	if (pc->peer_window)
 		mnl_attr_put_u16(nlh, KPPTP_A_PEER_RECV_WINDOW, pc->peer_window);
 	mnl_attr_put(nlh, KPPTP_A_OWNED, 0, NULL);
@@ -114,12 +119,18 @@ static void call_free(struct daemon *d, struct call *call)
 		close(call->status_fd);
 		call->status_fd = -1;
 	}
-	/* The client's socket outlives a running pppd: see calls_reap_children. */
-	if (call->sock >= 0 && !(d->client && call->pppd > 0)) {
-		close(call->sock);
+	/*
+	 * The client's socket and session outlive a running pppd, so that
+	 * its counters can still tell "no GRE ever arrived": see
+	 * calls_reap_children. The server's pppd ends when its session goes.
+	 */
+	if (!(d->client && call->pppd > 0)) {
+		if (call->sock >= 0)
+			close(call->sock);
 		call->sock = -1;
+		session_del(d, call->session_id);
+		call->session_id = 0;
 	}
-	session_del(d, call->session_id);
 	if (call->remote_ip)
 		pool_put(&d->pool, call->remote_ip);
 	d->ncalls--;
@@ -208,7 +219,7 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	}
 	a = c->local.sin_addr;
 	if (d->have_nl) {
-		if (session_new(d, c, pc, &m)) {
+		if (session_new(d, c, pc, 0, &m)) {
 			logmsg(LOG_ERR, "%s: call refused: %s", c->name, d->nl.err);
 			*error = PPTP_ERR_PAC_ERROR;
 			goto refuse;
@@ -357,6 +368,39 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 	_exit(127);
 }
 
+/*
+ * Client, with kpptp.ko: while the Outgoing-Call-Request was out, a bound
+ * socket held our call ID (the kernel chose it). Now that the server's
+ * call ID is known, the ID moves to a netlink session owned by kpptpd, so
+ * that the session goes with kpptpd however it ends, and a new socket
+ * attaches to it at connect. Between the close and session-new the ID is
+ * free; the kernel hands IDs out from a moving cursor, so another process
+ * taking this one then is unlikely, and the call fails with the reason
+ * logged if one does.
+ */
+static int client_own_session(struct daemon *d, struct conn *c, struct call *call,
+			      struct pptp_call *pc)
+{
+	struct sockaddr_pppox sp = pptp_addr(c->local.sin_addr, pc->local_id);
+	struct kpptp_session_msg m;
+
+	close(call->sock);
+	call->sock = -1;
+	if (session_new(d, c, pc, pc->local_id, &m)) {
+		logmsg(LOG_ERR, "%s: call %u/%u: session-new: %s", c->name, pc->local_id,
+		       pc->peer_id, d->nl.err);
+		return -1;
+	}
+	call->session_id = m.id;
+	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+	if (call->sock < 0 || bind(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+		logmsg(LOG_ERR, "%s: call %u/%u: PPTP socket for session %u: %m", c->name,
+		       pc->local_id, pc->peer_id, m.id);
+		return -1;
+	}
+	return 0;
+}
+
 void call_start(struct conn *c, struct pptp_call *pc)
 {
 	struct daemon *d = c->d;
@@ -377,6 +421,10 @@ void call_start(struct conn *c, struct pptp_call *pc)
 			return;
 		}
 		call->access_addr[0] = call->remote_ip;
+	}
+	if (d->client && d->have_nl && client_own_session(d, c, call, pc)) {
+		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
+		return;
 	}
 	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
 		logmsg(LOG_ERR, "%s: call %u/%u: connect: %m", c->name, pc->local_id, pc->peer_id);
@@ -656,6 +704,8 @@ void calls_reap_children(struct daemon *d)
 			if (call->sock >= 0)
 				close(call->sock);
 			call->sock = -1;
+			session_del(d, call->session_id);
+			call->session_id = 0;
 			call->pppd = 0;
 			call->next = d->dead_calls;
 			d->dead_calls = call;
