@@ -269,6 +269,18 @@ printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess local\n' >"$conf
 expect 0 '^$' "$kd" --check-config -c "$conf"
 printf 'local-ip\n' >"$conf"
 expect 1 'kpptpd.conf:1: local-ip needs a value' "$kd" --check-config -c "$conf"
+printf 'local-ip 203.0.113.1\n' >"$conf"
+expect 1 'remote-ip is required \(ranges, or none\)' "$kd" --check-config -c "$conf"
+printf 'remote-ip none\n' >"$conf"
+expect 0 '^$' "$kd" --check-config -c "$conf"
+printf 'local-ip 203.0.113.1\nremote-ip none\n' >"$conf"
+expect 0 '^$' "$kd" --check-config -c "$conf"
+printf 'remote-ip none\nremote-ip 203.0.113.10-20\n' >"$conf"
+expect 1 'kpptpd.conf:2: remote-ip: ranges after remote-ip none' "$kd" --check-config -c "$conf"
+printf 'remote-ip 203.0.113.10-20\nremote-ip none\n' >"$conf"
+expect 1 'kpptpd.conf:2: remote-ip none: ranges were given already' "$kd" --check-config -c "$conf"
+printf 'remote-ip none\naccess local\n' >"$conf"
+expect 1 'access local needs remote-ip ranges' "$kd" --check-config -c "$conf"
 expect 2 "see 'kpptpd --help'" "$kd" --client
 expect 2 "'192.0.2' is not an IPv4 address" "$kd" --client 192.0.2
 expect 2 'client options need --client' "$kd" --persist

@@ -152,6 +152,7 @@ static void print_call(struct ctl *c, const struct call_fields *cf, bool *header
 {
 	const struct call_field_kv *f = cf->f;
 	int n = cf->n;
+	const char *addr;
 	char up[32];
 
 	if (c->json) {
@@ -178,9 +179,13 @@ static void print_call(struct ctl *c, const struct call_fields *cf, bool *header
 		*header = true;
 	}
 	uptime(strtoul(get(f, n, "uptime"), NULL, 10), up, sizeof(up));
+	/* An IPv6-only call (no IPCP) shows its IPv6CP link-local address. */
+	addr = get(f, n, "address");
+	if (!strcmp(addr, "-") && strcmp(get(f, n, "address6"), "-"))
+		addr = get(f, n, "address6");
 	printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s (session %s)\n",
 	       get(f, n, "id"), get(f, n, "peer"), get(f, n, "user"),
-	       get(f, n, "address"), get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
+	       addr, get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
 	       get(f, n, "tx-bytes"), get(f, n, "health"), get(f, n, "state"),
 	       get(f, n, "session"));
 	/* Why it is not ok: the line kpptpd logged. */

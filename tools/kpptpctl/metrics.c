@@ -10,7 +10,7 @@
  *                                       session, local_call, peer, peer_call
  *   kpptpd_up                           1 when kpptpd's control socket answers
  *   kpptpd_calls                        its calls
- *   kpptpd_call_info{...} 1             call, peer, user, ifname, address,
+ *   kpptpd_call_info{...} 1             call, peer, user, ifname, address, address6,
  *                                       health, session
  *   kpptpd_call_uptime_seconds{call}
  *   kpptpd_call_healthy{call}           1 ok, 0 stalled / icmp-errors / lossy
@@ -152,7 +152,7 @@ static int kernel_metrics(struct ctl *c)
 static void call_labels(const struct call_fields *f)
 {
 	static const char *const keys[] = {
-		"peer", "user", "ifname", "address", "health", "session",
+		"peer", "user", "ifname", "address", "address6", "health", "session",
 	};
 
 	printf("{call=");

@@ -204,8 +204,10 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	call->next = d->calls;
 	d->calls = call;
 	d->ncalls++;
-	call->remote_ip = pool_get(&d->pool);
-	if (!call->remote_ip) {
+	/* remote-ip none: pppd gets only our address, and picks the client's. */
+	if (!d->cfg.no_pool)
+		call->remote_ip = pool_get(&d->pool);
+	if (!d->cfg.no_pool && !call->remote_ip) {
 		logmsg(LOG_NOTICE, "%s: call refused: the address pool (%llu addresses) is exhausted",
 		       c->name, (unsigned long long)d->pool.size);
 		goto refuse;
@@ -310,7 +312,7 @@ static void execv_with(const char *path, const char **argv, int n, char **extra,
 static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t parent)
 {
 	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN];
-	char ips[2 * INET_ADDRSTRLEN + 2];
+	char ips[2 * INET_ADDRSTRLEN + 2], local_only[INET_ADDRSTRLEN + 1];
 	struct in_addr l = { htonl(d->cfg.local_ip) }, r = { htonl(call->remote_ip) };
 	const char *argv[24];
 	int n = 0, s, w;
@@ -334,6 +336,7 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 	inet_ntop(AF_INET, &r, remote, sizeof(remote));
 	inet_ntop(AF_INET, &call->conn->peer.sin_addr, peer, sizeof(peer));
 	snprintf(ips, sizeof(ips), "%s:%s", local, remote);
+	snprintf(local_only, sizeof(local_only), "%s:", local);
 	argv[n++] = d->cfg.pppd;
 	argv[n++] = "plugin";
 	argv[n++] = d->cfg.plugin;
@@ -356,7 +359,10 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 		argv[n] = NULL;
 		execv_with(d->cfg.pppd, argv, n, d->copts.pppd_args, d->copts.npppd_args);
 	} else {
-		argv[n++] = ips;
+		if (call->remote_ip)
+			argv[n++] = ips;
+		else if (d->cfg.local_ip)
+			argv[n++] = local_only;
 		if (call->access == ACCESS_NETWORK) {
 			/* ARP for the client on its subnet's LAN interface; IP forwarding on. */
 			argv[n++] = "proxyarp";
@@ -467,8 +473,9 @@ void call_start(struct conn *c, struct pptp_call *pc)
 		call->status_fd = -1;
 	}
 	logmsg(LOG_INFO, "%s: call %u/%u: pppd %d started, remote address %s", c->name,
-	       pc->local_id, pc->peer_id, (int)pid,
-	       inet_ntoa((struct in_addr){ htonl(call->remote_ip) }));
+	       pc->local_id, pc->peer_id, (int)pid, call->remote_ip ?
+	       inet_ntoa((struct in_addr){ htonl(call->remote_ip) }) :
+	       d->client ? "from the server" : "from pppd (remote-ip none)");
 }
 
 /* Why a call ended, explained for the log (its CDN or the connection's end). */
@@ -567,6 +574,8 @@ static void status_line(struct call *call, char *line)
 		struct in_addr ra;
 
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", a);
+		if (inet_pton(AF_INET, e, &ra) == 1)
+			call->ppp_remote = ntohl(ra.s_addr);
 		/* A static address from chap-secrets is not the pool's. */
 		if (call->access == ACCESS_LOCAL && inet_pton(AF_INET, e, &ra) == 1 &&
 		    ntohl(ra.s_addr) != call->access_addr[0] && !call->access_addr[1]) {
@@ -582,6 +591,15 @@ static void status_line(struct call *call, char *line)
 		       call->conn->name, pc->local_id, pc->peer_id,
 		       call->user[0] ? pptp_printable(call->user, user, sizeof(user)) : "(none)",
 		       a, b, e);
+	} else if (sscanf(line, "ip6-up %63s %63s %63s", a, b, e) == 3) {
+		struct in6_addr r6;
+
+		/* Checked as an address, and shown in the canonical form. */
+		if (inet_pton(AF_INET6, e, &r6) != 1 ||
+		    !inet_ntop(AF_INET6, &r6, call->ppp_remote6, sizeof(call->ppp_remote6)))
+			call->ppp_remote6[0] = '\0';
+		logmsg(LOG_NOTICE, "%s: call %u/%u IPv6 up: %s, %s -> %s",
+		       call->conn->name, pc->local_id, pc->peer_id, a, b, call->ppp_remote6);
 	} else {
 		logmsg(LOG_DEBUG, "%s: pppd says '%s'", call->conn->name, line);
 	}

@@ -212,6 +212,14 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 	if (!strcmp(key, "local-ip"))
 		return ip(p, key, v, &cfg->local_ip);
 	if (!strcmp(key, "remote-ip")) {
+		if (!strcmp(v, "none")) {
+			if (cfg->nranges)
+				return bad(p, "remote-ip none: ranges were given already");
+			cfg->no_pool = true;
+			return 0;
+		}
+		if (cfg->no_pool)
+			return bad(p, "remote-ip: ranges after remote-ip none");
 		for (char *save = NULL, *r = strtok_r(v, ",", &save); r;
 		     r = strtok_r(NULL, ",", &save))
 			if (range(p, cfg, r))
@@ -293,10 +301,18 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	p.line = 0;
+	if (cfg->no_pool) {
+		/* Nothing to check here: pppd's options, chap-secrets or RADIUS give addresses. */
+		if (cfg->access == ACCESS_LOCAL)
+			return snprintf(err, errlen,
+					"%s: access local needs remote-ip ranges (each call's address is ruled before pppd starts)",
+					path), -1;
+		return 0;
+	}
 	if (!cfg->local_ip)
-		return snprintf(err, errlen, "%s: local-ip is required", path), -1;
+		return snprintf(err, errlen, "%s: local-ip is required (or remote-ip none)", path), -1;
 	if (!cfg->nranges)
-		return snprintf(err, errlen, "%s: remote-ip is required", path), -1;
+		return snprintf(err, errlen, "%s: remote-ip is required (ranges, or none)", path), -1;
 	for (unsigned int i = 0; i < cfg->nranges; i++)
 		if (cfg->local_ip >= cfg->ranges[i].first && cfg->local_ip <= cfg->ranges[i].last)
 			return snprintf(err, errlen, "%s: local-ip is inside remote-ip", path), -1;

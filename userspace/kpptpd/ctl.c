@@ -146,14 +146,19 @@ static void call_line(struct daemon *d, struct out *o, struct call *call, uint64
 	struct kpptp_session_msg m;
 	char addr[INET_ADDRSTRLEN], peer[32];
 
-	inet_ntop(AF_INET, &(struct in_addr){ htonl(call->remote_ip) }, addr, sizeof(addr));
+	/* What IPCP agreed once it has (chap-secrets may differ from the pool). */
+	uint32_t a = call->ppp_remote ? call->ppp_remote : call->remote_ip;
+
+	inet_ntop(AF_INET, &(struct in_addr){ htonl(a) }, addr, sizeof(addr));
 	snprintf(peer, sizeof(peer), "%s", call->conn_name);
 	put(o, "call id=%u", call->local_id);
 	kv(o, "peer", peer);
 	put(o, " peer-call=%u", call->peer_id);
 	kv(o, "user", call->user);
 	kv(o, "ifname", call->ifname);
-	put(o, " address=%s uptime=%llu session=%u pppd=%d", call->remote_ip ? addr : "-",
+	if (call->ppp_remote6[0])
+		kv(o, "address6", call->ppp_remote6);
+	put(o, " address=%s uptime=%llu session=%u pppd=%d", a ? addr : "-",
 	    (unsigned long long)((now - call->started_ms) / 1000), call->session_id,
 	    (int)call->pppd);
 	memset(&m, 0, sizeof(m));

@@ -44,6 +44,7 @@ struct config {
 	uint32_t local_ip;		/* host order; 0: not set */
 	struct range ranges[KPPTPD_MAX_RANGES];
 	unsigned int nranges;
+	bool no_pool;			/* remote-ip none: pppd assigns */
 	struct cidr allow[KPPTPD_MAX_ALLOW];
 	unsigned int nallow;		/* 0: every source */
 	char pppd[256], plugin[256], ppp_options[256], hostname[PPTP_NAME_LEN + 1];
@@ -103,7 +104,9 @@ struct call {
 	char conn_name[32];		/* for log lines after that */
 	uint16_t local_id, peer_id;
 	uint32_t session_id;		/* kernel handle, 0: none */
-	uint32_t remote_ip;		/* from the pool, host order */
+	uint32_t remote_ip;		/* from the pool, host order; 0: none */
+	uint32_t ppp_remote;		/* what IPCP agreed (ip-up); 0: not yet */
+	char ppp_remote6[48];		/* IPv6CP's link-local (ip6-up); "": not up */
 	int sock;			/* PPPoX socket until pppd has it */
 	pid_t pppd;			/* 0: not running */
 	int status_fd;			/* pppd's kpptp-status-fd, read end */

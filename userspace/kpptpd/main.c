@@ -165,8 +165,19 @@ static void stop(struct daemon *d)
  * when the pool no longer holds it (it is not handed out again until
  * it is back in a pool and free).
  */
+/* For the log: the pool's size, or that there is none. */
+static const char *pool_desc(const struct daemon *d, char *buf, size_t len)
+{
+	if (d->cfg.no_pool)
+		snprintf(buf, len, "no address pool (remote-ip none: pppd assigns)");
+	else
+		snprintf(buf, len, "%llu pool addresses", (unsigned long long)d->pool.size);
+	return buf;
+}
+
 static void reload(struct daemon *d)
 {
+	char desc[64];
 	unsigned int kept = 0;
 	struct config cfg;
 	struct pool pool;
@@ -211,8 +222,8 @@ static void reload(struct daemon *d)
 		pool_free(&d->pool);
 		d->pool = pool;
 	}
-	logmsg(LOG_NOTICE, "reloaded %s: %llu pool addresses; %u live calls stay up, %u of their addresses in the new pool",
-	       d->conf_path, (unsigned long long)d->pool.size, d->ncalls, kept);
+	logmsg(LOG_NOTICE, "reloaded %s: %s; %u live calls stay up, %u of their addresses in the new pool",
+	       d->conf_path, pool_desc(d, desc, sizeof(desc)), d->ncalls, kept);
 }
 
 static void on_signal(struct daemon *d)
@@ -442,9 +453,11 @@ int main(int argc, char **argv)
 	} else {
 		if (server_listen(&d) || ctl_listen(&d))
 			return 1;
-		logmsg(LOG_NOTICE, "listening on %s:%u, %llu pool addresses, data path %s, access %s",
+		char pool[64];
+
+		logmsg(LOG_NOTICE, "listening on %s:%u, %s, data path %s, access %s",
 		       inet_ntoa(d.cfg.listen.sin_addr), ntohs(d.cfg.listen.sin_port),
-		       (unsigned long long)d.pool.size,
+		       pool_desc(&d, pool, sizeof(pool)),
 		       d.have_nl ? "kpptp.ko" : "PPTP sockets only", access_str(d.cfg.access));
 	}
 	rc = run(&d);

@@ -19,6 +19,9 @@ int pool_init(struct pool *p, const struct range *r, unsigned int n)
 	p->used = 0;
 	for (unsigned int i = 0; i < n; i++)
 		p->size += (uint64_t)r[i].last - r[i].first + 1;
+	p->bits = NULL;
+	if (!p->size)
+		return 0;	/* remote-ip none: pool_get always says empty */
 	p->bits = calloc((size_t)(p->size + 7) / 8, 1);
 	return p->bits ? 0 : -1;
 }

@@ -12,7 +12,9 @@
  * authentication, MPPE and IPCP stay pppd's. With kpptp-status-fd it
  * tells the daemon, one line each, what only pppd knows: the interface
  * ("ifname ppp0"), the authenticated peer ("auth NAME") and the addresses
- * ("ip-up LOCAL REMOTE"), so kpptpctl can show them.
+ * ("ip-up IF LOCAL REMOTE", "ip6-up IF LOCAL REMOTE" with the link-local
+ * addresses of the interface identifiers IPv6CP agreed), so kpptpctl can
+ * show them.
  *
  * Builds against Debian 12's ppp-dev (pppd 2.4.9) and Debian 13's (pppd
  * 2.5.2) through pppd-compat.h; pppd loads only a plugin built for its
@@ -33,6 +35,7 @@
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
 #include <pppd/ipcp.h>
+#include <pppd/ipv6cp.h>
 #include <pppd/ccp.h>
 
 char pppd_version[] = KP_PPPD_VERSION;
@@ -171,6 +174,26 @@ static void on_ip_up(void *arg, int unused)
 	tell_daemon("ip-up %s %s %s", kp_ifname(), ls, rs);
 }
 
+/* fe80:: plus the 64-bit interface identifier, as pppd assigns it. */
+static void link_local(const eui64_t *id, char *buf, size_t len)
+{
+	struct in6_addr a = { .s6_addr = { 0xfe, 0x80 } };
+
+	memcpy(&a.s6_addr[8], id->e8, 8);
+	inet_ntop(AF_INET6, &a, buf, len);
+}
+
+static void on_ipv6_up(void *arg, int unused)
+{
+	char ls[INET6_ADDRSTRLEN], rs[INET6_ADDRSTRLEN];
+
+	(void)arg;
+	(void)unused;
+	link_local(&ipv6cp_gotoptions[0].ourid, ls, sizeof(ls));
+	link_local(&ipv6cp_hisoptions[0].hisid, rs, sizeof(rs));
+	tell_daemon("ip6-up %s %s %s", kp_ifname(), ls, rs);
+}
+
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
@@ -223,5 +246,6 @@ void plugin_init(void)
 	kp_add_options(kpptp_options);
 	kp_notify_auth_up(on_auth_up);
 	kp_notify_ip_up(on_ip_up);
+	kp_notify_ipv6_up(on_ipv6_up);
 	kp_notify_phase(on_phase);
 }

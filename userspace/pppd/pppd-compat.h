@@ -16,10 +16,16 @@
 
 #include <string.h>
 
+/*
+ * Debian builds pppd 2.4.9 with IPv6CP (INET6); its headers declare
+ * eui64_t and the IPv6CP state only when told so. 2.5 ignores it.
+ */
+#define INET6 1
 #include <pppd/pppd.h>
 
 #ifdef PPPD_VERSION	/* pppd 2.5 */
 #include <pppd/options.h>
+#include <pppd/eui64.h>	/* its ipv6cp.h uses eui64_t without including it */
 
 #define KP_PPPD_VERSION		PPPD_VERSION
 #define kp_option_error		ppp_option_error
@@ -66,6 +72,11 @@ static inline void kp_notify_auth_up(kp_notify_fn *fn)
 static inline void kp_notify_ip_up(kp_notify_fn *fn)
 {
 	ppp_add_notify(NF_IP_UP, fn, NULL);
+}
+
+static inline void kp_notify_ipv6_up(kp_notify_fn *fn)
+{
+	ppp_add_notify(NF_IPV6_UP, fn, NULL);
 }
 
 static inline void kp_notify_phase(kp_notify_fn *fn)
@@ -132,6 +143,11 @@ static inline void kp_notify_auth_up(kp_notify_fn *fn)
 static inline void kp_notify_ip_up(kp_notify_fn *fn)
 {
 	add_notifier(&ip_up_notifier, fn, NULL);
+}
+
+static inline void kp_notify_ipv6_up(kp_notify_fn *fn)
+{
+	add_notifier(&ipv6_up_notifier, fn, NULL);
 }
 
 static inline void kp_notify_phase(kp_notify_fn *fn)
