@@ -102,6 +102,9 @@ static const char *sock_hint(int err)
 	case EPERM:
 	case EACCES:
 		return " (PPTP calls need root: CAP_NET_ADMIN)";
+	case EMFILE:
+	case ENFILE:
+		return " (out of descriptors: RLIMIT_NOFILE, see kpptpd(8) LIMITS)";
 	default:
 		return "";
 	}
@@ -320,6 +323,7 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	limits_restore_child();
 	setsid();
 	/*
 	 * If kpptpd dies (even kill -9), its pppds must not live on with

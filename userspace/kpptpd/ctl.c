@@ -238,28 +238,46 @@ static void answer(struct daemon *d, char *req, struct out *o)
 	}
 }
 
-/* Wait up to ms for fd to be ready for events; false on timeout. */
-static bool ready(int fd, short events, int ms)
+/*
+ * Wait for fd to be ready for events until the deadline (now_ms() time);
+ * false once it has passed. The request is served inside the event loop:
+ * the deadline is for the whole request or answer, so that a control
+ * client that dribbles or stops reading holds every call up for at most
+ * that long, not that long per byte.
+ */
+static bool ready(int fd, short events, uint64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t now = now_ms();
 
-	return poll(&p, 1, ms) == 1;
+	return now < deadline && poll(&p, 1, (int)(deadline - now)) == 1;
+}
+
+/* Out of descriptors (server.c): the control socket waits too. */
+void ctl_watch(struct daemon *d, bool on)
+{
+	ev_mod(d, d->ctl_fd, on ? EPOLLIN : 0, &ctl_kind);
 }
 
 void ctl_accept(struct daemon *d)
 {
 	char req[513];
 	struct out o = { 0 };
+	uint64_t deadline;
 	size_t got = 0;
 	int fd;
 
 	fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			listeners_pause(d, "control socket");
 		return;
+	}
+	deadline = now_ms() + 1000;
 	while (got < sizeof(req) - 1 && !memchr(req, '\n', got)) {
 		ssize_t n;
 
-		if (!ready(fd, POLLIN, 1000))
+		if (!ready(fd, POLLIN, deadline))
 			goto out;
 		n = read(fd, req + got, sizeof(req) - 1 - got);
 		if (n <= 0)
@@ -276,10 +294,11 @@ void ctl_accept(struct daemon *d)
 		logmsg(LOG_ERR, "control socket: out of memory for the answer");
 		goto out;
 	}
+	deadline = now_ms() + 2000;
 	for (size_t off = 0; off < o.len;) {
 		ssize_t n;
 
-		if (!ready(fd, POLLOUT, 2000))
+		if (!ready(fd, POLLOUT, deadline))
 			break;
 		n = write(fd, o.buf + off, o.len - off);
 		if (n <= 0)

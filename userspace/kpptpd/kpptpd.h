@@ -181,15 +181,26 @@ struct daemon {
 	unsigned int tries, protocol_failures, backoff;
 	int exit_code;			/* the outcome once known, else -1 */
 	bool exit_now, client_hangup;
+	unsigned long long nofile;	/* RLIMIT_NOFILE in force (limits.c) */
+	uint64_t accept_paused_until;	/* out of descriptors: 0, or when to retry */
+	uint64_t accept_paused_logged;	/* when that was last logged */
+	unsigned int accept_pauses;	/* since then */
 	/* connect-rate: a small table of recent sources */
 	struct { uint32_t addr; uint64_t second; unsigned int n; } rate[256];
 };
 
 uint64_t now_ms(void);
 
+/* limits.c: RLIMIT_NOFILE up to its hard limit; the old one for children. */
+void limits_raise(struct daemon *d);
+void limits_restore_child(void);
+
 /* server.c */
 int server_listen(struct daemon *d);
 void server_accept(struct daemon *d);
+/* Out of descriptors: both listeners unwatched for 1 s; the tick resumes. */
+void listeners_pause(struct daemon *d, const char *which);
+void listeners_tick(struct daemon *d, uint64_t now);
 void conn_io(struct conn *c, uint32_t events);
 void conn_reap(struct daemon *d);
 void conns_tick(struct daemon *d, uint64_t now);
@@ -240,6 +251,7 @@ const char *access_str(enum access_mode m);
 #define KPPTPD_CONTROL_SOCKET	"/run/kpptpd.sock"
 int ctl_listen(struct daemon *d);
 void ctl_accept(struct daemon *d);
+void ctl_watch(struct daemon *d, bool on);
 void ctl_close(struct daemon *d);
 
 /* call.c */
@@ -269,6 +281,7 @@ const char *health_str(enum call_health h);
 
 /* main.c: ptr starts with its enum ev_kind. */
 int ev_add(struct daemon *d, int fd, uint32_t events, void *ptr);
+void ev_mod(struct daemon *d, int fd, uint32_t events, void *ptr);
 void ev_del(struct daemon *d, int fd);
 
 #endif /* KPPTPD_H */

@@ -78,6 +78,15 @@ int ev_add(struct daemon *d, int fd, uint32_t events, void *ptr)
 	return 0;
 }
 
+/* Change what fd (if open) is watched for; ptr as given to ev_add. */
+void ev_mod(struct daemon *d, int fd, uint32_t events, void *ptr)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = ptr };
+
+	if (fd >= 0 && epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &ev))
+		logmsg(LOG_ERR, "epoll_ctl: %m");
+}
+
 void ev_del(struct daemon *d, int fd)
 {
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -249,6 +258,8 @@ static int run(struct daemon *d)
 		int timeout, n;
 
 		dl = h < dl ? h : dl;
+		if (d->accept_paused_until && d->accept_paused_until < dl)
+			dl = d->accept_paused_until;
 
 		if (d->client) {
 			uint64_t c = client_deadline(d);
@@ -313,6 +324,7 @@ static int run(struct daemon *d)
 			/* A connection freed below may have more events in evs. */
 		}
 		conns_tick(d, now_ms());
+		listeners_tick(d, now_ms());
 		health_tick(d, now_ms());
 		if (d->client)
 			client_tick(d, now_ms());
@@ -416,6 +428,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_open(fg);
+	limits_raise(&d);
 	d.listen_fd = -1;
 	d.ctl_fd = -1;
 	sigemptyset(&mask);

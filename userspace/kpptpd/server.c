@@ -205,6 +205,41 @@ struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 	return c;
 }
 
+/*
+ * Out of descriptors: the pending connection stays in the listen queue
+ * and the listener readable, so accepting again at once would spin. Stop
+ * watching both listeners (PPTP and the control socket) for a second (a
+ * call may end meanwhile), and say so at most every 10 s, with how often
+ * it happened.
+ */
+void listeners_pause(struct daemon *d, const char *which)
+{
+	uint64_t now = now_ms();
+	int err = errno;
+
+	if (!d->accept_paused_until) {
+		ev_mod(d, d->listen_fd, 0, &listen_kind);
+		ctl_watch(d, false);
+	}
+	d->accept_paused_until = now + 1000;
+	d->accept_pauses++;
+	if (!d->accept_paused_logged || now - d->accept_paused_logged >= 10000) {
+		logmsg(LOG_ERR, "accept (%s): %s (%u connections, %u calls, RLIMIT_NOFILE %llu): not accepting for 1 s; %u such pause(s) since the last line",
+		       which, strerror(err), d->nconns, d->ncalls, d->nofile, d->accept_pauses);
+		d->accept_paused_logged = now;
+		d->accept_pauses = 0;
+	}
+}
+
+void listeners_tick(struct daemon *d, uint64_t now)
+{
+	if (!d->accept_paused_until || now < d->accept_paused_until)
+		return;
+	d->accept_paused_until = 0;
+	ev_mod(d, d->listen_fd, EPOLLIN, &listen_kind);
+	ctl_watch(d, true);
+}
+
 void server_accept(struct daemon *d)
 {
 	for (int i = 0; i < 64; i++) {
@@ -218,6 +253,10 @@ void server_accept(struct daemon *d)
 		fd = accept4(d->listen_fd, (struct sockaddr *)&peer, &len,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				listeners_pause(d, "control connections");
+				return;
+			}
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 				logmsg(LOG_ERR, "accept: %m");
 			return;
