@@ -32,6 +32,24 @@ static size_t hdr(uint8_t *b, unsigned int len, unsigned int type)
 	return sizeof(h);
 }
 
+/* pptp_next: frame and decode in one, as the read loops use them. */
+static void test_next(void)
+{
+	uint8_t b[64] = { 0 };
+	struct pptp_msg m;
+	size_t len = 0;
+
+	hdr(b, 16, PPTP_ECHORQ);
+	b[12] = 0xca;
+	b[15] = 0xfe;
+	hdr(b + 16, 16, PPTP_ECHORQ);
+	point(pptp_next(b, 15, &m, &len) == PPTP_NEED_MORE, "next: 15 of 16: need more");
+	point(pptp_next(b, 20, &m, &len) == PPTP_OK && len == 16 && m.type == PPTP_ECHORQ &&
+	      m.echo.id == 0xca0000fe, "next: the first of two, decoded, 16 octets");
+	b[4] = 0;
+	point(pptp_next(b, 20, &m, &len) == PPTP_BAD_COOKIE, "next: a bad cookie, said");
+}
+
 static void test_frame(void)
 {
 	uint8_t b[512] = { 0 };
@@ -242,6 +260,7 @@ int main(void)
 {
 	printf("TAP version 13\n");
 	test_frame();
+	test_next();
 	test_layouts();
 	test_round_trips();
 	test_text();

@@ -141,11 +141,9 @@ static void ctrl_read(struct probe *p)
 			enum pptp_status st;
 			size_t len;
 
-			st = pptp_frame(p->rx, p->rx_len, &len);
+			st = pptp_next(p->rx, p->rx_len, &m, &len);
 			if (st == PPTP_NEED_MORE)
 				break;
-			if (st == PPTP_OK)
-				st = pptp_decode(p->rx, len, &m);
 			if (st != PPTP_OK) {
 				char octets[4 * sizeof(p->first_octets) + 1];
 

@@ -340,10 +340,10 @@ static void conn_read(struct conn *c)
 			enum pptp_status st;
 			size_t len;
 
-			st = pptp_frame(c->rx, c->rx_len, &len);
+			st = pptp_next(c->rx, c->rx_len, &m, &len);
 			if (st == PPTP_NEED_MORE)
 				break;
-			if (st != PPTP_OK || pptp_decode(c->rx, len, &m) != PPTP_OK) {
+			if (st != PPTP_OK) {
 				pptp_conn_bad_stream(&c->pc, st);
 				return;
 			}

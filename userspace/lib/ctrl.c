@@ -262,6 +262,13 @@ enum pptp_status pptp_decode(const uint8_t *buf, size_t len, struct pptp_msg *m)
 	return PPTP_OK;
 }
 
+enum pptp_status pptp_next(const uint8_t *buf, size_t n, struct pptp_msg *m, size_t *len)
+{
+	enum pptp_status st = pptp_frame(buf, n, len);
+
+	return st == PPTP_OK ? pptp_decode(buf, *len, m) : st;
+}
+
 /* A writer; pptp_encode() checked cap against the type's length. */
 struct wr {
 	uint8_t *p;

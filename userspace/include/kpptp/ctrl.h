@@ -184,6 +184,14 @@ enum pptp_status pptp_frame(const uint8_t *buf, size_t n, size_t *len);
 enum pptp_status pptp_decode(const uint8_t *buf, size_t len, struct pptp_msg *m);
 
 /*
+ * The next whole message of a TCP stream's n buffered octets: PPTP_OK
+ * with it decoded in m and its length in *len (to drop from the buffer),
+ * PPTP_NEED_MORE, or why the stream is not PPTP. Both roles' read loops
+ * and kpptpctl probe use it.
+ */
+enum pptp_status pptp_next(const uint8_t *buf, size_t n, struct pptp_msg *m, size_t *len);
+
+/*
  * Encode m into buf (cap bytes; PPTP_MSG_MAX_LEN always suffices). Returns
  * the message length, or 0 if the type is unknown or cap is too small.
  * Text fields longer than their wire field are cut (never overrun).
