@@ -17,7 +17,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 14
+ktap_plan 15
 root=${KPPTP_TRIXIE_ROOT:?run me through selftests/run-vm.sh (it shares the Debian 13 root)}
 p25=$REPO/build/lib/pppd-2.5/kpptp.so
 [[ -x $root/usr/sbin/pppd && -e $p25 ]] ||
@@ -42,8 +42,14 @@ dump_logs() {
 # --- 1. the server's pppd is 2.5.2, the client's 2.4.9
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' "pppd $work/pppd-2.5" \
 	"plugin $work/kpptp-2.5.so"
+# IPv6CP too, so that the plugin's IPv6 notifier runs on 2.5.
+for ns in "$S" "$C"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.disable_ipv6=0
+done
+echo +ipv6 >>"$work/options.pptp"
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server, pppd 2.5) did not start"
-kpptpd_client "$work/c1.log" s3cret-Pw
+EXTRA_PPP=+ipv6 kpptpd_client "$work/c1.log" s3cret-Pw
 wait_for 40 has_addr "$C" '203\.0\.113\.10 ' || dump_logs "$work/c1.log"
 ktap_check "server on pppd 2.5.2: the 2.4.9 client gets 203.0.113.10" \
 	eval "has_addr $C '203\.0\.113\.10 ' && grep -q 'Plugin .*/kpptp-2\.5\.so loaded' '$work/server.log' &&
@@ -56,6 +62,9 @@ calls=$(ip netns exec "$S" "$BIN/kpptpctl" calls)
 echo "$calls" | sed 's/^/# /'
 ktap_check "... kpptpctl calls shows the user, address and pppN that pppd 2.5 told kpptpd" \
 	grep -qE '^[0-9]+ +198\.51\.100\.2:[0-9]+ +alice +203\.0\.113\.10 +ppp[0-9]+ .* up ' <<<"$calls"
+v6_told() { ip netns exec "$S" "$BIN/kpptpctl" -j calls | grep -q '"address6":"fe80::'; }
+ktap_check "... and the IPv6CP link-local address it told through NF_IPV6_UP" \
+	wait_for 20 v6_told
 kill -TERM "$CLIENT"
 finished "$CLIENT"
 ktap_eq "... the client hangs up and exits 0" 0 "$ST"
