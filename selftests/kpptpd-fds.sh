@@ -6,7 +6,8 @@
 # 1024 calls), it says at start what the limit holds. 60 connections that
 # never speak use up its descriptors: it says so, does not spin on the
 # listener it cannot accept from (PPTP or the control socket), and once
-# they are gone (hello-timeout) a real call comes up.
+# they are gone (hello-timeout) a real call comes up. With a soft limit
+# below the hard one it raises its own, and its pppds get the old one.
 #
 #  ┌─ $C: 60 silent TCP, then kpptpd --client ─┐ veth ┌─ $S: kpptpd, ulimit -n 40 ─┐
 #  │ 198.51.100.2                              ├──────┤ 198.51.100.1               │
@@ -14,7 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 7
+ktap_plan 10
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' 'hello-timeout 15'
@@ -63,5 +64,33 @@ ktap_check "... kpptpctl calls answers again" \
 kill -TERM "$CLIENT"
 finished "$CLIENT"
 ktap_eq "... and the client hangs up cleanly" 0 "$ST"
+wait_for 15 no_pppd
+
+# A soft limit of 40 under a hard one of 4096: kpptpd raises its own and
+# holds 60 connections; a call made then still starts its pppd (whose
+# descriptors 3 and 4 are set up before it gets the soft limit of 40
+# back, although kpptpd's lie above 40).
+kill -TERM "$KPPTPD"
+wait "$KPPTPD"
+ip netns exec "$S" bash -c "ulimit -Sn 40 && ulimit -Hn 4096 && exec '$BIN/kpptpd' -f -v -c '$work/kpptpd.conf'" \
+	>"$work/server2.log" 2>&1 &
+KPPTPD=$!
+defer "kill $KPPTPD; wait $KPPTPD"
+wait_for 10 grep -q 'listening on' "$work/server2.log" ||
+	{ cat "$work/server2.log"; ktap_bail "kpptpd did not start (soft limit 40)"; }
+ip netns exec "$C" bash -c 'for i in $(seq 60); do exec {f}<>/dev/tcp/198.51.100.1/1723 || exit 1; done; sleep 20' &
+holder=$!
+defer "kill $holder 2>/dev/null"
+accepted() { (($(grep -c 'control connection accepted' "$work/server2.log") >= 60)); }
+ktap_check "soft limit 40, hard 4096: kpptpd raises it and accepts all 60" wait_for 10 accepted
+kpptpd_client "$work/c2.log" s3cret-Pw
+wait_for 40 has_addr "$C" '203\.0\.113\.1[01] ' || sed 's/^/# server: /' "$work/server2.log"
+ktap_check "... a call then comes up: its pppd started" has_addr "$C" '203\.0\.113\.1[01] '
+spppd=$(ip netns pids "$S" | while read -r p; do [[ $(cat /proc/$p/comm) == pppd ]] && echo "$p"; done)
+ktap_check "... and runs with the soft limit kpptpd was given (40)" \
+	grep -qE '^Max open files +40 +4096 ' "/proc/${spppd:-0}/limits"
+kill "$holder" 2>/dev/null
+kill -TERM "$CLIENT"
+finished "$CLIENT"
 wait_for 15 no_pppd
 ktap_finish

@@ -311,6 +311,23 @@ static void execv_with(const char *path, const char **argv, int n, char **extra,
 	execv(path, (char *const *)all);
 }
 
+/*
+ * In the child, before exec: say what failed on stderr (the log in the
+ * foreground; async-signal-safe calls only) and exit 127, which the
+ * parent names when it reaps the child.
+ */
+static void child_fail(const char *what)
+{
+	const char *e = strerror(errno);
+
+	(void)!write(2, "kpptpd: error: starting pppd: ", 30);
+	(void)!write(2, what, strlen(what));
+	(void)!write(2, ": ", 2);
+	(void)!write(2, e, strlen(e));
+	(void)!write(2, "\n", 1);
+	_exit(127);
+}
+
 /* In the child: fds 3 and 4, nothing else, default signals, then pppd. */
 static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t parent)
 {
@@ -323,19 +340,25 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	limits_restore_child();
 	setsid();
 	/*
 	 * If kpptpd dies (even kill -9), its pppds must not live on with
 	 * a call nobody controls: they get SIGTERM and end cleanly.
 	 */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
-		_exit(127);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM))
+		child_fail("prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != parent)
+		_exit(127);	/* kpptpd is gone already: no call to run */
 	s = fcntl(call->sock, F_DUPFD, 10);
 	w = fcntl(status_w, F_DUPFD, 10);
 	if (s < 0 || w < 0 || dup2(s, 3) < 0 || dup2(w, 4) < 0)
-		_exit(127);
+		child_fail("descriptors 3 and 4");
 	close_range(5, ~0u, 0);
+	/*
+	 * Only now: with a thousand calls kpptpd's own descriptors lie above
+	 * the soft limit pppd gets back, and F_DUPFD above would fail.
+	 */
+	limits_restore_child();
 	inet_ntop(AF_INET, &l, local, sizeof(local));
 	inet_ntop(AF_INET, &r, remote, sizeof(remote));
 	inet_ntop(AF_INET, &call->conn->peer.sin_addr, peer, sizeof(peer));
@@ -375,7 +398,7 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 		argv[n] = NULL;
 		execv(d->cfg.pppd, (char *const *)argv);
 	}
-	_exit(127);
+	child_fail(d->cfg.pppd);
 }
 
 /*
@@ -648,6 +671,7 @@ static const char *pppd_exit_str(int code)
 	case 15: return "the peer stopped answering LCP Echo-Requests (pppd's lcp-echo-failure)";
 	case 16: return "hangup";
 	case 19: return "authentication to the peer failed";
+	case 127: return "pppd did not start: see the line before";
 	default: return "see pppd(8) EXIT STATUS";
 	}
 }
