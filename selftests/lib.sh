@@ -331,7 +331,7 @@ prom_valid() {
 		if (!match($0, /^[a-zA-Z_:][a-zA-Z0-9_:]*/)) { print "# bad name: " $0; bad = 1; next }
 		name = substr($0, 1, RLENGTH); rest = substr($0, RLENGTH + 1)
 		if (!(name in type)) { print "# no TYPE for " name; bad = 1 }
-		if (rest ~ /^\{/ && !sub(/^\{([a-z_]+="([^"\\]|\\.)*",?)*\}/, "", rest)) {
+		if (rest ~ /^\{/ && !sub(/^\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\}/, "", rest)) {
 			print "# bad labels: " $0; bad = 1; next
 		}
 		if (rest !~ /^ [0-9]+(\.[0-9]+)?$/) { print "# bad value: " $0; bad = 1 }
