@@ -286,8 +286,8 @@ bind_into_root() {
 # remoteip and more from PPTPD_CONF lines); fails unless it listens
 # within 10 s. Its children (pptpctrl) are ended at exit too.
 pptpd_start() {
-	printf '%s\n' 'localip 203.0.113.1' "${PPTPD_CONF[@]:-remoteip 203.0.113.10-11}" \
-		>"$2/pptpd.conf"
+	printf '%s\n' "${PPTPD_LOCAL-localip 203.0.113.1}" \
+		"${PPTPD_CONF[@]:-remoteip 203.0.113.10-11}" >"$2/pptpd.conf"
 	ip netns exec "$1" pptpd -f -c "$2/pptpd.conf" -o "$2/options.pptp" \
 		-l 198.51.100.1 -p "$2/pptpd.pid" >"$2/pptpd.log" 2>&1 &
 	defer "kill $!; wait $!; pkill -x pptpctrl"
