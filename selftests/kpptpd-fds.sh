@@ -19,12 +19,16 @@ ktap_plan 10
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' 'hello-timeout 15'
-ip netns exec "$S" bash -c "ulimit -n 40 && exec '$BIN/kpptpd' -f -v -c '$work/kpptpd.conf'" \
-	>"$work/server.log" 2>&1 &
-KPPTPD=$!
-defer "kill $KPPTPD; wait $KPPTPD"
-wait_for 10 grep -q 'listening on' "$work/server.log" ||
-	{ cat "$work/server.log"; ktap_bail "kpptpd did not start"; }
+# start_limited ULIMITS LOG: kpptpd in $S after the ulimit commands; KPPTPD.
+start_limited() {
+	ip netns exec "$S" bash -c "$1 && exec '$BIN/kpptpd' -f -v -c '$work/kpptpd.conf'" \
+		>"$2" 2>&1 &
+	KPPTPD=$!
+	defer "kill $KPPTPD; wait $KPPTPD"
+	wait_for 10 grep -q 'listening on' "$2" ||
+		{ cat "$2"; ktap_bail "kpptpd did not start ($1)"; }
+}
+start_limited "ulimit -n 40" "$work/server.log"
 ktap_check "at start: the limit and what the configuration needs, named" \
 	grep -qE 'RLIMIT_NOFILE is 40, max-connections 1024 and max-calls 1024 need about 2112' \
 	"$work/server.log"
@@ -72,12 +76,7 @@ wait_for 15 no_pppd
 # back, although kpptpd's lie above 40).
 kill -TERM "$KPPTPD"
 wait "$KPPTPD"
-ip netns exec "$S" bash -c "ulimit -Sn 40 && ulimit -Hn 4096 && exec '$BIN/kpptpd' -f -v -c '$work/kpptpd.conf'" \
-	>"$work/server2.log" 2>&1 &
-KPPTPD=$!
-defer "kill $KPPTPD; wait $KPPTPD"
-wait_for 10 grep -q 'listening on' "$work/server2.log" ||
-	{ cat "$work/server2.log"; ktap_bail "kpptpd did not start (soft limit 40)"; }
+start_limited "ulimit -Sn 40 && ulimit -Hn 4096" "$work/server2.log"
 ip netns exec "$C" bash -c 'for i in $(seq 60); do exec {f}<>/dev/tcp/198.51.100.1/1723 || exit 1; done; sleep 20' &
 holder=$!
 defer "kill $holder 2>/dev/null"
