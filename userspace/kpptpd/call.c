@@ -604,10 +604,10 @@ static void status_line(struct call *call, char *line)
 		if (inet_pton(AF_INET, e, &ra) == 1)
 			call->ppp_remote = ntohl(ra.s_addr);
 		/* A static address from chap-secrets is not the pool's. */
-		if (call->access == ACCESS_LOCAL && inet_pton(AF_INET, e, &ra) == 1 &&
-		    ntohl(ra.s_addr) != call->access_addr[0] && !call->access_addr[1]) {
-			if (access_add_addr(ntohl(ra.s_addr)) == 0)
-				call->access_addr[1] = ntohl(ra.s_addr);
+		if (call->access == ACCESS_LOCAL && call->ppp_remote &&
+		    call->ppp_remote != call->access_addr[0] && !call->access_addr[1]) {
+			if (access_add_addr(call->ppp_remote) == 0)
+				call->access_addr[1] = call->ppp_remote;
 			else
 				end_unenforced(call, e);
 		}
@@ -676,27 +676,17 @@ static const char *pppd_exit_str(int code)
 	}
 }
 
-void call_put_session(struct daemon *d, const struct call *call, struct nlmsghdr *nlh)
-{
-	if (call->session_id) {
-		mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
-	} else {
-		/* The client's session is its socket's: found by call ID. */
-		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, call->local_id);
-		mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, d->copts.server.sin_addr.s_addr);
-	}
-}
-
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
 	memset(m, 0, sizeof(*m));
-	if (!d->have_nl)
+	/* No session yet, or gone: a request without its ID would get the namespace's. */
+	if (!d->have_nl || !call->session_id)
 		return -1;
 	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_STATS_GET, 0);
-	call_put_session(d, call, nlh);
+	mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
 	if (kpptp_nl_talk(&d->nl, nlh, kpptp_session_parse_cb, m)) {
 		logmsg(LOG_DEBUG, "stats-get call %u: %s", call->local_id, d->nl.err);
 		memset(m, 0, sizeof(*m));

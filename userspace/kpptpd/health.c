@@ -185,10 +185,11 @@ void health_watch(struct daemon *d, struct call *call)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
-	if (!d->have_nl || (!d->cfg.gre_stall_timeout && !d->cfg.anomaly_threshold))
+	if (!d->have_nl || !call->session_id ||
+	    (!d->cfg.gre_stall_timeout && !d->cfg.anomaly_threshold))
 		return;
 	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_SET, 0);
-	call_put_session(d, call, nlh);
+	mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
 	mnl_attr_put_u32(nlh, KPPTP_A_STALL_TIMEOUT, d->cfg.gre_stall_timeout);
 	mnl_attr_put_u32(nlh, KPPTP_A_ANOMALY_THRESHOLD, d->cfg.anomaly_threshold);
 	if (kpptp_nl_talk(&d->nl, nlh, NULL, NULL))

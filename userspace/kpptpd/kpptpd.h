@@ -261,8 +261,6 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why);
 void call_status_io(struct daemon *d, struct call *call);
 void calls_reap_children(struct daemon *d);
 void calls_free_dead(struct daemon *d);
-/* Name the call's kernel session in a request: its ID, else call ID + peer. */
-void call_put_session(struct daemon *d, const struct call *call, struct nlmsghdr *nlh);
 /* The call's kernel session counters (stats-get). 0, or -1 with m empty. */
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m);
 /* GRE packets the kernel took for this call; -1: cannot tell (no netlink). */

@@ -167,13 +167,6 @@ static void stop(struct daemon *d)
 		pptp_conn_stop(&c->pc, PPTP_STOP_SHUTDOWN);
 }
 
-/*
- * SIGHUP: read the configuration again. A file with an error changes
- * nothing (the old one stays, the log names the line). New connections
- * and calls get the new settings; live calls keep their address even
- * when the pool no longer holds it (it is not handed out again until
- * it is back in a pool and free).
- */
 /* For the log: the pool's size, or that there is none. */
 static const char *pool_desc(const struct daemon *d, char *buf, size_t len)
 {
@@ -184,6 +177,13 @@ static const char *pool_desc(const struct daemon *d, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * SIGHUP: read the configuration again. A file with an error changes
+ * nothing (the old one stays, the log names the line). New connections
+ * and calls get the new settings; live calls keep their address even
+ * when the pool no longer holds it (it is not handed out again until
+ * it is back in a pool and free).
+ */
 static void reload(struct daemon *d)
 {
 	char desc[64];
