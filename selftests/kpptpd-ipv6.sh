@@ -19,10 +19,7 @@ ktap_plan 13
 kpptpd_pair
 work=$WORK
 # new_ns turns IPv6 off; these two need it, on the ppp interfaces to come.
-for ns in "$S" "$C"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0
-done
+ipv6_on "$S" "$C"
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
 echo '+ipv6' >>"$work/options.pptp"
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start"

@@ -43,10 +43,7 @@ dump_logs() {
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' "pppd $work/pppd-2.5" \
 	"plugin $work/kpptp-2.5.so"
 # IPv6CP too, so that the plugin's IPv6 notifier runs on 2.5.
-for ns in "$S" "$C"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0
-done
+ipv6_on "$S" "$C"
 echo +ipv6 >>"$work/options.pptp"
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server, pppd 2.5) did not start"
 EXTRA_PPP=+ipv6 kpptpd_client "$work/c1.log" s3cret-Pw

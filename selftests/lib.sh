@@ -138,6 +138,16 @@ new_ns() {
 	printf -v "$1" '%s' "$name"
 }
 
+# ipv6_on NS...: IPv6 back on in each (new_ns turns it off), for the ppp
+# interfaces to come.
+ipv6_on() {
+	local ns
+	for ns in "$@"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0
+	done
+}
+
 # veth_ns NS_A DEV_A ADDR_A/PLEN NS_B DEV_B ADDR_B/PLEN [MTU]: a veth pair
 # between two namespaces, addressed and up.
 veth_ns() {

@@ -27,10 +27,6 @@ pss_kb() {
 }
 # calls_up NS: its ppp interfaces with an IPv6 link-local address (IPv6CP up).
 calls_up() { ip -n "$1" -6 -o addr show scope link | grep -c ': ppp'; }
-v6_on() {
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-		net.ipv6.conf.default.disable_ipv6=0
-}
 
 # dial_all NS N W: N clients from NS (dial I starts client I), at most W
 # of them setting up at once, the next as soon as one is up; returns once
@@ -90,8 +86,7 @@ setup() {
 	local path=$1 n=${KPPTP_SETUP_CALLS:-1000} work i t0 m0 m1 up
 	new_ns A
 	new_ns B
-	v6_on "$A"
-	v6_on "$B"
+	ipv6_on "$A" "$B"
 	link_ns "$B" 198.51.100.1 "$A" 198.51.100.2
 	work=$(mktemp -d)
 	_cleanups+=("rm -rf $work" "wait_for 120 no_pppd")
