@@ -81,8 +81,7 @@ if [[ $where == host ]]; then
 	# Debian's arch Makefile includes the common one by absolute path.
 	sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" "$kdir/Makefile"
 else
-	chroot "$root" apt-get install -y -q --no-install-recommends \
-		"linux-headers-$kver" >&2 ||
+	"$here/root-install.sh" "$root" "linux-headers-$kver" ||
 		die "installing linux-headers-$kver in the Debian 13 root failed"
 	rm -rf "$root/tmp/kpptp-debs"
 	mkdir -p "$root/tmp/kpptp-debs"

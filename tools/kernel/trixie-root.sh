@@ -13,8 +13,12 @@ cache=${KPPTP_CACHE:-/var/cache/kpptp}
 root=$cache/trixie-root
 pkgs=build-essential,gcc-14,make,libelf-dev,bc,bison,flex,kmod,ca-certificates
 
-# The package lists, fresh within a day (mmdebstrap leaves none).
+# The package lists, fresh within a day (mmdebstrap leaves none). Under
+# the root's lock: two callers at once (make check's parallel stages)
+# would otherwise both run apt-get update, and one fails on apt's lock.
 refresh() {
+	exec 9>"$cache/.trixie-root.lock"
+	flock 9
 	if [[ -z $(find "$root/var/lib/apt/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null) ]]; then
 		cp /etc/resolv.conf "$root/etc/resolv.conf"
 		chroot "$root" apt-get update -q >&2 ||
