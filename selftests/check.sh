@@ -14,8 +14,8 @@
 # about one host CPU busy, so on two CPUs two stages side by side take
 # about two thirds of the time one after the other (measured: the 6.12
 # and newest suites, 532 s together against 399 s each). The debug stage
-# is the longest (and builds its kernel on a fresh machine): it starts
-# first. Each stage's output is printed whole when it ends.
+# is the longest: it starts first. Each stage's output is printed whole
+# when it ends.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -29,23 +29,25 @@ rm -f "$results"/*.counts "$results"/stage-*.log
 
 # What the stages share goes first, one step at a time: the downloaded
 # kernels and the Debian 13 root are installed with apt, and two apt runs
-# in one root fail on its lock. A step that fails here fails again, with
-# its message, in the stage that needs it.
+# in one root fail on its lock; the debug kernel (built once, with both
+# CPUs) is needed by the host stage too (W=1 builds against every
+# kernel). A step that fails here fails again, with its message, in the
+# stage that needs it.
 prepare() {
-	local k
+	local k rc=0
 	for k in $kernels; do
-		[[ $k == debug ]] && continue	# built from source: in its stage
-		"$repo/tools/kernel/fetch.sh" "$k" >/dev/null
+		"$repo/tools/kernel/fetch.sh" "$k" >/dev/null || rc=1
 	done
 	if [[ " $kernels " == *" 6.1 "* ]]; then
 		"$repo/tools/kernel/trixie-root.sh" >/dev/null &&
-			"$repo/tools/pppd/plugin-2.5.sh" >/dev/null
+			"$repo/tools/pppd/plugin-2.5.sh" >/dev/null || rc=1
 	fi
+	return "$rc"
 }
 t0=$SECONDS
 prepare >"$results/prepare.log" 2>&1 ||
 	echo "# preparing the stages failed (build/results/prepare.log); the stages say what is missing"
-echo "# prepared kernels and the Debian 13 root: $((SECONDS - t0)) s"
+echo "# prepared the kernels and the Debian 13 root: $((SECONDS - t0)) s"
 
 stages=()
 [[ " $kernels " == *" debug "* ]] && stages+=(debug)
