@@ -131,6 +131,26 @@ printf 'session list\n' >"$asan/batch"
 expect 3 'the kpptp module is not loaded' "$kc" -b "$asan/batch"
 printf '%01100d\n' 0 >"$asan/batch"
 expect 2 'line too long' "$kc" -b "$asan/batch"
+# kpptpctl calls against a stand-in control socket: an IPv6 link-local
+# address and a long user name widen their columns, and every later
+# column stays under its heading.
+printf '%s\n' \
+	'call id=1 peer=198.51.100.2:1723 user=alice address=203.0.113.10 ifname=ppp0 uptime=5 rx-bytes=100 tx-bytes=200 health=ok state=up session=7' \
+	'call id=2 peer=198.51.100.3:1723 user=a-rather-long-user%40example.org address6=fe80::1234:5678:9abc:def0 ifname=ppp1 uptime=90061 rx-bytes=1 tx-bytes=2 health=ok state=up session=8' \
+	'ok 2' >"$asan/calls.answer"
+rm -f "$asan/calls.req"
+python3 selftests/host/ctl-answer.py "$asan/ctl.sock" "$asan/calls.answer" "$asan/calls.req" &
+for _ in $(seq 50); do [[ -S $asan/ctl.sock ]] && break; sleep 0.1; done
+table=$(KPPTPD_SOCKET=$asan/ctl.sock "$kc" calls 2>&1)
+wait $!
+sed 's/^/# /' <<<"$table"
+check "kpptpctl calls asks kpptpd for 'calls'" bash -c "[[ \$(cat '$asan/calls.req') == calls ]]"
+check "kpptpctl calls: wide address and user columns keep the rest under their headings" \
+	awk 'NR == 1 { col = index($0, "STATE"); h = index($0, "IFACE"); next }
+	     substr($0, col, 2) != "up" || substr($0, h, 3) != "ppp" { bad = 1 }
+	     END { exit bad || NR != 3 }' <<<"$table"
+check "... and show the unescaped user and the IPv6CP address" \
+	grep -qE '^2 +198\.51\.100\.3:1723 +a-rather-long-user@example\.org +fe80::1234:5678:9abc:def0 +ppp1 +1d01h ' <<<"$table"
 # kpptpctl probe: the command line, then the steps this host can walk
 # (no PPPoX here: from the call on, the guest's selftests/probe.sh).
 expect 0 '^$' "$kc" probe --help

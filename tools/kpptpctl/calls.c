@@ -148,11 +148,48 @@ static void uptime(unsigned long s, char *out, size_t len)
 		snprintf(out, len, "%02lu:%02lu:%02lu", s / 3600, s % 3600 / 60, s % 60);
 }
 
-static void print_call(struct ctl *c, const struct call_fields *cf, bool *header)
+/* An IPv6-only call (no IPCP) shows its IPv6CP link-local address. */
+static const char *shown_address(const struct call_fields *cf)
+{
+	const char *addr = get(cf->f, cf->n, "address");
+
+	if (!strcmp(addr, "-") && strcmp(get(cf->f, cf->n, "address6"), "-"))
+		addr = get(cf->f, cf->n, "address6");
+	return addr;
+}
+
+/*
+ * The text table's variable columns are as wide as their longest value:
+ * an IPv6 address or a long user name would push the columns after it
+ * out of line.
+ */
+struct widths {
+	int peer, user, addr, iface;
+};
+
+static int widest(int w, const char *s)
+{
+	size_t len = strlen(s);
+
+	return len > (size_t)w ? (int)len : w;
+}
+
+static void measure(struct widths *w, const struct call_fields *calls, size_t n)
+{
+	*w = (struct widths){ .peer = 21, .user = 16, .addr = 15, .iface = 8 };
+	for (size_t i = 0; i < n; i++) {
+		w->peer = widest(w->peer, get(calls[i].f, calls[i].n, "peer"));
+		w->user = widest(w->user, get(calls[i].f, calls[i].n, "user"));
+		w->addr = widest(w->addr, shown_address(&calls[i]));
+		w->iface = widest(w->iface, get(calls[i].f, calls[i].n, "ifname"));
+	}
+}
+
+static void print_call(struct ctl *c, const struct call_fields *cf,
+		       const struct widths *w, bool *header)
 {
 	const struct call_field_kv *f = cf->f;
 	int n = cf->n;
-	const char *addr;
 	char up[32];
 
 	if (c->json) {
@@ -173,19 +210,16 @@ static void print_call(struct ctl *c, const struct call_fields *cf, bool *header
 		return;
 	}
 	if (!*header) {
-		printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s\n", "CALL",
-		       "PEER", "USER", "ADDRESS", "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES",
-		       "HEALTH", "STATE");
+		printf("%-6s %-*s %-*s %-*s %-*s %-9s %12s %12s %-11s %s\n", "CALL",
+		       w->peer, "PEER", w->user, "USER", w->addr, "ADDRESS", w->iface,
+		       "IFACE", "UPTIME", "RX-BYTES", "TX-BYTES", "HEALTH", "STATE");
 		*header = true;
 	}
 	uptime(strtoul(get(f, n, "uptime"), NULL, 10), up, sizeof(up));
-	/* An IPv6-only call (no IPCP) shows its IPv6CP link-local address. */
-	addr = get(f, n, "address");
-	if (!strcmp(addr, "-") && strcmp(get(f, n, "address6"), "-"))
-		addr = get(f, n, "address6");
-	printf("%-6s %-21s %-16s %-15s %-8s %-9s %12s %12s %-11s %s (session %s)\n",
-	       get(f, n, "id"), get(f, n, "peer"), get(f, n, "user"),
-	       addr, get(f, n, "ifname"), up, get(f, n, "rx-bytes"),
+	printf("%-6s %-*s %-*s %-*s %-*s %-9s %12s %12s %-11s %s (session %s)\n",
+	       get(f, n, "id"), w->peer, get(f, n, "peer"), w->user, get(f, n, "user"),
+	       w->addr, shown_address(cf), w->iface, get(f, n, "ifname"), up,
+	       get(f, n, "rx-bytes"),
 	       get(f, n, "tx-bytes"), get(f, n, "health"), get(f, n, "state"),
 	       get(f, n, "session"));
 	/* Why it is not ok: the line kpptpd logged. */
@@ -197,6 +231,7 @@ int cmd_calls(struct ctl *c, int argc, char **argv)
 {
 	struct call_fields *calls;
 	bool header = false;
+	struct widths w;
 	size_t n;
 	int rc;
 
@@ -211,8 +246,9 @@ int cmd_calls(struct ctl *c, int argc, char **argv)
 	}
 	if (c->json)
 		json_begin_list(c);
+	measure(&w, calls, n);
 	for (size_t i = 0; i < n; i++)
-		print_call(c, &calls[i], &header);
+		print_call(c, &calls[i], &w, &header);
 	if (c->json)
 		json_end_list(c);
 	else if (!n)
