@@ -74,21 +74,19 @@ void health_stop(struct daemon *d)
 	d->have_events = false;
 }
 
-/* The call an event is about: by kernel handle, else call ID and peer. */
+/*
+ * The call an event is about, by the session's ID: kpptp.ko puts it in
+ * every event, and every call it carries has one (kpptpd makes each
+ * session over netlink). A call ID and peer would not do: once our
+ * session is gone, a newer one (another daemon's) may have that pair.
+ */
 static struct call *event_call(struct daemon *d, const struct kpptp_session_msg *m)
 {
-	for (struct call *call = d->calls; call; call = call->next) {
-		if (!call->conn)
-			continue;
-		if (call->session_id && m->has[KPPTP_A_ID]) {
-			if (call->session_id == m->id)
-				return call;
-			continue;
-		}
-		if (call->local_id == m->local_call_id &&
-		    call->conn->peer.sin_addr.s_addr == m->peer_addr)
+	if (!m->has[KPPTP_A_ID])
+		return NULL;
+	for (struct call *call = d->calls; call; call = call->next)
+		if (call->conn && call->session_id && call->session_id == m->id)
 			return call;
-	}
 	return NULL;
 }
 
