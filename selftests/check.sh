@@ -67,19 +67,15 @@ stage() {	# stage NAME: run one stage into its log
 }
 declare -A name_of=()
 # Stopped (CI's time limit, a kill): the stages and everything they
-# started (run-vm.sh, timeout, qemu) go too.
-tree() {	# tree PID: PID's descendants, deepest first, then PID
-	local c
-	for c in $(pgrep -P "$1"); do
-		tree "$c"
-	done
-	echo "$1"
-}
+# started (run-vm.sh, timeout, qemu) go too. Each stage runs as its own
+# process group (set -m), so that its whole tree can be signalled even
+# when its first process is already gone: a "pkill -f check.sh" also
+# matches the stages' subshells, whose children would be left running.
+set -m
 stop_stages() {
 	local p
 	for p in "${!name_of[@]}"; do
-		# shellcheck disable=SC2046
-		kill $(tree "$p") 2>/dev/null
+		kill -TERM -- "-$p" 2>/dev/null
 	done
 	exit 130
 }
@@ -93,7 +89,7 @@ finish() {	# finish: wait for one stage and print its output
 }
 for s in "${stages[@]}"; do
 	((${#name_of[@]} < jobs)) || finish
-	stage "$s" >"$results/stage-$s.log" 2>&1 &
+	stage "$s" </dev/null >"$results/stage-$s.log" 2>&1 &
 	name_of[$!]=$s
 done
 while ((${#name_of[@]})); do
