@@ -71,9 +71,11 @@ ip -n "$L" route get 203.0.113.2 | sed 's/^/# L: /'
 ktap_check "a sender behind the tunnel got fragmentation needed: MTU 1260" \
 	bash -c "ip -n $L route get 203.0.113.2 | grep -q 'mtu 1260'"
 # Not a speed figure: a PMTU black hole moves nothing past the first
-# window (~14 KB), and 1 MB is far beyond it on any kernel, debug included.
-ktap_ge "... and its TCP went on through the hop (MB received)" 1 \
-	"$(grep -A6 '"sum_received"' /tmp/iperf.L.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e6 }')"
+# window (~14 KB). 200 KB is far beyond that, and within reach of the
+# debug kernel on a starved host (1 MB was not, once: CI ran another
+# guest beside it).
+ktap_ge "... and its TCP went on through the hop (KB received)" 200 \
+	"$(grep -A6 '"sum_received"' /tmp/iperf.L.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e3 }')"
 
 # Then from A itself: no ICMP to ourselves, the route learns directly.
 wait_for 5 bash -c "! ip netns exec $B sh -c \"netstat -ltn | grep -q ':5201 '\""
@@ -89,6 +91,6 @@ ktap_ge "DF packets beyond the path MTU are dropped and counted" 1 \
 ktap_check "... their sender learnt the inner MTU 1260" \
 	bash -c "ip -n $A route get 203.0.113.2 | grep -q 'mtu 1260'"
 ip -n "$A" route get 203.0.113.2 | sed 's/^/# /'
-ktap_ge "... and TCP went on through the 1300-byte hop (MB received)" 1 \
-	"$(grep -A6 '"sum_received"' /tmp/iperf.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e6 }')"
+ktap_ge "... and TCP went on through the 1300-byte hop (KB received)" 200 \
+	"$(grep -A6 '"sum_received"' /tmp/iperf.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e3 }')"
 ktap_finish
