@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """Stand in for kpptpd's control socket (kpptpd(8), CONTROL SOCKET): listen
 on a Unix socket, take one request, write it to REQUEST_FILE, answer with
-ANSWER_FILE's bytes, close. Bounded: gives up after 10 s with no client.
+ANSWER_FILE's bytes, close. With HOLD, first wait HOLD seconds (a stuck
+kpptpd). Bounded: gives up after 10 s with no client.
 
-usage: ctl-answer.py SOCKET ANSWER_FILE REQUEST_FILE
+usage: ctl-answer.py SOCKET ANSWER_FILE REQUEST_FILE [HOLD]
 """
 import os
 import socket
 import sys
+import time
 
 path, answer, request = sys.argv[1:4]
+hold = float(sys.argv[4]) if len(sys.argv) > 4 else 0
 if os.path.exists(path):
     os.unlink(path)
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -27,8 +30,12 @@ while not req.endswith(b"\n"):
     req += chunk
 with open(request, "wb") as f:
     f.write(req)
+time.sleep(hold)
 with open(answer, "rb") as f:
-    conn.sendall(f.read())
+    try:
+        conn.sendall(f.read())
+    except BrokenPipeError:  # the client gave up first, as it should
+        pass
 conn.close()
 srv.close()
 os.unlink(path)

@@ -138,11 +138,17 @@ printf '%s\n' \
 	'call id=1 peer=198.51.100.2:1723 user=alice address=203.0.113.10 ifname=ppp0 uptime=5 rx-bytes=100 tx-bytes=200 health=ok state=up session=7' \
 	'call id=2 peer=198.51.100.3:1723 user=a-rather-long-user%40example.org address6=fe80::1234:5678:9abc:def0 ifname=ppp1 uptime=90061 rx-bytes=1 tx-bytes=2 health=ok state=up session=8' \
 	'ok 2' >"$asan/calls.answer"
-rm -f "$asan/calls.req"
-python3 selftests/host/ctl-answer.py "$asan/ctl.sock" "$asan/calls.answer" "$asan/calls.req" &
-for _ in $(seq 50); do [[ -S $asan/ctl.sock ]] && break; sleep 0.1; done
+# standin ANSWER_FILE [HOLD]: a stand-in kpptpd control socket for one
+# request, at $asan/ctl.sock.
+standin() {
+	rm -f "$asan/calls.req" "$asan/ctl.sock"
+	python3 selftests/host/ctl-answer.py "$asan/ctl.sock" "$1" "$asan/calls.req" ${2:+"$2"} &
+	standin_pid=$!
+	for _ in $(seq 50); do [[ -S $asan/ctl.sock ]] && break; sleep 0.1; done
+}
+standin "$asan/calls.answer"
 table=$(KPPTPD_SOCKET=$asan/ctl.sock "$kc" calls 2>&1)
-wait $!
+wait "$standin_pid"
 sed 's/^/# /' <<<"$table"
 check "kpptpctl calls asks kpptpd for 'calls'" bash -c "[[ \$(cat '$asan/calls.req') == calls ]]"
 check "kpptpctl calls: wide address and user columns keep the rest under their headings" \
@@ -151,6 +157,18 @@ check "kpptpctl calls: wide address and user columns keep the rest under their h
 	     END { exit bad || NR != 3 }' <<<"$table"
 check "... and show the unescaped user and the IPv6CP address" \
 	grep -qE '^2 +198\.51\.100\.3:1723 +a-rather-long-user@example\.org +fe80::1234:5678:9abc:def0 +ppp1 +1d01h ' <<<"$table"
+# A kpptpd that stops mid-answer, closes at once, or is stuck: each said.
+head -1 "$asan/calls.answer" >"$asan/calls.cut"
+standin "$asan/calls.cut"
+KPPTPD_SOCKET=$asan/ctl.sock expect 1 "kpptpd's answer ended without 'ok' after 1 calls" "$kc" calls
+wait "$standin_pid"
+: >"$asan/calls.none"
+standin "$asan/calls.none"
+KPPTPD_SOCKET=$asan/ctl.sock expect 5 'kpptpd closed the connection without an answer' "$kc" calls
+wait "$standin_pid"
+standin "$asan/calls.answer" 12
+KPPTPD_SOCKET=$asan/ctl.sock expect 5 'kpptpd did not answer within 10 s' "$kc" call hangup 1
+wait "$standin_pid"
 # kpptpctl probe: the command line, then the steps this host can walk
 # (no PPPoX here: from the call on, the guest's selftests/probe.sh).
 expect 0 '^$' "$kc" probe --help

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include "kpptpctl.h"
@@ -24,14 +25,23 @@ static const char *socket_path(void)
 	return p && *p ? p : "/run/kpptpd.sock";
 }
 
+/*
+ * kpptpd builds an answer in one pass of its event loop, so a silence this
+ * long means it is stuck; kpptpctl says so instead of hanging with it.
+ */
+#define ANSWER_TIMEOUT_S 10
+/* 200 bytes a call: room for 300,000 calls. More is not kpptpd talking. */
+#define ANSWER_MAX (64u << 20)
+
 /* Send one request; the whole answer in *out (malloc'd). An exit code. */
 static int ask(const char *req, char **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = ANSWER_TIMEOUT_S };
 	const char *path = socket_path();
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
-	int fd;
+	int fd, rc = EXIT_FAIL;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return usage_error("KPPTPD_SOCKET: path too long");
@@ -51,37 +61,62 @@ static int ask(const char *req, char **out)
 			strerror(err));
 		return EXIT_NODAEMON;
 	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+		fprintf(stderr, "kpptpctl: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
 		fprintf(stderr, "kpptpctl: %s: %s\n", path, strerror(errno));
-		close(fd);
-		return EXIT_FAIL;
+		goto out;
 	}
 	for (;;) {
 		ssize_t n;
 
 		if (cap - len < 4096) {
-			char *b = realloc(buf, cap + 65536);
+			char *b = cap >= ANSWER_MAX ? NULL : realloc(buf, cap + 65536);
 
-			if (!b) {
-				free(buf);
-				close(fd);
-				fprintf(stderr, "kpptpctl: out of memory\n");
-				return EXIT_FAIL;
-			}
+			if (!b && cap >= ANSWER_MAX)
+				fprintf(stderr, "kpptpctl: %s: the answer is over %u MB; is this kpptpd?\n",
+					path, ANSWER_MAX >> 20);
+			else if (!b)
+				fprintf(stderr, "kpptpctl: %s: out of memory\n", path);
+			if (!b)
+				goto out;
 			buf = b;
 			cap += 65536;
 		}
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			fprintf(stderr, "kpptpctl: %s: kpptpd did not answer within %d s\n",
+				path, ANSWER_TIMEOUT_S);
+			rc = EXIT_NODAEMON;
+			goto out;
+		}
+		if (n < 0) {
+			fprintf(stderr, "kpptpctl: %s: %s\n", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
+	if (!len) {
+		fprintf(stderr, "kpptpctl: %s: kpptpd closed the connection without an answer\n",
+			path);
+		rc = EXIT_NODAEMON;
+		goto out;
+	}
 	buf[len] = '\0';
 	*out = buf;
-	return EXIT_OK;
+	buf = NULL;
+	rc = EXIT_OK;
+out:
+	free(buf);
+	close(fd);
+	return rc;
 }
 
 /* Undo kpptpd's %XX escapes in place. */
@@ -296,6 +331,7 @@ int calls_read(struct call_fields **out, size_t *count)
 	struct call_fields *v = NULL;
 	size_t n = 0;
 	char *answer = NULL;
+	bool oom = false, said = false;
 	int rc = ask("calls\n", &answer);
 
 	*out = NULL;
@@ -313,20 +349,25 @@ int calls_read(struct call_fields **out, size_t *count)
 		}
 		if (!strncmp(line, "error ", 6)) {
 			fprintf(stderr, "kpptpctl: kpptpd: %s\n", line + 6);
+			said = true;
 			break;
 		}
 		if (strncmp(line, "call ", 5))
 			continue;
 		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv)
+		if (nv)
+			v = nv;
+		if (!nv || !(v[n].line = strdup(line + 5))) {
+			fprintf(stderr, "kpptpctl: out of memory\n");
+			oom = true;
 			break;
-		v = nv;
-		v[n].line = strdup(line + 5);
-		if (!v[n].line)
-			break;
+		}
 		v[n].n = fields(v[n].line, v[n].f);
 		n++;
 	}
+	if (rc && !oom && !said)
+		fprintf(stderr, "kpptpctl: kpptpd's answer ended without 'ok' after %zu calls"
+			" (did kpptpd stop?)\n", n);
 	free(answer);
 	if (rc) {
 		calls_free(v, n);
