@@ -34,7 +34,7 @@ ip netns exec "$A" "$BIN/kpptpctl" monitor >/tmp/mon.A 2>&1 &
 defer "kill $!"
 ip netns exec "$A" "$BIN/kpptpctl" -j monitor >/tmp/mon.A.json 2>&1 &
 defer "kill $!"
-sleep 0.3
+wait_monitors "$A" 2
 
 # R starts to refuse GRE, answering "communication administratively prohibited".
 ip -n "$R" rule add ipproto gre iif kpv1 prohibit

@@ -96,6 +96,21 @@ wait_for() {
 	done
 }
 
+# wait_monitors NS COUNT: until COUNT generic-netlink sockets in NS have
+# joined a multicast group (kpptpctl monitor subscribes after resolving the
+# family: an event sent before that is not seen). /proc/net/netlink shows
+# the namespace's sockets, Groups the first 32 group bits; kpptp's events
+# group has a low number (8 on 6.1).
+monitors_joined() {
+	local n
+	n=$(ip netns exec "$1" awk '$2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l)
+	((n >= $2))
+}
+wait_monitors() {
+	wait_for 10 monitors_joined "$1" "$2" ||
+		ktap_bail "kpptpctl monitor in $1 did not join the events group within 10 s"
+}
+
 load_ppp_modules() {
 	modprobe -a ppp_generic pppox gre veth || ktap_bail "modprobe ppp_generic pppox gre veth"
 }

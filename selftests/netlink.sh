@@ -32,7 +32,8 @@ ctl monitor >/tmp/mon.A 2>&1 &
 defer "kill $!"
 ip netns exec "$B" "$CTL" monitor >/tmp/mon.B 2>&1 &
 defer "kill $!"
-sleep 0.5
+wait_monitors "$A" 1
+wait_monitors "$B" 1
 
 out=$(ctl session add local 198.51.100.1 peer 198.51.100.2 call 100 peer-call 200 cookie 7)
 echo "$out" | sed 's/^/# /'
