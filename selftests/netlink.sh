@@ -109,9 +109,8 @@ ip netns exec "$A" ping -c 30 -i 0.1 -W 1 203.0.113.2 >/dev/null 2>&1
 ktap_ge "a silent peer: packets beyond its window are counted" 25 \
 	"$(ctl -j stats 1 | grep -o '"tx-over-window":[0-9]*' | cut -d: -f2)"
 kill "$A_PID"; wait "$A_PID" 2>/dev/null
-sleep 0.3
 ktap_check "closing the socket leaves the netlink session, without channel" \
-	bash -c "ip netns exec $A $CTL session show 1 | grep -q 'no channel'"
+	wait_for 5 bash -c "ip netns exec $A $CTL session show 1 | grep -q 'no channel'"
 
 ktap_check "namespace stats need no session" bash -c "ip netns exec $A $CTL stats | grep -q sessions"
 
