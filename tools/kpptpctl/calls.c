@@ -366,8 +366,8 @@ int calls_read(struct call_fields **out, size_t *count)
 		n++;
 	}
 	if (rc && !oom && !said)
-		fprintf(stderr, "kpptpctl: kpptpd's answer ended without 'ok' after %zu calls"
-			" (did kpptpd stop?)\n", n);
+		fprintf(stderr, "kpptpctl: kpptpd's answer ended without 'ok' (calls read: %zu;"
+			" did kpptpd stop?)\n", n);
 	free(answer);
 	if (rc) {
 		calls_free(v, n);
