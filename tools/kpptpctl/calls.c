@@ -74,15 +74,18 @@ static int ask(const char *req, char **out)
 		ssize_t n;
 
 		if (cap - len < 4096) {
-			char *b = cap >= ANSWER_MAX ? NULL : realloc(buf, cap + 65536);
+			char *b;
 
-			if (!b && cap >= ANSWER_MAX)
+			if (cap >= ANSWER_MAX) {
 				fprintf(stderr, "kpptpctl: %s: the answer is over %u MB; is this kpptpd?\n",
 					path, ANSWER_MAX >> 20);
-			else if (!b)
-				fprintf(stderr, "kpptpctl: %s: out of memory\n", path);
-			if (!b)
 				goto out;
+			}
+			b = realloc(buf, cap + 65536);
+			if (!b) {
+				fprintf(stderr, "kpptpctl: %s: out of memory\n", path);
+				goto out;
+			}
 			buf = b;
 			cap += 65536;
 		}
