@@ -37,7 +37,7 @@ backlog_drops() {
 # A's sends refused with ENOBUFS, and the input backlogs. Those are not
 # the tunnel's to answer for; any other loss is.
 udp_run() {
-	local window=$1 json drops0 a_if
+	local window=$1 json drops0 a_if rcvbuf mem enobufs backlog
 	LOST= STACK=
 	new_ns A
 	new_ns B
@@ -50,17 +50,17 @@ udp_run() {
 	nsexec "$A" ping -c 1 -W 2 203.0.113.2 >/dev/null || ktap_bail "tunnel ping"
 	nsexec "$A" tc qdisc add dev kpv0 root netem delay 5ms reorder 70% 50%
 	ip netns exec "$B" iperf3 -s -1 -D -I "/tmp/iperf.$B.pid" >/dev/null 2>&1
-	wait_for 5 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':5201 '"
+	wait_for 5 listening "$B" 5201
 	drops0=$(backlog_drops)
 	json=$(ip netns exec "$A" timeout 60 iperf3 -c 203.0.113.2 -u -b 8M -l 1000 -t 2 -J) ||
 		return 1
 	LOST=$(echo "$json" | awk -F'[:,]' '/"lost_packets"/ { v = $2 } END { printf "%d", v }')
-	STACK=$(($(udp_stat "$B" RcvbufErrors) + $(udp_stat "$B" MemErrors) +
-		 $(udp_stat "$A" SndbufErrors) + $(backlog_drops) - drops0))
+	rcvbuf=$(udp_stat "$B" RcvbufErrors) mem=$(udp_stat "$B" MemErrors)
+	enobufs=$(udp_stat "$A" SndbufErrors) backlog=$(($(backlog_drops) - drops0))
+	STACK=$((rcvbuf + mem + enobufs + backlog))
 	echo "# window $window: iperf3 lost $LOST; outside the tunnel:" \
-		"B's socket buffer $(udp_stat "$B" RcvbufErrors) (memory" \
-		"$(udp_stat "$B" MemErrors)), A's ENOBUFS $(udp_stat "$A" SndbufErrors)," \
-		"input backlogs $(($(backlog_drops) - drops0))"
+		"B's socket buffer $rcvbuf (memory $mem), A's ENOBUFS $enobufs," \
+		"input backlogs $backlog"
 	if ((LOST > STACK)); then
 		ip -n "$A" -s link show dev "$a_if" | sed 's/^/# A: /'
 		ip -n "$B" -s link show dev "$TUN_IF" | sed 's/^/# B: /'
