@@ -65,7 +65,7 @@ ip -n "$L" route add default via 203.0.113.65
 ip netns exec "$A" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$B" route add 203.0.113.64/26 dev "$B_IF"
 ip netns exec "$B" iperf3 -s -1 -D >/dev/null 2>&1
-wait_for 5 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':5201 '"
+wait_for 5 listening "$B" 5201
 ip netns exec "$L" timeout 20 iperf3 -c 203.0.113.2 -t 3 -J >/tmp/iperf.L.json 2>&1
 ip -n "$L" route get 203.0.113.2 | sed 's/^/# L: /'
 ktap_check "a sender behind the tunnel got fragmentation needed: MTU 1260" \
@@ -78,9 +78,9 @@ ktap_ge "... and its TCP went on through the hop (KB received)" 200 \
 	"$(grep -A6 '"sum_received"' /tmp/iperf.L.json | awk -F'[:,]' '/"bytes"/ { printf "%d", $2 / 1e3 }')"
 
 # Then from A itself: no ICMP to ourselves, the route learns directly.
-wait_for 5 bash -c "! ip netns exec $B sh -c \"netstat -ltn | grep -q ':5201 '\""
+wait_for 5 eval '! listening "$B" 5201'
 ip netns exec "$B" iperf3 -s -1 -D >/dev/null 2>&1
-wait_for 5 ip netns exec "$B" sh -c "netstat -ltn | grep -q ':5201 '"
+wait_for 5 listening "$B" 5201
 ip netns exec "$A" timeout 20 iperf3 -c 203.0.113.2 -t 3 -J >/tmp/iperf.json 2>&1
 ktap_ge "fragmentation needed was counted" 1 "$(sess "$A" 100 icmp_frag_needed)"
 ktap_eq "... and the session's path MTU is the hop's" 1300 "$(sess "$A" 100 pmtu)"

@@ -123,7 +123,7 @@ ktap_check "... the server's pppd ends, its owned kernel session is deleted" cle
 ip netns exec "$S" bash -c 'for i in $(seq 30); do printf "HTTP/1.0 400 Bad Request\r\n\r\n" | timeout 5 nc -l -p 1723 >/dev/null; done' </dev/null &
 NC=$!
 defer "kill $NC"
-wait_for 10 ip netns exec "$S" sh -c "netstat -ltn | grep -q ':1723 '" ||
+wait_for 10 listening "$S" 1723 ||
 	ktap_bail "nc does not listen on 1723"
 kpptpd_client "$work/c4.log" s3cret-Pw 198.51.100.1 --persist --max-protocol-tries 2
 finished "$CLIENT"

@@ -96,6 +96,9 @@ wait_for() {
 	done
 }
 
+# listening NS PORT: a TCP socket in NS listens on PORT.
+listening() { ip netns exec "$1" netstat -ltn | grep -q ":$2 "; }
+
 # wait_monitors NS COUNT: until COUNT generic-netlink sockets in NS have
 # joined a multicast group (kpptpctl monitor subscribes after resolving the
 # family: an event sent before that is not seen). /proc/net/netlink shows
@@ -228,7 +231,7 @@ iperf_run() {
 	shift 3
 	ip netns exec "$nsrv" iperf3 -s -1 -D -I "/tmp/iperf.$nsrv.pid" >/dev/null 2>&1 ||
 		return 1
-	wait_for 5 ip netns exec "$nsrv" sh -c "netstat -ltn | grep -q ':5201 '"
+	wait_for 5 listening "$nsrv" 5201
 	json=$(ip netns exec "$nc" timeout 60 iperf3 -c "$addr" -J "$@") || {
 		echo "$json" | grep -m1 '"error"' >&2
 		return 1
@@ -316,7 +319,7 @@ pptpd_start() {
 	ip netns exec "$1" pptpd -f -c "$2/pptpd.conf" -o "$2/options.pptp" \
 		-l 198.51.100.1 -p "$2/pptpd.pid" >"$2/pptpd.log" 2>&1 &
 	defer "kill $!; wait $!; pkill -x pptpctrl"
-	wait_for 10 ip netns exec "$1" sh -c "netstat -ltn | grep -q ':1723 '"
+	wait_for 10 listening "$1" 1723
 }
 
 # pptp_linux_dial NS LOG PASSWORD: Debian's pptp-linux in NS dialling

@@ -181,7 +181,7 @@ router
 # Something else on the port: a banner, and silence.
 ip netns exec "$S" nc -l -p 1724 -e echo SSH-2.0-OpenSSH_9.2 &
 defer "kill $! 2>/dev/null"
-wait_for 5 ip netns exec "$S" sh -c "netstat -ltn | grep -q ':1724 '"
+wait_for 5 listening "$S" 1724
 probe notpptp --port 1724 --timeout 2
 ktap_eq "an SSH banner on the port: not-pptp (exit 15)" "15 not-pptp" "$PST $(verdict notpptp)"
 ktap_check "... the server's first octets are the evidence" has notpptp 'first octets: .*SSH-2\.0'
