@@ -166,6 +166,11 @@ wait "$standin_pid"
 standin "$asan/calls.none"
 KPPTPD_SOCKET=$asan/ctl.sock expect 5 'kpptpd closed the connection without an answer' "$kc" calls
 wait "$standin_pid"
+head -c $((65 << 20)) /dev/zero | tr '\0' x >"$asan/calls.huge"
+standin "$asan/calls.huge"
+KPPTPD_SOCKET=$asan/ctl.sock expect 1 'the answer is over 64 MB; is this kpptpd\?' "$kc" calls
+wait "$standin_pid"
+rm -f "$asan/calls.huge"
 standin "$asan/calls.answer" 12
 KPPTPD_SOCKET=$asan/ctl.sock expect 5 'kpptpd did not answer within 10 s' "$kc" call hangup 1
 wait "$standin_pid"

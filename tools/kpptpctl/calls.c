@@ -74,6 +74,7 @@ static int ask(const char *req, char **out)
 		ssize_t n;
 
 		if (cap - len < 4096) {
+			size_t next;
 			char *b;
 
 			if (cap >= ANSWER_MAX) {
@@ -81,13 +82,17 @@ static int ask(const char *req, char **out)
 					path, ANSWER_MAX >> 20);
 				goto out;
 			}
-			b = realloc(buf, cap + 65536);
+			/* Doubling: a 64 KB step copied a big answer over and over. */
+			next = cap ? cap * 2 : 65536;
+			if (next > ANSWER_MAX)
+				next = ANSWER_MAX;
+			b = realloc(buf, next);
 			if (!b) {
 				fprintf(stderr, "kpptpctl: %s: out of memory\n", path);
 				goto out;
 			}
 			buf = b;
-			cap += 65536;
+			cap = next;
 		}
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
