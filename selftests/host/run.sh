@@ -368,6 +368,15 @@ grep -v '^ok ' "$results/kpptpd-wire.log" | grep -v '^1\.\.' | sed 's/^/# /'
 check "kpptpd on the wire: all $(grep -c '^ok ' "$results/kpptpd-wire.log") points pass" \
 	test $st -eq 0 -a "$(grep -c '^not ok' "$results/kpptpd-wire.log")" -eq 0
 
+# --- kpptpd's per-source limits against a hostile peer at 127.0.0.2
+# while another at 127.0.0.3 is served (calls: the guest's kpptpd-hostile.sh)
+python3 selftests/host/kpptpd-limits.py "$kd" build/lib/kpptp.so "$asan/limits" "$kc" \
+	>"$results/kpptpd-limits.log" 2>&1
+st=$?
+grep -v '^ok ' "$results/kpptpd-limits.log" | grep -v '^1\.\.' | sed 's/^/# /'
+check "kpptpd's per-source limits: all $(grep -c '^ok ' "$results/kpptpd-limits.log") points pass" \
+	test $st -eq 0 -a "$(grep -c '^not ok' "$results/kpptpd-limits.log")" -eq 0
+
 # --- a real call, recorded in a guest (6.1) and read by tshark's PPTP, GRE
 # and PPP dissectors: kpptpd serving kpptpd --client and pptp-linux, MPPE
 cap=$asan/capture

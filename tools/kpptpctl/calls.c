@@ -34,7 +34,7 @@ static const char *socket_path(void)
 #define ANSWER_MAX (64u << 20)
 
 /* Send one request; the whole answer in *out (malloc'd). An exit code. */
-static int ask(const char *req, char **out)
+int ask(const char *req, char **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = ANSWER_TIMEOUT_S };
@@ -336,11 +336,16 @@ int cmd_call(struct ctl *c, int argc, char **argv)
 
 int calls_read(struct call_fields **out, size_t *count)
 {
+	return records_read("calls\n", "call", out, count);
+}
+
+int records_read(const char *req, const char *kind, struct call_fields **out, size_t *count)
+{
 	struct call_fields *v = NULL;
-	size_t n = 0;
+	size_t n = 0, klen = strlen(kind);
 	char *answer = NULL;
 	bool oom = false, said = false;
-	int rc = ask("calls\n", &answer);
+	int rc = ask(req, &answer);
 
 	*out = NULL;
 	*count = 0;
@@ -360,12 +365,12 @@ int calls_read(struct call_fields **out, size_t *count)
 			said = true;
 			break;
 		}
-		if (strncmp(line, "call ", 5))
+		if (strncmp(line, kind, klen) || line[klen] != ' ')
 			continue;
 		nv = realloc(v, (n + 1) * sizeof(*v));
 		if (nv)
 			v = nv;
-		if (!nv || !(v[n].line = strdup(line + 5))) {
+		if (!nv || !(v[n].line = strdup(line + klen + 1))) {
 			fprintf(stderr, "kpptpctl: out of memory\n");
 			oom = true;
 			break;
@@ -374,8 +379,8 @@ int calls_read(struct call_fields **out, size_t *count)
 		n++;
 	}
 	if (rc && !oom && !said)
-		fprintf(stderr, "kpptpctl: kpptpd's answer ended without 'ok' (calls read: %zu;"
-			" did kpptpd stop?)\n", n);
+		fprintf(stderr, "kpptpctl: kpptpd's answer ended without 'ok' (%ss read: %zu;"
+			" did kpptpd stop?)\n", kind, n);
 	free(answer);
 	if (rc) {
 		calls_free(v, n);

@@ -31,6 +31,9 @@ int cmd_calls(struct ctl *c, int argc, char **argv);	/* calls.c: kpptpd's */
 int cmd_call(struct ctl *c, int argc, char **argv);
 int cmd_probe(struct ctl *c, int argc, char **argv);	/* probe*.c */
 int cmd_metrics(struct ctl *c, int argc, char **argv);	/* metrics.c */
+int cmd_sources(struct ctl *c, int argc, char **argv);	/* sources.c: kpptpd's */
+int cmd_limits(struct ctl *c, int argc, char **argv);
+int cmd_source(struct ctl *c, int argc, char **argv);
 
 /* calls.c: kpptpd's calls as key/value fields (its control socket). */
 #define CALL_MAX_FIELDS 32
@@ -44,6 +47,10 @@ struct call_fields {
 };
 /* An exit code (EXIT_NODAEMON: kpptpd does not answer, said on stderr). */
 int calls_read(struct call_fields **calls, size_t *n);
+/* The same for any request answered with "KIND k=v ..." lines and "ok N". */
+int records_read(const char *req, const char *kind, struct call_fields **out, size_t *n);
+/* One request to kpptpd's control socket; the answer in *out. An exit code. */
+int ask(const char *req, char **out);
 const char *call_field(const struct call_fields *c, const char *key);	/* "-" if none */
 void calls_free(struct call_fields *calls, size_t n);
 

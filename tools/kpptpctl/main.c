@@ -45,6 +45,13 @@ static const char usage_text[] =
 "                                     (Call-Disconnect-Notify, Admin Shutdown)\n"
 "  metrics                            sessions, counters and kpptpd's calls in the\n"
 "                                     Prometheus text format (kpptpctl(8), METRICS)\n"
+"  sources                            kpptpd's source addresses: connections, calls,\n"
+"                                     calls still authenticating, failed logins and\n"
+"                                     the back-off they earned\n"
+"  limits                             kpptpd's per-source and total limits: what each\n"
+"                                     refused or closed since it started\n"
+"  source unblock ADDR|all            kpptpd forgets the failed logins of ADDR (or of\n"
+"                                     every source) and accepts its calls again\n"
 "  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
 "                                     why a tunnel to SERVER does not come up:\n"
 "                                     route, TCP 1723, control connection, call,\n"
@@ -73,8 +80,9 @@ static const char usage_text[] =
 "  -V, --version         print kpptpctl's version and exit\n"
 "\n"
 "exit status: 0 success, 1 the kernel refused (its reason is printed),\n"
-"2 bad command line, 3 kpptp.ko not loaded, 4 no such session or call,\n"
-"5 kpptpd is not running (calls, call); probe: 10..29, one per verdict.\n"
+"2 bad command line, 3 kpptp.ko not loaded, 4 no such session or call\n"
+"(or a source with no failed logins), 5 kpptpd is not running (calls, call,\n"
+"sources, limits, source); probe: 10..29, one per verdict.\n"
 "See kpptpctl(8).\n";
 
 int usage_error(const char *fmt, ...)
@@ -169,6 +177,12 @@ static int dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_probe(c, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "metrics"))
 		return cmd_metrics(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "sources"))
+		return cmd_sources(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "limits"))
+		return cmd_limits(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "source"))
+		return cmd_source(c, argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[0]);
 }
 

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,39 @@ static const char *sock_hint(int err)
 	}
 }
 
+/* The call no longer counts as starting (authenticated, or ended). */
+static void call_unstart(struct daemon *d, struct call *call)
+{
+	if (!call->starting)
+		return;
+	call->starting = false;
+	d->nstarting--;
+	if (call->src)
+		call->src->starting--;
+}
+
+void call_started(struct daemon *d, struct call *call)
+{
+	call_unstart(d, call);
+}
+
+/* SIGTERM now; SIGKILL pppd-kill-timeout later if it is still there. */
+static void term_pppd(struct daemon *d, struct call *call)
+{
+	kill(call->pppd, SIGTERM);
+	if (!call->sigkill_at_ms)
+		call->sigkill_at_ms = now_ms() + d->cfg.pppd_kill_timeout * 1000ull;
+}
+
+static void close_out(struct daemon *d, struct call *call)
+{
+	if (call->out.fd < 0)
+		return;
+	ev_del(d, call->out.fd);
+	close(call->out.fd);
+	call->out.fd = -1;
+}
+
 static void call_free(struct daemon *d, struct call *call)
 {
 	for (struct call **pp = &d->calls; *pp; pp = &(*pp)->next)
@@ -134,8 +168,20 @@ static void call_free(struct daemon *d, struct call *call)
 		session_del(d, call->session_id);
 		call->session_id = 0;
 	}
-	if (call->remote_ip)
+	call_unstart(d, call);
+	if (call->src) {
+		call->src->calls--;
+		source_release(&d->cfg, call->src);
+		call->src = NULL;
+	}
+	/*
+	 * The address goes back only once pppd is reaped: until then it may
+	 * still configure its interface (and access local rules) with it.
+	 */
+	if (call->remote_ip && call->pppd <= 0) {
 		pool_put(&d->pool, call->remote_ip);
+		call->remote_ip = 0;
+	}
 	d->ncalls--;
 	if (call->pppd > 0) {
 		/* Kept until reaped: its exit is logged, it never lingers. */
@@ -155,7 +201,40 @@ void calls_kill_exiting(struct daemon *d)
 		logmsg(LOG_NOTICE, "pppd %d (%s call %u/%u) ignored SIGTERM: SIGKILL",
 		       (int)call->pppd, call->conn_name, call->local_id, call->peer_id);
 		kill(call->pppd, SIGKILL);
+		source_stats.pppd_killed++;
 	}
+}
+
+static void kill_if_due(struct call *call, uint64_t now)
+{
+	if (!call->sigkill_at_ms || now < call->sigkill_at_ms || call->pppd <= 0)
+		return;
+	logmsg(LOG_WARNING, "%s: call %u/%u: pppd %d did not exit within pppd-kill-timeout of SIGTERM: SIGKILL",
+	       call->conn_name, call->local_id, call->peer_id, (int)call->pppd);
+	call->sigkill_at_ms = 0;
+	kill(call->pppd, SIGKILL);
+	source_stats.pppd_killed++;
+}
+
+void calls_tick(struct daemon *d, uint64_t now)
+{
+	for (struct call *call = d->exiting; call; call = call->next)
+		kill_if_due(call, now);
+	for (struct call *call = d->calls; call; call = call->next)
+		kill_if_due(call, now);
+}
+
+uint64_t calls_deadline(const struct daemon *d)
+{
+	uint64_t t = UINT64_MAX;
+
+	for (const struct call *call = d->exiting; call; call = call->next)
+		if (call->sigkill_at_ms && call->sigkill_at_ms < t)
+			t = call->sigkill_at_ms;
+	for (const struct call *call = d->calls; call; call = call->next)
+		if (call->sigkill_at_ms && call->sigkill_at_ms < t)
+			t = call->sigkill_at_ms;
+	return t;
 }
 
 void calls_free_dead(struct daemon *d)
@@ -170,8 +249,73 @@ void calls_free_dead(struct daemon *d)
 				access_del_addr(call->access_addr[i]);
 		if (call->access_if[0])
 			access_del_if(call->access_if);
+		/* pppd is gone: what it wrote last is still in the pipe. */
+		for (int i = 0; i < 16 && call->out.fd >= 0; i++)
+			call_pppd_out_io(d, &call->out);
+		close_out(d, call);
 		free(call);
 	}
+}
+
+/*
+ * Everything a peer can make kpptpd hold for a call is bounded in all and
+ * per source: pppds (running and exiting: a call leaves max-calls only
+ * when its pppd is reaped), calls per source, calls not authenticated
+ * yet (max-starting, what keeps a reconnect storm from starving
+ * everyone), and a source refused for failed logins. 0, or -1 with
+ * *result and *error set, counted and logged (rate-limited per source).
+ */
+static int call_limits(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *error)
+{
+	struct daemon *d = c->d;
+	const struct config *cfg = &d->cfg;
+	struct source *src = c->src;
+	uint64_t blocked;
+
+	if (d->ncalls + d->nexiting >= cfg->max_calls) {
+		source_stats.refused_max_calls++;
+		source_log(cfg, src, SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: call refused: max-calls (%u) reached (%u calls, %u pppds exiting)",
+			   c->name, cfg->max_calls, d->ncalls, d->nexiting);
+		return -1;
+	}
+	if (!src)
+		return 0;
+	blocked = source_blocked_ms(src, now_ms());
+	if (blocked) {
+		source_stats.refused_blocked++;
+		/* Not accepting, for now: a client should not retry at once. */
+		*result = pc->incoming ? PPTP_ICRP_DO_NOT_ACCEPT : PPTP_OCRP_DO_NOT_ACCEPT;
+		*error = PPTP_ERR_NONE;
+		source_log(cfg, src, SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: call refused: too many failed logins from this address; %llu s of back-off left (kpptpctl source unblock)",
+			   c->name, (unsigned long long)(blocked + 999) / 1000);
+		return -1;
+	}
+	if (src->calls >= cfg->max_calls_per_source) {
+		source_stats.refused_calls++;
+		source_log(cfg, src, SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: call refused: max-calls-per-source (%u) reached", c->name,
+			   cfg->max_calls_per_source);
+		return -1;
+	}
+	if (src->starting >= cfg->max_starting_per_source) {
+		source_stats.refused_starting++;
+		source_log(cfg, src, SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: call refused: max-starting-per-source (%u) calls of this address are still authenticating",
+			   c->name, cfg->max_starting_per_source);
+		*result = pc->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_BUSY;
+		return -1;
+	}
+	if (d->nstarting >= cfg->max_starting) {
+		source_stats.refused_starting_total++;
+		source_log(cfg, src, SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: call refused: max-starting (%u) calls are still authenticating",
+			   c->name, cfg->max_starting);
+		*result = pc->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_BUSY;
+		return -1;
+	}
+	return 0;
 }
 
 int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *error)
@@ -188,11 +332,8 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 		logmsg(LOG_NOTICE, "%s: call refused: shutting down", c->name);
 		return -1;
 	}
-	if (d->ncalls >= d->cfg.max_calls) {
-		logmsg(LOG_NOTICE, "%s: call refused: max-calls (%u) reached", c->name,
-		       d->cfg.max_calls);
+	if (call_limits(c, pc, result, error))
 		return -1;
-	}
 	call = calloc(1, sizeof(*call));
 	if (!call) {
 		logmsg(LOG_ERR, "%s: call refused: out of memory", c->name);
@@ -204,9 +345,21 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	call->pc = pc;
 	call->status_fd = -1;
 	call->sock = -1;
+	call->out.kind = EV_PPPD_OUT;
+	call->out.fd = -1;
 	call->next = d->calls;
 	d->calls = call;
 	d->ncalls++;
+	call->src = c->src;
+	call->src_addr = ntohl(c->peer.sin_addr.s_addr);
+	if (c->src)
+		c->src->calls++;
+	/* Until kpptp.so says the peer authenticated (max-starting). */
+	call->starting = true;
+	d->nstarting++;
+	if (c->src)
+		c->src->starting++;
+	c->last_call_ms = now_ms();
 	/* remote-ip none: pppd gets only our address, and picks the client's. */
 	if (!d->cfg.no_pool)
 		call->remote_ip = pool_get(&d->pool);
@@ -249,6 +402,20 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 		}
 		pc->local_id = sp.sa_addr.pptp.call_id;
 	}
+	/*
+	 * Connected before the Outgoing-Call-Reply (or ICRP) leaves: a client
+	 * sends its first LCP Configure-Request a few milliseconds after the
+	 * reply (Windows: 5-7 ms), and a channel that does not exist yet would
+	 * drop it (rx_no_channel), costing the client its 3 s LCP restart.
+	 * Connected, the channel queues what arrives until pppd attaches.
+	 */
+	sp = pptp_addr(c->peer.sin_addr, pc->peer_id);
+	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+		logmsg(LOG_ERR, "%s: call refused: connect of call ID %u to peer call ID %u: %m",
+		       c->name, pc->local_id, pc->peer_id);
+		*error = PPTP_ERR_PAC_ERROR;
+		goto refuse;
+	}
 	pc->user = call;
 	call->local_id = pc->local_id;
 	call->peer_id = pc->peer_id;
@@ -274,6 +441,8 @@ int call_dial(struct conn *c)
 	call->conn = c;
 	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
 	call->status_fd = -1;
+	call->out.kind = EV_PPPD_OUT;
+	call->out.fd = -1;
 	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
 	call->next = d->calls;
 	d->calls = call;
@@ -328,8 +497,12 @@ static void child_fail(const char *what)
 	_exit(127);
 }
 
-/* In the child: fds 3 and 4, nothing else, default signals, then pppd. */
-static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t parent)
+/*
+ * In the child: fds 3 and 4, stdout and stderr into the call's output
+ * pipe, nothing else, default signals, then pppd.
+ */
+static void exec_pppd(struct daemon *d, struct call *call, int status_w, int out_w,
+		      pid_t parent)
 {
 	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN];
 	char ips[2 * INET_ADDRSTRLEN + 2], local_only[INET_ADDRSTRLEN + 1];
@@ -351,6 +524,8 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, pid_t p
 		_exit(127);	/* kpptpd is gone already: no call to run */
 	s = fcntl(call->sock, F_DUPFD, 10);
 	w = fcntl(status_w, F_DUPFD, 10);
+	if (out_w >= 0 && (dup2(out_w, 1) < 0 || dup2(out_w, 2) < 0))
+		child_fail("stdout and stderr");
 	if (s < 0 || w < 0 || dup2(s, 3) < 0 || dup2(w, 4) < 0)
 		child_fail("descriptors 3 and 4");
 	close_range(5, ~0u, 0);
@@ -440,7 +615,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	struct call *call = call_of(pc);
 	struct sockaddr_pppox sp = pptp_addr(c->peer.sin_addr, pc->peer_id);
 	pid_t pid, parent;
-	int p[2];
+	int p[2], out[2];
 
 	call->started_ms = now_ms();
 	call->peer_id = pc->peer_id;	/* the client learns it from the OCRP */
@@ -459,7 +634,8 @@ void call_start(struct conn *c, struct pptp_call *pc)
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
 	}
-	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+	/* The server connected its socket in call_admit, before its reply. */
+	if (d->client && connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
 		logmsg(LOG_ERR, "%s: call %u/%u: connect: %m", c->name, pc->local_id, pc->peer_id);
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
@@ -470,18 +646,40 @@ void call_start(struct conn *c, struct pptp_call *pc)
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
 	}
+	/*
+	 * pppd's own output (it writes its log to stdout with nodetach) is
+	 * read per call and logged as that call's: never mixed into
+	 * kpptpd's lines, escaped (a peer chooses some of that text) and
+	 * rate-limited with the peer's other lines.
+	 */
+	if (pipe2(out, O_CLOEXEC)) {
+		logmsg(LOG_ERR, "%s: call %u/%u: pipe: %m", c->name, pc->local_id, pc->peer_id);
+		close(p[0]);
+		close(p[1]);
+		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
+		return;
+	}
 	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		logmsg(LOG_ERR, "%s: call %u/%u: fork: %m", c->name, pc->local_id, pc->peer_id);
 		close(p[0]);
 		close(p[1]);
+		close(out[0]);
+		close(out[1]);
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
 	}
 	if (pid == 0)
-		exec_pppd(d, call, p[1], parent);
+		exec_pppd(d, call, p[1], out[1], parent);
 	close(p[1]);
+	close(out[1]);
+	call->out.fd = out[0];
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	if (ev_add(d, out[0], EPOLLIN, &call->out)) {
+		close(out[0]);
+		call->out.fd = -1;
+	}
 	/*
 	 * pppd holds the socket now. The server's copy would keep the channel
 	 * open; the client keeps its own until the call ends, so that the
@@ -553,7 +751,7 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 		call->server_cleared = true;
 		call->kill_at_ms = now_ms() + KPPTPD_PPPD_GRACE_MS;
 	} else if (call->pppd > 0) {
-		kill(call->pppd, SIGTERM);
+		term_pppd(c->d, call);
 	}
 	if (c->d->client)
 		client_call_down(c, pc, why);
@@ -570,7 +768,7 @@ static void end_unenforced(struct call *call, const char *what)
 		return;
 	logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced for %s",
 	       call->conn->name, call->local_id, call->peer_id, what);
-	kill(call->pppd, SIGTERM);
+	term_pppd(call->conn->d, call);
 }
 
 /* Lines from kpptp.so: "ifname pppN", "auth USER", "ip-up IF LOCAL REMOTE". */
@@ -597,6 +795,7 @@ static void status_line(struct call *call, char *line)
 		}
 	} else if (!strncmp(line, "auth ", 5)) {
 		snprintf(call->user, sizeof(call->user), "%.63s", line + 5);
+		call_started(call->conn->d, call);
 	} else if (sscanf(line, "ip-up %63s %63s %63s", a, b, e) == 3) {
 		struct in_addr ra;
 
@@ -660,6 +859,55 @@ void call_status_io(struct daemon *d, struct call *call)
 		call->status_len = 0;	/* a line too long: dropped */
 }
 
+/* One line of pppd's output, escaped, as its call's (server: rate-limited). */
+static void out_line(struct daemon *d, struct call *call, const char *line)
+{
+	char esc[4 * sizeof(call->out.buf)];
+
+	pptp_printable(line, esc, sizeof(esc));
+	if (d->client)
+		logmsg(LOG_INFO, "%s: call %u/%u: pppd: %s", call->conn_name, call->local_id,
+		       call->peer_id, esc);
+	else
+		source_log(&d->cfg, source_find(call->src_addr), SRC_LOG_PPPD, LOG_INFO,
+			   "%s: call %u/%u: pppd: %s", call->conn_name, call->local_id,
+			   call->peer_id, esc);
+}
+
+void call_pppd_out_io(struct daemon *d, struct pppd_out *out)
+{
+	struct call *call = (struct call *)((char *)out - offsetof(struct call, out));
+	ssize_t n;
+
+	if (out->fd < 0)
+		return;
+	n = read(out->fd, out->buf + out->len, sizeof(out->buf) - 1 - out->len);
+	if (n <= 0) {
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (out->len) {
+			out->buf[out->len] = '\0';
+			out_line(d, call, out->buf);
+			out->len = 0;
+		}
+		close_out(d, call);
+		return;
+	}
+	out->len += (size_t)n;
+	out->buf[out->len] = '\0';
+	for (char *nl; (nl = memchr(out->buf, '\n', out->len));) {
+		*nl = '\0';
+		out_line(d, call, out->buf);
+		out->len -= (size_t)(nl + 1 - out->buf);
+		memmove(out->buf, nl + 1, out->len + 1);
+	}
+	if (out->len == sizeof(out->buf) - 1) {
+		/* A line longer than the buffer: logged in pieces. */
+		out_line(d, call, out->buf);
+		out->len = 0;
+	}
+}
+
 static const char *pppd_exit_str(int code)
 {
 	switch (code) {
@@ -716,6 +964,22 @@ static void log_exit(struct call *call, pid_t pid, int st)
 		       WTERMSIG(st));
 }
 
+/*
+ * pppd is gone: its pool address can be handed out again, and a peer
+ * that failed to authenticate (pppd's exit status 11) counts against its
+ * source (auth-fail-limit).
+ */
+static void pppd_reaped(struct daemon *d, struct call *call, int st)
+{
+	call->sigkill_at_ms = 0;
+	if (!d->client && WIFEXITED(st) && WEXITSTATUS(st) == 11)
+		source_auth_failed(&d->cfg, call->src_addr, now_ms());
+	if (call->remote_ip && !call->conn) {
+		pool_put(&d->pool, call->remote_ip);
+		call->remote_ip = 0;
+	}
+}
+
 void calls_reap_children(struct daemon *d)
 {
 	int st;
@@ -732,6 +996,7 @@ void calls_reap_children(struct daemon *d)
 			*pp = call->next;
 			d->nexiting--;
 			log_exit(call, pid, st);
+			pppd_reaped(d, call, st);
 			/* Only a call the server cleared waits on its pppd's word. */
 			if (d->client && call->server_cleared) {
 				call->rx_seen = call_rx_packets(d, call) != 0;
@@ -755,6 +1020,7 @@ void calls_reap_children(struct daemon *d)
 		}
 		call->pppd = 0;
 		log_exit(call, pid, st);
+		pppd_reaped(d, call, st);
 		if (d->client) {
 			call->rx_seen = call_rx_packets(d, call) != 0;
 			client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);

@@ -32,7 +32,26 @@ void config_defaults(struct config *cfg)
 	cfg->max_connections = 1024;
 	cfg->max_calls = 1024;
 	cfg->max_calls_per_conn = 4;
-	cfg->connect_rate = 0;
+	/*
+	 * Per source, for the open internet (kpptpd.conf(5) gives the reasons):
+	 * an office NAT puts a few dozen clients behind one address, a scanner
+	 * or a brute-forcer is one address too.
+	 */
+	cfg->connect_rate = 5;
+	cfg->connect_burst = 20;
+	cfg->max_sources = 65536;
+	cfg->max_conns_per_source = 32;
+	cfg->max_calls_per_source = 32;
+	cfg->max_starting = 64;
+	cfg->max_starting_per_source = 4;
+	cfg->idle_timeout = 30;
+	cfg->auth_fail_limit = 5;
+	cfg->auth_fail_window = 300;
+	cfg->auth_fail_backoff = 60;
+	cfg->auth_fail_backoff_max = 3600;
+	cfg->log_rate = 60;
+	cfg->log_burst = 20;
+	cfg->pppd_kill_timeout = 10;
 	cfg->echo_interval = 60;
 	cfg->echo_failures = 3;
 	cfg->setup_timeout = 60;
@@ -190,6 +209,20 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 		N("max-calls", max_calls, 1, 65535),
 		N("max-calls-per-connection", max_calls_per_conn, 1, 65535),
 		N("connect-rate", connect_rate, 0, 100000),
+		N("connect-burst", connect_burst, 1, 100000),
+		N("max-sources", max_sources, 16, 10000000),
+		N("max-connections-per-source", max_conns_per_source, 1, 100000),
+		N("max-calls-per-source", max_calls_per_source, 1, 65535),
+		N("max-starting", max_starting, 1, 65535),
+		N("max-starting-per-source", max_starting_per_source, 1, 65535),
+		N("idle-timeout", idle_timeout, 0, 86400),
+		N("auth-fail-limit", auth_fail_limit, 0, 1000),
+		N("auth-fail-window", auth_fail_window, 1, 86400),
+		N("auth-fail-backoff", auth_fail_backoff, 1, 86400),
+		N("auth-fail-backoff-max", auth_fail_backoff_max, 1, 604800),
+		N("log-rate", log_rate, 0, 600000),
+		N("log-burst", log_burst, 1, 100000),
+		N("pppd-kill-timeout", pppd_kill_timeout, 1, 600),
 		N("echo-interval", echo_interval, 0, 3600),
 		N("echo-failures", echo_failures, 1, 100),
 		N("setup-timeout", setup_timeout, 1, 600),
@@ -301,6 +334,12 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	p.line = 0;
+	if (cfg->auth_fail_backoff > cfg->auth_fail_backoff_max)
+		return snprintf(err, errlen, "%s: auth-fail-backoff (%u) is above auth-fail-backoff-max (%u)",
+				path, cfg->auth_fail_backoff, cfg->auth_fail_backoff_max), -1;
+	if (cfg->max_starting_per_source > cfg->max_starting)
+		return snprintf(err, errlen, "%s: max-starting-per-source (%u) is above max-starting (%u)",
+				path, cfg->max_starting_per_source, cfg->max_starting), -1;
 	if (cfg->no_pool) {
 		/* Nothing to check here: pppd's options, chap-secrets or RADIUS give addresses. */
 		if (cfg->access == ACCESS_LOCAL)

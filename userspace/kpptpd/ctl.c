@@ -6,6 +6,10 @@
  *   calls                one "call" line per call, then "ok N"
  *   hangup id N          end the call with local call ID N
  *   hangup user NAME     end every call of user NAME
+ *   sources              one "source" line per source address kpptpd keeps
+ *                        (what it holds, failed logins, back-off), "ok N"
+ *   limits               one "limits" line: the per-source limits' counters
+ *   unblock ADDR|all     forget failed logins of ADDR (or every source)
  *
  * Answer lines are "call key=value ...": values are %XX-escaped outside
  * printable ASCII and for ' ', '=' and '%', so a user name can never
@@ -189,6 +193,70 @@ static void hangup(struct call *call)
 		pptp_conn_hangup(&call->conn->pc, call->pc, PPTP_CDN_ADMIN_SHUTDOWN, 0);
 }
 
+struct sources_ctx {
+	struct out *o;
+	uint64_t now;
+	unsigned int n;
+};
+
+static void source_line(struct source *s, void *arg)
+{
+	struct sources_ctx *x = arg;
+	char a[INET_ADDRSTRLEN];
+	unsigned int suppressed = 0;
+
+	for (unsigned int k = 0; k < SRC_LOG_KINDS; k++)
+		suppressed += s->log[k].suppressed;
+	inet_ntop(AF_INET, &(struct in_addr){ htonl(s->addr) }, a, sizeof(a));
+	put(x->o, "source addr=%s connections=%u calls=%u starting=%u failed-logins=%u back-offs=%u blocked-s=%llu log-suppressed=%u\n",
+	    a, s->conns, s->calls, s->starting, s->fails, s->penalties,
+	    (unsigned long long)(source_blocked_ms(s, x->now) + 999) / 1000, suppressed);
+	x->n++;
+}
+
+static void limits_line(struct daemon *d, struct out *o)
+{
+	const struct source_stats *st = &source_stats;
+
+	put(o, "limits sources=%u connections=%u calls=%u starting=%u pppds-exiting=%u",
+	    sources_count(), d->nconns, d->ncalls, d->nstarting, d->nexiting);
+	put(o, " refused-max-sources=%llu refused-max-connections=%llu refused-connections-per-source=%llu refused-connect-rate=%llu",
+	    (unsigned long long)st->refused_table_full,
+	    (unsigned long long)st->refused_total_conns, (unsigned long long)st->refused_conns,
+	    (unsigned long long)st->refused_rate);
+	put(o, " refused-max-calls=%llu refused-calls-per-source=%llu refused-max-starting=%llu refused-starting-per-source=%llu refused-failed-logins=%llu",
+	    (unsigned long long)st->refused_max_calls, (unsigned long long)st->refused_calls,
+	    (unsigned long long)st->refused_starting_total,
+	    (unsigned long long)st->refused_starting, (unsigned long long)st->refused_blocked);
+	put(o, " closed-idle=%llu failed-logins=%llu back-offs=%llu log-suppressed=%llu pppd-killed=%llu\n",
+	    (unsigned long long)st->closed_idle, (unsigned long long)st->auth_failures,
+	    (unsigned long long)st->blocks, (unsigned long long)st->log_suppressed,
+	    (unsigned long long)st->pppd_killed);
+}
+
+static void unblock(char *arg, struct out *o)
+{
+	struct in_addr a;
+	unsigned int n;
+
+	if (!strcmp(arg, "all")) {
+		n = sources_unblock_all();
+		logmsg(LOG_NOTICE, "the admin cleared the failed logins of %u sources", n);
+		put(o, "ok %u\n", n);
+		return;
+	}
+	if (inet_pton(AF_INET, arg, &a) != 1) {
+		put(o, "error '%s' is not an IPv4 address (or 'all')\n", arg);
+		return;
+	}
+	if (!source_unblock(ntohl(a.s_addr))) {
+		put(o, "error %s has no failed logins\n", arg);
+		return;
+	}
+	logmsg(LOG_NOTICE, "%s: the admin cleared its failed logins", arg);
+	put(o, "ok 1\n");
+}
+
 static void answer(struct daemon *d, char *req, struct out *o)
 {
 	uint64_t now = now_ms();
@@ -233,8 +301,18 @@ static void answer(struct daemon *d, char *req, struct out *o)
 			put(o, "ok %u\n", n);
 		else
 			put(o, "error no call of user '%s'\n", arg);
+	} else if (!strcmp(req, "sources")) {
+		struct sources_ctx x = { .o = o, .now = now };
+
+		sources_each(source_line, &x);
+		put(o, "ok %u\n", x.n);
+	} else if (!strcmp(req, "limits")) {
+		limits_line(d, o);
+		put(o, "ok 1\n");
+	} else if (!strncmp(req, "unblock ", 8)) {
+		unblock(req + 8, o);
 	} else {
-		put(o, "error unknown request (calls, hangup id N, hangup user NAME)\n");
+		put(o, "error unknown request (calls, hangup id N, hangup user NAME, sources, limits, unblock ADDR|all)\n");
 	}
 }
 

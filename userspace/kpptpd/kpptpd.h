@@ -51,6 +51,15 @@ struct config {
 	char control_socket[108];	/* "" : none */
 	unsigned int max_connections, max_calls, max_calls_per_conn;
 	unsigned int connect_rate;	/* per source per second; 0: off */
+	unsigned int connect_burst;	/* at once, before connect-rate applies */
+	/* Per source address (source.c); 0: no limit. */
+	unsigned int max_sources, max_conns_per_source, max_calls_per_source;
+	unsigned int max_starting, max_starting_per_source;
+	unsigned int idle_timeout;	/* s without a call: the connection closes */
+	unsigned int auth_fail_limit, auth_fail_window;	/* failures, s */
+	unsigned int auth_fail_backoff, auth_fail_backoff_max;	/* s */
+	unsigned int log_rate, log_burst;	/* lines per minute per source and kind */
+	unsigned int pppd_kill_timeout;	/* s from SIGTERM to SIGKILL */
 	unsigned int echo_interval, echo_failures;	/* s */
 	unsigned int setup_timeout, stop_timeout;	/* s */
 	unsigned int hello_timeout, message_timeout;	/* s */
@@ -90,8 +99,53 @@ bool pool_take(struct pool *p, uint32_t addr);
 struct daemon;
 struct conn;
 
+/* source.c: one entry per source address that holds or remembers anything. */
+enum { SRC_LOG_PEER, SRC_LOG_LIMIT, SRC_LOG_PPPD, SRC_LOG_KINDS };
+
+struct source {
+	uint32_t addr;			/* host order */
+	unsigned int conns, calls, starting;
+	uint64_t connect_tat;		/* connect-rate bucket, us */
+	unsigned int fails, penalties;	/* failed logins in the window; back-offs */
+	uint64_t fail_first, fail_last, blocked_until;	/* ms */
+	struct {
+		uint64_t tat;		/* us */
+		uint64_t last;		/* ms of the last suppressed line */
+		unsigned int suppressed;
+	} log[SRC_LOG_KINDS];
+	struct source *next;		/* hash chain */
+};
+
+/* Every limit that bit, since start (kpptpctl limits, metrics). */
+struct source_stats {
+	uint64_t refused_table_full, refused_conns, refused_rate, refused_total_conns;
+	uint64_t refused_calls, refused_starting, refused_starting_total;
+	uint64_t refused_blocked, refused_max_calls;
+	uint64_t closed_idle, auth_failures, blocks, log_suppressed, pppd_killed;
+};
+extern struct source_stats source_stats;
+
+void sources_init(void);
+struct source *source_find(uint32_t addr);
+/* Found or made; NULL when max-sources entries are live (counted). */
+struct source *source_get(const struct config *cfg, uint32_t addr);
+void source_release(const struct config *cfg, struct source *s);
+unsigned int sources_count(void);
+bool source_connect_ok(const struct config *cfg, struct source *s, uint64_t now);
+uint64_t source_blocked_ms(const struct source *s, uint64_t now);
+void source_auth_failed(const struct config *cfg, uint32_t addr, uint64_t now);
+bool source_unblock(uint32_t addr);
+unsigned int sources_unblock_all(void);
+void sources_sweep(const struct config *cfg, uint64_t now);
+void sources_each(void (*fn)(struct source *s, void *arg), void *arg);
+void sources_free(void);
+const char *source_log_kind_str(unsigned int kind);
+void source_log(const struct config *cfg, struct source *s, unsigned int kind, int level,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* What an epoll event points at: every such object starts with this. */
-enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_CALL, EV_CONNECT, EV_CTL, EV_NLEVENT };
+enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_CALL, EV_CONNECT, EV_CTL, EV_NLEVENT,
+	       EV_PPPD_OUT };
 
 /* What kpptp.ko's events say about a live call (health.c). */
 enum call_health { HEALTH_OK, HEALTH_STALLED, HEALTH_ICMP, HEALTH_LOSSY };
@@ -120,6 +174,16 @@ struct call {
 	bool rx_seen;			/* client: the kernel counted GRE from the server */
 	bool server_cleared;		/* client: the server's CDN ended it */
 	uint64_t kill_at_ms;		/* client: SIGTERM its pppd then, 0: not */
+	struct source *src;		/* counted there while the call lives */
+	uint32_t src_addr;		/* the peer's, host order, for its pppd's exit */
+	bool starting;			/* not authenticated yet (max-starting) */
+	uint64_t sigkill_at_ms;		/* SIGTERM sent: SIGKILL then; 0: not */
+	struct pppd_out {
+		enum ev_kind kind;	/* EV_PPPD_OUT */
+		int fd;			/* pppd's stdout and stderr, read end */
+		char buf[256];
+		size_t len;
+	} out;
 	enum call_health health;
 	char health_why[200];		/* the evidence, as logged */
 	uint64_t health_check_ms;	/* when to look for recovery */
@@ -142,6 +206,8 @@ struct conn {
 	size_t tx_len;
 	uint64_t accepted_ms, msg_start_ms;	/* msg_start: 0 = none pending */
 	bool got_message, dead;
+	uint64_t last_call_ms;		/* a call placed or ended (idle-timeout) */
+	struct source *src;		/* server: counted there */
 	struct pptp_conn pc;
 	struct conn *next;
 };
@@ -167,6 +233,8 @@ struct daemon {
 	struct pool pool;
 	struct conn *conns;
 	unsigned int nconns, ncalls;
+	unsigned int nstarting;		/* calls not authenticated yet */
+	uint64_t sweep_at;		/* sources_sweep next */
 	struct call *calls;
 	struct call *dead_calls;	/* freed after the current epoll batch */
 	struct call *exiting;		/* ended, their pppd not reaped yet */
@@ -185,8 +253,6 @@ struct daemon {
 	uint64_t accept_paused_until;	/* out of descriptors: 0, or when to retry */
 	uint64_t accept_paused_logged;	/* when that was last logged */
 	unsigned int accept_pauses;	/* since then */
-	/* connect-rate: a small table of recent sources */
-	struct { uint32_t addr; uint64_t second; unsigned int n; } rate[256];
 };
 
 uint64_t now_ms(void);
@@ -267,6 +333,12 @@ int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_m
 int64_t call_rx_packets(struct daemon *d, const struct call *call);
 /* At the end of a stop: SIGKILL the pppds that ignored SIGTERM. */
 void calls_kill_exiting(struct daemon *d);
+/* pppds past pppd-kill-timeout after SIGTERM get SIGKILL. */
+void calls_tick(struct daemon *d, uint64_t now);
+uint64_t calls_deadline(const struct daemon *d);
+void call_pppd_out_io(struct daemon *d, struct pppd_out *out);
+/* kpptp.so said the peer authenticated: the call is no longer starting. */
+void call_started(struct daemon *d, struct call *call);
 
 /* health.c: live call health from kpptp.ko's events. */
 int health_start(struct daemon *d);

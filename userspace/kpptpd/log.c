@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kpptpd.h"
 
@@ -28,9 +30,23 @@ void logmsg(int level, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	if (log_stderr) {
-		fprintf(stderr, "kpptpd: %s: ", names[level & 7]);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		/*
+		 * One write per line: stderr may be shared (a terminal, a
+		 * journal stream), and a line in pieces can be cut by another
+		 * writer's bytes. Cut to 2 KB, with the cut marked.
+		 */
+		char line[2048];
+		int h = snprintf(line, sizeof(line), "kpptpd: %s: ", names[level & 7]);
+		int n = vsnprintf(line + h, sizeof(line) - (size_t)h - 1, fmt, ap);
+		size_t len = (size_t)h + (n < 0 ? 0 : (size_t)n);
+
+		if (len > sizeof(line) - 5) {
+			len = sizeof(line) - 5;
+			memcpy(line + len, "...", 3);
+			len += 3;
+		}
+		line[len++] = '\n';
+		(void)!write(2, line, len);
 	} else {
 		vsyslog(level, fmt, ap);
 	}

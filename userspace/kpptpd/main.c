@@ -228,6 +228,10 @@ static void reload(struct daemon *d)
 		pool.ranges = d->cfg.ranges;	/* the pool reads the live config */
 		for (struct call *call = d->calls; call; call = call->next)
 			kept += call->remote_ip && pool_take(&pool, call->remote_ip);
+		/* Ended calls whose pppd still runs keep theirs until it is reaped. */
+		for (struct call *call = d->exiting; call; call = call->next)
+			if (call->remote_ip)
+				(void)pool_take(&pool, call->remote_ip);
 		pool_free(&d->pool);
 		d->pool = pool;
 	}
@@ -255,9 +259,13 @@ static int run(struct daemon *d)
 
 	for (;;) {
 		uint64_t now = now_ms(), dl = conns_deadline(d), h = health_deadline(d);
+		uint64_t kd = calls_deadline(d);
 		int timeout, n;
 
 		dl = h < dl ? h : dl;
+		dl = kd < dl ? kd : dl;
+		if (!d->client && d->sweep_at < dl)
+			dl = d->sweep_at;
 		if (d->accept_paused_until && d->accept_paused_until < dl)
 			dl = d->accept_paused_until;
 
@@ -320,12 +328,20 @@ static int run(struct daemon *d)
 			case EV_NLEVENT:
 				health_events(d);
 				break;
+			case EV_PPPD_OUT:
+				call_pppd_out_io(d, (struct pppd_out *)k);
+				break;
 			}
 			/* A connection freed below may have more events in evs. */
 		}
 		conns_tick(d, now_ms());
 		listeners_tick(d, now_ms());
 		health_tick(d, now_ms());
+		calls_tick(d, now_ms());
+		if (!d->client && now_ms() >= d->sweep_at) {
+			sources_sweep(&d->cfg, now_ms());
+			d->sweep_at = now_ms() + 5000;
+		}
 		if (d->client)
 			client_tick(d, now_ms());
 		conn_reap(d);
@@ -444,6 +460,7 @@ int main(int argc, char **argv)
 		logmsg(LOG_ERR, "epoll/signalfd: %m");
 		return 1;
 	}
+	sources_init();
 	if (!d.client && pool_init(&d.pool, d.cfg.ranges, d.cfg.nranges)) {
 		logmsg(LOG_ERR, "address pool: out of memory");
 		return 1;
@@ -482,6 +499,7 @@ int main(int argc, char **argv)
 		kpptp_nl_close(&d.nl);
 	access_fini();
 	pool_free(&d.pool);
+	sources_free();
 	logmsg(LOG_NOTICE, "stopped");
 	return rc;
 }

@@ -57,27 +57,19 @@ static bool allowed(const struct config *cfg, uint32_t addr)
 	return false;
 }
 
-/* New connections per second from one source: a small hashed table. */
-static bool rate_ok(struct daemon *d, uint32_t addr, uint64_t now)
-{
-	unsigned int h = (addr * 2654435761u) >> 24;
-	uint64_t sec = now / 1000;
-
-	if (!d->cfg.connect_rate)
-		return true;
-	if (d->rate[h].addr != addr || d->rate[h].second != sec) {
-		d->rate[h].addr = addr;
-		d->rate[h].second = sec;
-		d->rate[h].n = 0;
-	}
-	return ++d->rate[h].n <= d->cfg.connect_rate;
-}
-
+/*
+ * The state machine's lines are about what the peer sent: a server's are
+ * rate-limited per source (source_log), so that a flood of messages
+ * cannot become a flood of lines.
+ */
 static void conn_log(void *ctx, int level, const char *msg)
 {
 	struct conn *c = ctx;
 
-	logmsg(level, "%s: %s", c->name, msg);
+	if (c->src)
+		source_log(&c->d->cfg, c->src, SRC_LOG_PEER, level, "%s: %s", c->name, msg);
+	else
+		logmsg(level, "%s: %s", c->name, msg);
 }
 
 /* Queue bytes for the peer; a peer that stops reading is dropped. */
@@ -124,6 +116,9 @@ static void ops_up(void *ctx, struct pptp_call *pc)
 
 static void ops_down(void *ctx, struct pptp_call *pc, enum pptp_end why)
 {
+	struct conn *c = ctx;
+
+	c->last_call_ms = now_ms();
 	call_end(ctx, pc, why);
 }
 
@@ -240,11 +235,38 @@ void listeners_tick(struct daemon *d, uint64_t now)
 	ctl_watch(d, true);
 }
 
+/* Why a new connection from src is refused (counted), or NULL. */
+static const char *admit_conn(struct daemon *d, struct source *src)
+{
+	static char why[160];
+
+	if (d->nconns >= d->cfg.max_connections) {
+		source_stats.refused_total_conns++;
+		snprintf(why, sizeof(why), "max-connections (%u) reached", d->cfg.max_connections);
+		return why;
+	}
+	if (src->conns >= d->cfg.max_conns_per_source) {
+		source_stats.refused_conns++;
+		snprintf(why, sizeof(why), "max-connections-per-source (%u) reached",
+			 d->cfg.max_conns_per_source);
+		return why;
+	}
+	if (!source_connect_ok(&d->cfg, src, now_ms())) {
+		source_stats.refused_rate++;
+		snprintf(why, sizeof(why), "more than connect-rate (%u a second, connect-burst %u)",
+			 d->cfg.connect_rate, d->cfg.connect_burst);
+		return why;
+	}
+	return NULL;
+}
+
 void server_accept(struct daemon *d)
 {
 	for (int i = 0; i < 64; i++) {
 		struct sockaddr_in peer;
 		socklen_t len = sizeof(peer);
+		const char *why;
+		struct source *src;
 		struct conn *c;
 		uint32_t addr;
 		char name[32];
@@ -273,24 +295,31 @@ void server_accept(struct daemon *d)
 			close(fd);
 			continue;
 		}
-		if (d->nconns >= d->cfg.max_connections) {
-			logmsg(LOG_NOTICE, "%s: refused: max-connections (%u) reached", name,
-			       d->cfg.max_connections);
+		src = source_get(&d->cfg, addr);
+		if (!src) {
+			source_log(&d->cfg, NULL, SRC_LOG_LIMIT, LOG_WARNING,
+				   "%s: refused: max-sources (%u) addresses hold connections, calls or history",
+				   name, d->cfg.max_sources);
 			close(fd);
 			continue;
 		}
-		if (!rate_ok(d, addr, now_ms())) {
-			logmsg(LOG_NOTICE, "%s: refused: more than connect-rate (%u) connections this second",
-			       name, d->cfg.connect_rate);
+		why = admit_conn(d, src);
+		if (why) {
+			source_log(&d->cfg, src, SRC_LOG_LIMIT, LOG_NOTICE, "%s: refused: %s", name, why);
 			close(fd);
+			source_release(&d->cfg, src);
 			continue;
 		}
 		c = conn_new(d, fd, &peer, PPTP_ROLE_SERVER);
 		if (!c) {
 			logmsg(LOG_ERR, "%s: refused: %m", name);
 			close(fd);
+			source_release(&d->cfg, src);
 			continue;
 		}
+		c->src = src;
+		src->conns++;
+		c->last_call_ms = c->accepted_ms;
 		logmsg(LOG_INFO, "%s: control connection accepted", name);
 	}
 }
@@ -384,9 +413,32 @@ void conn_reap(struct daemon *d)
 		ev_del(d, c->fd);
 		close(c->fd);
 		pptp_conn_free(&c->pc);
+		if (c->src) {
+			c->src->conns--;
+			source_release(&d->cfg, c->src);
+		}
 		free(c);
 		d->nconns--;
 	}
+}
+
+/*
+ * A server's connection that carries no call: closed idle-timeout after
+ * it was accepted or its last call ended, so that connections which never
+ * place a call (scanners, or a peer holding slots) do not stay forever.
+ */
+static uint64_t idle_deadline(const struct daemon *d, const struct conn *c)
+{
+	if (!c->src || !d->cfg.idle_timeout || c->pc.ncalls ||
+	    c->pc.state == PPTP_CONN_WAIT_STOP_REPLY || c->pc.state == PPTP_CONN_CLOSED ||
+	    c->last_call_ms >= UINT64_MAX / 2)
+		return UINT64_MAX;
+	return c->last_call_ms + d->cfg.idle_timeout * 1000ull;
+}
+
+static bool idle_due(const struct daemon *d, const struct conn *c, uint64_t now)
+{
+	return now >= idle_deadline(d, c);
 }
 
 void conns_tick(struct daemon *d, uint64_t now)
@@ -404,6 +456,15 @@ void conns_tick(struct daemon *d, uint64_t now)
 			logmsg(LOG_NOTICE, "%s: a message took longer than message-timeout (%u s) to arrive (%zu octets): closing",
 			       c->name, d->cfg.message_timeout, c->rx_len);
 			pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
+			continue;
+		}
+		if (idle_due(d, c, now)) {
+			source_stats.closed_idle++;
+			source_log(&d->cfg, c->src, SRC_LOG_LIMIT, LOG_NOTICE,
+				   "%s: no call within idle-timeout (%u s): stopping the control connection",
+				   c->name, d->cfg.idle_timeout);
+			c->last_call_ms = UINT64_MAX / 2;	/* once */
+			pptp_conn_stop(&c->pc, PPTP_STOP_NONE);
 			continue;
 		}
 		pptp_conn_tick(&c->pc, now);
@@ -427,6 +488,8 @@ uint64_t conns_deadline(struct daemon *d)
 			x = c->msg_start_ms + d->cfg.message_timeout * 1000ull;
 			t = x < t ? x : t;
 		}
+		x = idle_deadline(d, c);
+		t = x < t ? x : t;
 	}
 	return t;
 }

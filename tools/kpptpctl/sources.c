@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpctl sources | limits | source unblock: what kpptpd's per-source
+ * limits hold and refused (kpptpd.conf(5), LIMITS PER SOURCE), through
+ * its control socket, and the admin's way to lift a back-off for failed
+ * logins before it runs out.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpptpctl.h"
+
+static bool numeric(const char *s)
+{
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* One record as a JSON object: numbers as numbers. */
+static void json_record(struct ctl *c, const struct call_fields *r)
+{
+	if (!c->first)
+		putchar(',');
+	c->first = false;
+	putchar('{');
+	for (int i = 0; i < r->n; i++) {
+		printf("%s", i ? "," : "");
+		json_string(r->f[i].key);
+		putchar(':');
+		if (numeric(r->f[i].val))
+			fputs(r->f[i].val, stdout);
+		else
+			json_string(r->f[i].val);
+	}
+	putchar('}');
+}
+
+int cmd_sources(struct ctl *c, int argc, char **argv)
+{
+	struct call_fields *v;
+	size_t n;
+	int rc;
+
+	if (argc)
+		return usage_error("sources takes no argument, not '%s'", argv[0]);
+	rc = records_read("sources\n", "source", &v, &n);
+	if (rc) {
+		if (c->json)
+			puts("[]");
+		return rc;
+	}
+	if (c->json) {
+		json_begin_list(c);
+		for (size_t i = 0; i < n; i++)
+			json_record(c, &v[i]);
+		json_end_list(c);
+	} else if (!n) {
+		puts("no sources");
+	} else {
+		printf("%-15s %6s %6s %8s %13s %9s %9s %10s\n", "SOURCE", "CONNS", "CALLS",
+		       "STARTING", "FAILED-LOGINS", "BACK-OFFS", "BLOCKED", "SUPPRESSED");
+		for (size_t i = 0; i < n; i++) {
+			const struct call_fields *r = &v[i];
+			char blocked[32];
+
+			snprintf(blocked, sizeof(blocked), "%ss", call_field(r, "blocked-s"));
+			printf("%-15s %6s %6s %8s %13s %9s %9s %10s\n", call_field(r, "addr"),
+			       call_field(r, "connections"), call_field(r, "calls"),
+			       call_field(r, "starting"), call_field(r, "failed-logins"),
+			       call_field(r, "back-offs"),
+			       strcmp(call_field(r, "blocked-s"), "0") ? blocked : "-",
+			       call_field(r, "log-suppressed"));
+		}
+	}
+	calls_free(v, n);
+	return EXIT_OK;
+}
+
+int cmd_limits(struct ctl *c, int argc, char **argv)
+{
+	struct call_fields *v;
+	size_t n;
+	int rc;
+
+	if (argc)
+		return usage_error("limits takes no argument, not '%s'", argv[0]);
+	rc = records_read("limits\n", "limits", &v, &n);
+	if (rc) {
+		if (c->json)
+			puts("{}");
+		return rc;
+	}
+	if (n != 1) {
+		fprintf(stderr, "kpptpctl: kpptpd answered %zu limits lines, not 1\n", n);
+		calls_free(v, n);
+		return EXIT_FAIL;
+	}
+	if (c->json) {
+		json_record(c, &v[0]);
+		putchar('\n');
+	} else {
+		for (int i = 0; i < v[0].n; i++)
+			printf("%-34s %s\n", v[0].f[i].key, v[0].f[i].val);
+	}
+	calls_free(v, n);
+	return EXIT_OK;
+}
+
+/* source unblock ADDR|all */
+int cmd_source(struct ctl *c, int argc, char **argv)
+{
+	char req[64], *answer = NULL;
+	struct in_addr a;
+	int rc;
+
+	(void)c;
+	if (argc != 2 || strcmp(argv[0], "unblock"))
+		return usage_error("%s", "source needs 'unblock ADDR' or 'unblock all'");
+	if (strcmp(argv[1], "all") && inet_pton(AF_INET, argv[1], &a) != 1)
+		return usage_error("source unblock needs an IPv4 address or 'all', not '%s'",
+				   argv[1]);
+	snprintf(req, sizeof(req), "unblock %s\n", argv[1]);
+	rc = ask(req, &answer);
+	if (rc)
+		return rc;
+	if (!strncmp(answer, "ok ", 3)) {
+		printf("unblocked %s", answer + 3);
+		rc = EXIT_OK;
+	} else {
+		fprintf(stderr, "kpptpctl: kpptpd: %s", !strncmp(answer, "error ", 6) ?
+			answer + 6 : answer);
+		rc = EXIT_NOTFOUND;
+	}
+	free(answer);
+	return rc;
+}
