@@ -35,7 +35,7 @@ VERSION := $(shell sed -n 's/^\#define KPPTP_VERSION "\(.*\)"/\1/p' include/kppt
 KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 
 TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw \
-	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk
+	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
 	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c
@@ -120,6 +120,10 @@ $(BIN)/nl-raw $(BIN)/exerciser $(BIN)/fault-walk: $(BIN)/%: selftests/%.c $(BIN)
 $(BIN)/pptp-sock: selftests/pptp-sock.c include/uapi/linux/kpptp.h
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -o $@ $<
+
+$(BIN)/pptp-hostile: selftests/pptp-hostile.c
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $<
 
 $(BIN)/gre-inject: selftests/gre-inject.c
 	@mkdir -p $(BIN)

@@ -12,7 +12,9 @@ ktap_header
 ktap_plan 7
 kpptpd_pair
 work=$WORK
-kpptpd_setup "$work" 'remote-ip 203.0.113.10-109' 'max-calls 1000' 'echo-interval 0'
+# Every client dials from one address: its per-source limits are lifted.
+kpptpd_setup "$work" 'remote-ip 203.0.113.10-109' 'max-calls 1000' 'echo-interval 0' \
+	"${KPPTPD_ONE_SOURCE[@]}"
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start"
 
 client() {	# client LOG: one more kpptpd --client, its PID appended to PIDS

@@ -258,6 +258,12 @@ kpptpd_setup() {
 		>"$dir/kpptpd.conf"
 }
 
+# kpptpd.conf lines that lift kpptpd's per-source limits, for tests whose
+# many clients all come from one address (scale, descriptors, dial race).
+KPPTPD_ONE_SOURCE=('connect-rate 0' 'max-connections-per-source 100000'
+	'max-calls-per-source 65535' 'max-starting 65535' 'max-starting-per-source 65535'
+	'log-rate 0')
+
 # kpptpd_start NS DIR: kpptpd -f -v with DIR/kpptpd.conf in NS, its log in
 # DIR/server.log; KPPTPD is its PID (ip netns exec execs it: signals reach
 # kpptpd itself). Fails if it is not listening within 10 s.

@@ -306,6 +306,22 @@ printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\ngre-stall-timeout 3601\
 expect 1 'kpptpd.conf:3: gre-stall-timeout needs a number 0..3600' "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\nanomaly-threshold -1\n' >"$conf"
 expect 1 'kpptpd.conf:3: anomaly-threshold needs a number 0..1000000' "$kd" --check-config -c "$conf"
+# Every per-source limit's key: its range named, and the pairs that must agree.
+for kv in 'connect-burst 0:1..100000' 'max-sources 15:16..10000000' \
+	'max-connections-per-source 0:1..100000' 'max-calls-per-source 65536:1..65535' \
+	'max-starting x:1..65535' 'max-starting-per-source 0:1..65535' \
+	'idle-timeout 86401:0..86400' 'auth-fail-limit 1001:0..1000' \
+	'auth-fail-window 0:1..86400' 'auth-fail-backoff 0:1..86400' \
+	'auth-fail-backoff-max 604801:1..604800' 'log-rate -1:0..600000' \
+	'log-burst 0:1..100000' 'pppd-kill-timeout 601:1..600'; do
+	printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\n%s\n' "${kv%%:*}" >"$conf"
+	expect 1 "kpptpd.conf:3: ${kv%% *} needs a number ${kv##*:}, not '$(v=${kv#* }; echo "${v%%:*}")'" \
+		"$kd" --check-config -c "$conf"
+done
+printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\nauth-fail-backoff 600\nauth-fail-backoff-max 60\n' >"$conf"
+expect 1 'auth-fail-backoff \(600\) is above auth-fail-backoff-max \(60\)' "$kd" --check-config -c "$conf"
+printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\nmax-starting 2\n' >"$conf"
+expect 1 'max-starting-per-source \(4\) is above max-starting \(2\)' "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess everywhere\n' >"$conf"
 expect 1 "kpptpd.conf:3: access needs local, network or routed, not 'everywhere'" "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess local\n' >"$conf"

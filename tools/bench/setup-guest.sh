@@ -96,7 +96,8 @@ setup() {
 	local BIN=$work/bin plugin=$work/bin/kpptp.so
 	mkdir -p "$BIN"
 	cp "$REPO/build/bin/kpptpd" "$REPO/build/lib/kpptp.so" "$BIN/"
-	kpptpd_setup "$work" "remote-ip none" "max-calls $n" "max-calls-per-connection 1"
+	kpptpd_setup "$work" "remote-ip none" "max-calls $n" "max-calls-per-connection 1" \
+		"${KPPTPD_ONE_SOURCE[@]}"
 	sed -i "s|^plugin .*|plugin $plugin|" "$work/kpptpd.conf"
 	printf '%s\n' noip +ipv6 >>"$work/options.pptp"
 	case $path in

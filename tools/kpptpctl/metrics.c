@@ -14,6 +14,10 @@
  *                                       health, session
  *   kpptpd_call_uptime_seconds{call}
  *   kpptpd_call_healthy{call}           1 ok, 0 stalled / icmp-errors / lossy
+ *   kpptpd_sources, kpptpd_starting_calls, kpptpd_exiting_pppds
+ *   kpptpd_limit_refused_total{limit}   what each limit refused (kpptpctl limits)
+ *   kpptpd_closed_idle_total, kpptpd_failed_logins_total,
+ *   kpptpd_backoffs_total, kpptpd_log_suppressed_total, kpptpd_pppd_killed_total
  *
  * Counter names are the netlink spec's (Documentation/netlink/specs/
  * kpptp.yaml) with '-' as '_'. Label values are escaped as the format
@@ -164,6 +168,46 @@ static void call_labels(const struct call_fields *f)
 	putchar('}');
 }
 
+/* kpptpctl limits' counters: refusals labelled by the limit that bit. */
+static void limit_metrics(void)
+{
+	static const struct {
+		const char *field, *metric, *type, *help;
+	} one[] = {
+		{ "sources", "kpptpd_sources", "gauge", "Source addresses kpptpd keeps." },
+		{ "starting", "kpptpd_starting_calls", "gauge", "Calls not authenticated yet." },
+		{ "pppds-exiting", "kpptpd_exiting_pppds", "gauge",
+		  "pppds of ended calls not reaped yet." },
+		{ "closed-idle", "kpptpd_closed_idle_total", "counter",
+		  "Control connections stopped for placing no call (idle-timeout)." },
+		{ "failed-logins", "kpptpd_failed_logins_total", "counter",
+		  "Calls whose peer failed to authenticate." },
+		{ "back-offs", "kpptpd_backoffs_total", "counter",
+		  "Sources refused for failed logins (auth-fail-limit)." },
+		{ "log-suppressed", "kpptpd_log_suppressed_total", "counter",
+		  "Log lines held back by log-rate." },
+		{ "pppd-killed", "kpptpd_pppd_killed_total", "counter",
+		  "pppds that needed SIGKILL after SIGTERM." },
+	};
+	struct call_fields *v = NULL;
+	size_t n = 0;
+
+	if (records_read("limits\n", "limits", &v, &n) != EXIT_OK || n != 1) {
+		calls_free(v, n);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		printf("# HELP %s %s\n# TYPE %s %s\n%s %s\n", one[i].metric, one[i].help,
+		       one[i].metric, one[i].type, one[i].metric, call_field(&v[0], one[i].field));
+	printf("# HELP kpptpd_limit_refused_total Connections and calls refused, by the limit that bit.\n"
+	       "# TYPE kpptpd_limit_refused_total counter\n");
+	for (int i = 0; i < v[0].n; i++)
+		if (!strncmp(v[0].f[i].key, "refused-", 8))
+			printf("kpptpd_limit_refused_total{limit=\"%s\"} %s\n", v[0].f[i].key + 8,
+			       v[0].f[i].val);
+	calls_free(v, n);
+}
+
 static void daemon_metrics(void)
 {
 	struct call_fields *calls = NULL;
@@ -198,6 +242,7 @@ static void daemon_metrics(void)
 		printf("} %d\n", !strcmp(call_field(&calls[i], "health"), "ok"));
 	}
 	calls_free(calls, n);
+	limit_metrics();
 }
 
 int cmd_metrics(struct ctl *c, int argc, char **argv)
