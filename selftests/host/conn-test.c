@@ -515,6 +515,36 @@ static void test_client(void)
 	      "client: SCCRP not authorized: closed as refused, result named");
 	pptp_conn_free(&c);
 
+	/* Version 2.0: a clean Stop-Control-Connection exchange, its own end. */
+	memset(&r, 0, sizeof(r));
+	pptp_conn_init(&c, &k, &ops, &r, 0);
+	pptp_conn_start(&c);
+	m = simple(PPTP_SCCRP);
+	m.scc.version = 0x0200;
+	m.scc.result = PPTP_SCCRP_OK;
+	in(&c, m, 10);
+	point(!r.closed && !r.established && last(&r)->type == PPTP_STOPCCRQ &&
+	      last(&r)->stop.reason == PPTP_STOP_PROTOCOL && c.state == PPTP_CONN_WAIT_STOP_REPLY &&
+	      strstr(r.log, "version 2.0"),
+	      "client: SCCRP version 2.0: StopCCRQ (Stop-Protocol), waits for the reply");
+	m = simple(PPTP_STOPCCRP);
+	m.stop.result = PPTP_STOPCCRP_OK;
+	in(&c, m, 20);
+	point(r.closed && r.end == PPTP_END_VERSION,
+	      "client: ... the StopCCRP closes it as 'another PPTP version'");
+	pptp_conn_free(&c);
+	memset(&r, 0, sizeof(r));
+	pptp_conn_init(&c, &k, &ops, &r, 0);
+	pptp_conn_start(&c);
+	m = simple(PPTP_SCCRP);
+	m.scc.version = 0x0200;
+	m.scc.result = PPTP_SCCRP_OK;
+	in(&c, m, 10);
+	pptp_conn_tick(&c, 10 + k.stop_timeout_ms);
+	point(r.closed && r.end == PPTP_END_VERSION,
+	      "client: ... or stop-timeout without a reply, the same end");
+	pptp_conn_free(&c);
+
 	memset(&r, 0, sizeof(r));
 	pptp_conn_init(&c, &k, &ops, &r, 0);
 	pptp_conn_start(&c);

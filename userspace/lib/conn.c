@@ -240,11 +240,13 @@ static void on_sccrp(struct pptp_conn *c, const struct pptp_msg *in)
 	if (in->scc.version != PPTP_VERSION) {
 		struct pptp_msg m = { .type = PPTP_STOPCCRQ };
 
-		say(c, LOG_ERR, "server answers with PPTP version %u.%u, not 1.0: closing",
+		say(c, LOG_ERR, "server answers with PPTP version %u.%u, not 1.0: stopping",
 		    in->scc.version >> 8, in->scc.version & 0xff);
+		/* A clean end: its Stop-Control-Connection-Reply is awaited. */
 		m.stop.reason = PPTP_STOP_PROTOCOL;
+		c->end = PPTP_END_VERSION;
+		set_state(c, PPTP_CONN_WAIT_STOP_REPLY);
 		tx(c, &m);
-		finish(c, PPTP_END_PROTOCOL);
 		return;
 	}
 	set_state(c, PPTP_CONN_ESTABLISHED);
@@ -986,6 +988,7 @@ const char *pptp_end_str(enum pptp_end e)
 		[PPTP_END_ECHO] = "the peer stopped answering Echo-Requests",
 		[PPTP_END_PROTOCOL] = "the peer broke the protocol",
 		[PPTP_END_TCP] = "the TCP connection was lost",
+		[PPTP_END_VERSION] = "the peer speaks another PPTP version",
 	};
 
 	return (unsigned int)e < sizeof(n) / sizeof(n[0]) ? n[e] : "?";

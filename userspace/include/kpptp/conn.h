@@ -51,6 +51,7 @@ enum pptp_end {
 	PPTP_END_ECHO,			/* Echo-Requests went unanswered */
 	PPTP_END_PROTOCOL,		/* the peer broke the protocol */
 	PPTP_END_TCP,			/* the TCP connection went away */
+	PPTP_END_VERSION,		/* client: the server speaks another version */
 };
 
 struct pptp_call {
