@@ -127,21 +127,58 @@ void call_started(struct daemon *d, struct call *call)
 	call_unstart(d, call);
 }
 
-/* SIGTERM now; SIGKILL pppd-kill-timeout later if it is still there. */
-static void term_pppd(struct daemon *d, struct call *call)
+void call_term_pppd(struct call *call)
 {
+	struct daemon *d = call->d;
+
 	kill(call->pppd, SIGTERM);
-	if (!call->sigkill_at_ms)
-		call->sigkill_at_ms = now_ms() + d->cfg.pppd_kill_timeout * 1000ull;
+	if (!call->kill_timer.slot)
+		timer_arm(&d->loop, &call->kill_timer,
+			  now_ms() + d->cfg.pppd_kill_timeout * 1000ull);
 }
 
 static void close_out(struct daemon *d, struct call *call)
 {
 	if (call->out.fd < 0)
 		return;
-	ev_del(d, call->out.fd);
+	io_del(&d->loop, call->out.fd);
 	close(call->out.fd);
 	call->out.fd = -1;
+}
+
+static void status_io(struct daemon *d, struct io *io, uint32_t events);
+static void out_io(struct daemon *d, struct io *io, uint32_t events);
+static void kill_pppd(struct daemon *d, struct timer *t, uint64_t now);
+
+/* Timers a call owns (kill_timer, health_timer), reserved when it is made. */
+#define CALL_TIMERS 2
+
+/* A new call of connection c, in d->calls; NULL: out of memory. */
+static struct call *call_new(struct conn *c)
+{
+	struct daemon *d = c->d;
+	struct call *call = calloc(1, sizeof(*call));
+
+	if (!call)
+		return NULL;
+	if (timers_reserve(&d->loop, CALL_TIMERS)) {
+		free(call);
+		return NULL;
+	}
+	call->d = d;
+	call->conn = c;
+	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
+	call->status_io.cb = status_io;
+	call->status_fd = -1;
+	call->out.io.cb = out_io;
+	call->out.fd = -1;
+	call->sock = -1;
+	call->kill_timer.cb = kill_pppd;
+	call->health_timer.cb = health_recheck;
+	call->next = d->calls;
+	d->calls = call;
+	d->ncalls++;
+	return call;
 }
 
 static void call_free(struct daemon *d, struct call *call)
@@ -152,10 +189,11 @@ static void call_free(struct daemon *d, struct call *call)
 			break;
 		}
 	if (call->status_fd >= 0) {
-		ev_del(d, call->status_fd);
+		io_del(&d->loop, call->status_fd);
 		close(call->status_fd);
 		call->status_fd = -1;
 	}
+	timer_disarm(&d->loop, &call->health_timer);
 	/*
 	 * The client's socket and session outlive a running pppd, so that
 	 * its counters can still tell "no GRE ever arrived": see
@@ -205,36 +243,19 @@ void calls_kill_exiting(struct daemon *d)
 	}
 }
 
-static void kill_if_due(struct call *call, uint64_t now)
+/* pppd-kill-timeout after SIGTERM, and its pppd is still there. */
+static void kill_pppd(struct daemon *d, struct timer *t, uint64_t now)
 {
-	if (!call->sigkill_at_ms || now < call->sigkill_at_ms || call->pppd <= 0)
+	struct call *call = container_of(t, struct call, kill_timer);
+
+	(void)d;
+	(void)now;
+	if (call->pppd <= 0)
 		return;
 	logmsg(LOG_WARNING, "%s: call %u/%u: pppd %d did not exit within pppd-kill-timeout of SIGTERM: SIGKILL",
 	       call->conn_name, call->local_id, call->peer_id, (int)call->pppd);
-	call->sigkill_at_ms = 0;
 	kill(call->pppd, SIGKILL);
 	source_stats.pppd_killed++;
-}
-
-void calls_tick(struct daemon *d, uint64_t now)
-{
-	for (struct call *call = d->exiting; call; call = call->next)
-		kill_if_due(call, now);
-	for (struct call *call = d->calls; call; call = call->next)
-		kill_if_due(call, now);
-}
-
-uint64_t calls_deadline(const struct daemon *d)
-{
-	uint64_t t = UINT64_MAX;
-
-	for (const struct call *call = d->exiting; call; call = call->next)
-		if (call->sigkill_at_ms && call->sigkill_at_ms < t)
-			t = call->sigkill_at_ms;
-	for (const struct call *call = d->calls; call; call = call->next)
-		if (call->sigkill_at_ms && call->sigkill_at_ms < t)
-			t = call->sigkill_at_ms;
-	return t;
 }
 
 void calls_free_dead(struct daemon *d)
@@ -251,8 +272,11 @@ void calls_free_dead(struct daemon *d)
 			access_del_if(call->access_if);
 		/* pppd is gone: what it wrote last is still in the pipe. */
 		for (int i = 0; i < 16 && call->out.fd >= 0; i++)
-			call_pppd_out_io(d, &call->out);
+			out_io(d, &call->out.io, EPOLLIN);
 		close_out(d, call);
+		timer_disarm(&d->loop, &call->kill_timer);
+		timer_disarm(&d->loop, &call->health_timer);
+		timers_unreserve(&d->loop, CALL_TIMERS);
 		free(call);
 	}
 }
@@ -334,22 +358,12 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	}
 	if (call_limits(c, pc, result, error))
 		return -1;
-	call = calloc(1, sizeof(*call));
+	call = call_new(c);
 	if (!call) {
 		logmsg(LOG_ERR, "%s: call refused: out of memory", c->name);
 		return -1;
 	}
-	call->kind = EV_CALL;
-	call->conn = c;
-	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
 	call->pc = pc;
-	call->status_fd = -1;
-	call->sock = -1;
-	call->out.kind = EV_PPPD_OUT;
-	call->out.fd = -1;
-	call->next = d->calls;
-	d->calls = call;
-	d->ncalls++;
 	call->src = c->src;
 	call->src_addr = ntohl(c->peer.sin_addr.s_addr);
 	if (c->src)
@@ -434,19 +448,10 @@ int call_dial(struct conn *c)
 	struct pptp_call *pc;
 	struct call *call;
 
-	call = calloc(1, sizeof(*call));
+	call = call_new(c);
 	if (!call)
 		return -1;
-	call->kind = EV_CALL;
-	call->conn = c;
-	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
-	call->status_fd = -1;
-	call->out.kind = EV_PPPD_OUT;
-	call->out.fd = -1;
 	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
-	call->next = d->calls;
-	d->calls = call;
-	d->ncalls++;
 	if (call->sock < 0 || bind(call->sock, (struct sockaddr *)&sp, sizeof(sp)) ||
 	    getsockname(call->sock, (struct sockaddr *)&sp, &len)) {
 		logmsg(LOG_ERR, "%s: PPTP socket: %m%s", c->name, sock_hint(errno));
@@ -618,6 +623,8 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	int p[2], out[2];
 
 	call->started_ms = now_ms();
+	if (d->client)
+		d->call_up_ms = call->started_ms;	/* --persist's back-off */
 	call->peer_id = pc->peer_id;	/* the client learns it from the OCRP */
 	call->access = d->client ? ACCESS_ROUTED : d->cfg.access;
 	/* Before pppd runs: no packet of this call is forwarded unruled. */
@@ -676,7 +683,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	close(out[1]);
 	call->out.fd = out[0];
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
-	if (ev_add(d, out[0], EPOLLIN, &call->out)) {
+	if (io_add(&d->loop, out[0], EPOLLIN, &call->out.io)) {
 		close(out[0]);
 		call->out.fd = -1;
 	}
@@ -693,7 +700,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	call->pppd = pid;
 	call->status_fd = p[0];
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	if (ev_add(d, p[0], EPOLLIN, call)) {
+	if (io_add(&d->loop, p[0], EPOLLIN, &call->status_io)) {
 		close(p[0]);
 		call->status_fd = -1;
 	}
@@ -751,7 +758,7 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 		call->server_cleared = true;
 		call->kill_at_ms = now_ms() + KPPTPD_PPPD_GRACE_MS;
 	} else if (call->pppd > 0) {
-		term_pppd(c->d, call);
+		call_term_pppd(call);
 	}
 	if (c->d->client)
 		client_call_down(c, pc, why);
@@ -768,7 +775,7 @@ static void end_unenforced(struct call *call, const char *what)
 		return;
 	logmsg(LOG_ERR, "%s: call %u/%u: ended: access local cannot be enforced for %s",
 	       call->conn->name, call->local_id, call->peer_id, what);
-	term_pppd(call->conn->d, call);
+	call_term_pppd(call);
 }
 
 /* Lines from kpptp.so: "ifname pppN", "auth USER", "ip-up IF LOCAL REMOTE". */
@@ -831,10 +838,12 @@ static void status_line(struct call *call, char *line)
 	}
 }
 
-void call_status_io(struct daemon *d, struct call *call)
+static void status_io(struct daemon *d, struct io *io, uint32_t events)
 {
+	struct call *call = container_of(io, struct call, status_io);
 	ssize_t n;
 
+	(void)events;
 	if (call->status_fd < 0)
 		return;	/* the call ended earlier in this batch */
 	n = read(call->status_fd, call->status_buf + call->status_len,
@@ -842,7 +851,7 @@ void call_status_io(struct daemon *d, struct call *call)
 	if (n <= 0) {
 		if (n < 0 && errno == EAGAIN)
 			return;
-		ev_del(d, call->status_fd);
+		io_del(&d->loop, call->status_fd);
 		close(call->status_fd);
 		call->status_fd = -1;
 		return;
@@ -874,11 +883,13 @@ static void out_line(struct daemon *d, struct call *call, const char *line)
 			   call->peer_id, esc);
 }
 
-void call_pppd_out_io(struct daemon *d, struct pppd_out *out)
+static void out_io(struct daemon *d, struct io *io, uint32_t events)
 {
-	struct call *call = (struct call *)((char *)out - offsetof(struct call, out));
+	struct pppd_out *out = container_of(io, struct pppd_out, io);
+	struct call *call = container_of(out, struct call, out);
 	ssize_t n;
 
+	(void)events;
 	if (out->fd < 0)
 		return;
 	n = read(out->fd, out->buf + out->len, sizeof(out->buf) - 1 - out->len);
@@ -971,7 +982,7 @@ static void log_exit(struct call *call, pid_t pid, int st)
  */
 static void pppd_reaped(struct daemon *d, struct call *call, int st)
 {
-	call->sigkill_at_ms = 0;
+	timer_disarm(&d->loop, &call->kill_timer);
 	if (!d->client && WIFEXITED(st) && WEXITSTATUS(st) == 11)
 		source_auth_failed(&d->cfg, call->src_addr, now_ms());
 	if (call->remote_ip && !call->conn) {

@@ -25,7 +25,17 @@
 
 #include "kpptpd.h"
 
-static enum ev_kind connect_kind = EV_CONNECT;
+static void on_connect(struct daemon *d, struct io *io, uint32_t events)
+{
+	(void)io;
+	(void)events;
+	client_connected(d);
+}
+
+static struct io connect_io = { .cb = on_connect };
+
+/* --persist: redials 1 s, 2 s, 4 s ... apart, at most this. */
+#define KPPTPD_BACKOFF_MAX_S 60
 
 static const char *server_name(struct daemon *d)
 {
@@ -49,6 +59,7 @@ static bool retryable(const struct daemon *d, int code)
 	case KPPTPD_EXIT_CTRL_REFUSED:
 	case KPPTPD_EXIT_CALL_REFUSED:
 	case KPPTPD_EXIT_AUTH:		/* the same password fails again */
+	case KPPTPD_EXIT_VERSION:	/* and the same server the same version */
 		return false;
 	case KPPTPD_EXIT_NOT_PPTP:
 		return d->protocol_failures < d->copts.max_protocol_tries;
@@ -68,7 +79,15 @@ static void attempt_over(struct daemon *d)
 		d->exit_now = true;
 		return;
 	}
-	d->backoff = d->backoff ? (d->backoff * 2 > 60 ? 60 : d->backoff * 2) : 1;
+	/*
+	 * A call that stayed up a while (as long as the longest back-off)
+	 * ended a working session, not a failing one: start again at 1 s.
+	 */
+	if (d->call_up_ms && now_ms() - d->call_up_ms >= KPPTPD_BACKOFF_MAX_S * 1000ull)
+		d->backoff = 0;
+	d->call_up_ms = 0;
+	d->backoff = d->backoff ? (d->backoff * 2 > KPPTPD_BACKOFF_MAX_S ? KPPTPD_BACKOFF_MAX_S :
+				   d->backoff * 2) : 1;
 	d->redial_at = now_ms() + d->backoff * 1000ull;
 	logmsg(LOG_NOTICE, "%s; redialling in %u s", kpptpd_exit_str(code), d->backoff);
 	d->exit_code = -1;
@@ -97,12 +116,12 @@ int client_start(struct daemon *d)
 	}
 	d->connect_fd = fd;
 	d->connect_deadline = now_ms() + d->copts.connect_timeout * 1000ull;
-	return ev_add(d, fd, EPOLLOUT, &connect_kind);
+	return io_add(&d->loop, fd, EPOLLOUT, &connect_io);
 }
 
 static void connect_failed(struct daemon *d, int code)
 {
-	ev_del(d, d->connect_fd);
+	io_del(&d->loop, d->connect_fd);
 	close(d->connect_fd);
 	d->connect_fd = -1;
 	d->connect_deadline = 0;
@@ -129,7 +148,7 @@ void client_connected(struct daemon *d)
 				  KPPTPD_EXIT_NO_ANSWER);
 		return;
 	}
-	ev_del(d, fd);
+	io_del(&d->loop, fd);
 	d->connect_fd = -1;
 	d->connect_deadline = 0;
 	c = conn_new(d, fd, &d->copts.server, PPTP_ROLE_CLIENT);
@@ -168,6 +187,9 @@ void client_closed(struct conn *c, enum pptp_end why)
 	switch (why) {
 	case PPTP_END_REFUSED:
 		outcome(d, KPPTPD_EXIT_CTRL_REFUSED);
+		break;
+	case PPTP_END_VERSION:
+		outcome(d, KPPTPD_EXIT_VERSION);
 		break;
 	case PPTP_END_PROTOCOL:
 	case PPTP_END_TIMEOUT:
@@ -219,16 +241,29 @@ void client_pppd_exit(struct daemon *d, struct call *call, int status)
 void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 {
 	struct daemon *d = c->d;
-
 	struct call *call = pc->user;
 
-	if (why == PPTP_END_REFUSED)
+	switch (why) {
+	case PPTP_END_REFUSED:
 		outcome(d, KPPTPD_EXIT_CALL_REFUSED);
-	else if (why == PPTP_END_PEER_CLEARED && !(call && call->server_cleared))
-		outcome(d, KPPTPD_EXIT_SERVER_ENDED);
-	/* else: decided when its pppd exits (client_pppd_exit) */
-	else if (why == PPTP_END_TIMEOUT)
-		outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+		break;
+	case PPTP_END_PEER_CLEARED:
+		/* With our pppd still running its exit decides (client_pppd_exit). */
+		if (!(call && call->server_cleared))
+			outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+		break;
+	case PPTP_END_TIMEOUT:
+		if (pc->state == PPTP_CALL_WAIT_REPLY) {
+			logmsg(LOG_ERR, "%s: the server did not answer the Outgoing-Call-Request within %u s",
+			       c->name, c->pc.cfg.setup_timeout_ms / 1000);
+			outcome(d, KPPTPD_EXIT_CALL_TIMEOUT);
+		} else {
+			outcome(d, KPPTPD_EXIT_SERVER_ENDED);
+		}
+		break;
+	default:
+		break;
+	}
 	d->client_hangup = true;
 }
 
@@ -244,7 +279,7 @@ void client_tick(struct daemon *d, uint64_t now)
 	for (struct call *call = d->exiting; call; call = call->next)
 		if (call->kill_at_ms && now >= call->kill_at_ms) {
 			call->kill_at_ms = 0;
-			kill(call->pppd, SIGTERM);
+			call_term_pppd(call);
 		}
 	/* Once the call and its pppd are gone, so that the outcome is known. */
 	if (d->client_hangup && !d->ncalls && !d->nexiting) {
@@ -285,6 +320,8 @@ const char *kpptpd_exit_str(int code)
 	case KPPTPD_EXIT_NO_GRE: return "no GRE ever arrived from the server";
 	case KPPTPD_EXIT_PPP: return "PPP failed";
 	case KPPTPD_EXIT_SERVER_ENDED: return "the server ended the call";
+	case KPPTPD_EXIT_VERSION: return "the server speaks another PPTP version";
+	case KPPTPD_EXIT_CALL_TIMEOUT: return "no answer to the call request";
 	}
 	return "?";
 }

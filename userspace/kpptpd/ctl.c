@@ -36,7 +36,14 @@
 
 #include "kpptpd.h"
 
-static enum ev_kind ctl_kind = EV_CTL;
+static void on_ctl(struct daemon *d, struct io *io, uint32_t events)
+{
+	(void)io;
+	(void)events;
+	ctl_accept(d);
+}
+
+static struct io ctl_io = { .cb = on_ctl };
 
 int ctl_listen(struct daemon *d)
 {
@@ -78,14 +85,14 @@ int ctl_listen(struct daemon *d)
 		return -1;
 	}
 	d->ctl_fd = fd;
-	return ev_add(d, fd, EPOLLIN, &ctl_kind);
+	return io_add(&d->loop, fd, EPOLLIN, &ctl_io);
 }
 
 void ctl_close(struct daemon *d)
 {
 	if (d->ctl_fd < 0)
 		return;
-	ev_del(d, d->ctl_fd);
+	io_del(&d->loop, d->ctl_fd);
 	close(d->ctl_fd);
 	d->ctl_fd = -1;
 	unlink(d->cfg.control_socket);
@@ -334,7 +341,7 @@ static bool ready(int fd, short events, uint64_t deadline)
 /* Out of descriptors (server.c): the control socket waits too. */
 void ctl_watch(struct daemon *d, bool on)
 {
-	ev_mod(d, d->ctl_fd, on ? EPOLLIN : 0, &ctl_kind);
+	io_mod(&d->loop, d->ctl_fd, on ? EPOLLIN : 0, &ctl_io);
 }
 
 void ctl_accept(struct daemon *d)

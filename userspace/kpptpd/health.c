@@ -35,7 +35,8 @@
 
 #define HEALTH_RECHECK_MS	3000
 
-static enum ev_kind events_kind = EV_NLEVENT;
+static void health_events(struct daemon *d, struct io *io, uint32_t events);
+static struct io events_io = { .cb = health_events };
 
 const char *health_str(enum call_health h)
 {
@@ -57,7 +58,7 @@ int health_start(struct daemon *d)
 		kpptp_nl_close(&d->events);
 		return 0;
 	}
-	if (ev_add(d, kpptp_nl_fd(&d->events), EPOLLIN, &events_kind)) {
+	if (io_add(&d->loop, kpptp_nl_fd(&d->events), EPOLLIN, &events_io)) {
 		kpptp_nl_close(&d->events);
 		return -1;
 	}
@@ -69,7 +70,7 @@ void health_stop(struct daemon *d)
 {
 	if (!d->have_events)
 		return;
-	ev_del(d, kpptp_nl_fd(&d->events));
+	io_del(&d->loop, kpptp_nl_fd(&d->events));
 	kpptp_nl_close(&d->events);
 	d->have_events = false;
 }
@@ -107,7 +108,7 @@ static void set_health(struct daemon *d, struct call *call, enum call_health h,
 	if (call->health == h && h != HEALTH_LOSSY)
 		return;
 	call->health = h;
-	call->health_check_ms = now_ms() + HEALTH_RECHECK_MS;
+	timer_arm(&d->loop, &call->health_timer, now_ms() + HEALTH_RECHECK_MS);
 	call->health_rx = rx_packets(d, call);
 	snprintf(call->health_why, sizeof(call->health_why), "%s", why);
 	logmsg(LOG_WARNING, "%s: call %u/%u user '%s' %s: %s", call->conn_name,
@@ -169,8 +170,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	return 1;
 }
 
-void health_events(struct daemon *d)
+static void health_events(struct daemon *d, struct io *io, uint32_t events)
 {
+	(void)io;
+	(void)events;
 	if (!d->have_events)
 		return;
 	if (kpptp_nl_events(&d->events, event_cb, d) < 0)
@@ -195,41 +198,36 @@ void health_watch(struct daemon *d, struct call *call)
 		       call->local_id, call->peer_id, d->nl.err);
 }
 
-/* Unhealthy calls: back to ok once GRE from the peer is counted again. */
-void health_tick(struct daemon *d, uint64_t now)
+/*
+ * An unhealthy call, every few seconds: back to ok once GRE from the peer
+ * is counted again (only such calls have this timer armed).
+ */
+void health_recheck(struct daemon *d, struct timer *t, uint64_t now)
 {
-	for (struct call *call = d->calls; call; call = call->next) {
-		uint64_t rx;
+	struct call *call = container_of(t, struct call, health_timer);
+	uint64_t rx;
 
-		if (call->health == HEALTH_OK || !call->conn || now < call->health_check_ms)
-			continue;
-		call->health_check_ms = now + HEALTH_RECHECK_MS;
-		if (call->health == HEALTH_LOSSY) {
-			/*
-			 * A minute after "lossy" was logged the call counts as ok;
-			 * the next anomaly event logs it again (once a minute).
-			 */
-			if (now >= call->lossy_logged_ms + 60000)
-				call->health = HEALTH_OK;
-			continue;
-		}
-		rx = rx_packets(d, call);
-		if (rx > call->health_rx) {
-			logmsg(LOG_NOTICE, "%s: call %u/%u: GRE from the peer again (%llu packets); "
-			       "health ok", call->conn_name, call->local_id, call->peer_id,
-			       (unsigned long long)(rx - call->health_rx));
+	if (call->health == HEALTH_OK || !call->conn)
+		return;
+	if (call->health == HEALTH_LOSSY) {
+		/*
+		 * A minute after "lossy" was logged the call counts as ok;
+		 * the next anomaly event logs it again (once a minute).
+		 */
+		if (now >= call->lossy_logged_ms + 60000)
 			call->health = HEALTH_OK;
-			call->health_why[0] = '\0';
-		}
+		else
+			timer_arm(&d->loop, t, now + HEALTH_RECHECK_MS);
+		return;
 	}
-}
-
-uint64_t health_deadline(const struct daemon *d)
-{
-	uint64_t t = UINT64_MAX;
-
-	for (const struct call *call = d->calls; call; call = call->next)
-		if (call->health != HEALTH_OK && call->health_check_ms < t)
-			t = call->health_check_ms;
-	return t;
+	rx = rx_packets(d, call);
+	if (rx > call->health_rx) {
+		logmsg(LOG_NOTICE, "%s: call %u/%u: GRE from the peer again (%llu packets); "
+		       "health ok", call->conn_name, call->local_id, call->peer_id,
+		       (unsigned long long)(rx - call->health_rx));
+		call->health = HEALTH_OK;
+		call->health_why[0] = '\0';
+		return;
+	}
+	timer_arm(&d->loop, t, now + HEALTH_RECHECK_MS);
 }

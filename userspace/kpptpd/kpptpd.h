@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kpptpd: the PPTP control plane. One event-driven process (epoll) for
- * every control connection, one pppd per call.
+ * kpptpd: the PPTP control plane. One event-driven process (eloop.h:
+ * epoll and a timer heap) for every control connection, one pppd per
+ * call.
  */
 #ifndef KPPTPD_H
 #define KPPTPD_H
@@ -13,6 +14,7 @@
 
 #include "kpptp/conn.h"
 #include "kpptp/nl.h"
+#include "eloop.h"
 
 #define KPPTPD_CONF		"/etc/kpptp/kpptpd.conf"
 /* pppd's plugin directory for the pppd built against (the Makefile says). */
@@ -143,16 +145,13 @@ const char *source_log_kind_str(unsigned int kind);
 void source_log(const struct config *cfg, struct source *s, unsigned int kind, int level,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* What an epoll event points at: every such object starts with this. */
-enum ev_kind { EV_LISTEN = 1, EV_SIGNAL, EV_CONN, EV_CALL, EV_CONNECT, EV_CTL, EV_NLEVENT,
-	       EV_PPPD_OUT };
-
 /* What kpptp.ko's events say about a live call (health.c). */
 enum call_health { HEALTH_OK, HEALTH_STALLED, HEALTH_ICMP, HEALTH_LOSSY };
 
 /* One call: its kernel session, its pppd, what pppd told us. */
 struct call {
-	enum ev_kind kind;		/* EV_CALL: its status pipe */
+	struct daemon *d;
+	struct io status_io;		/* its status pipe */
 	struct conn *conn;		/* NULL once the call ended */
 	struct pptp_call *pc;		/* NULL once the call ended */
 	char conn_name[32];		/* for log lines after that */
@@ -177,16 +176,16 @@ struct call {
 	struct source *src;		/* counted there while the call lives */
 	uint32_t src_addr;		/* the peer's, host order, for its pppd's exit */
 	bool starting;			/* not authenticated yet (max-starting) */
-	uint64_t sigkill_at_ms;		/* SIGTERM sent: SIGKILL then; 0: not */
+	struct timer kill_timer;	/* SIGTERM sent: SIGKILL when it fires */
+	struct timer health_timer;	/* not ok: look for recovery (health.c) */
 	struct pppd_out {
-		enum ev_kind kind;	/* EV_PPPD_OUT */
+		struct io io;
 		int fd;			/* pppd's stdout and stderr, read end */
 		char buf[256];
 		size_t len;
 	} out;
 	enum call_health health;
 	char health_why[200];		/* the evidence, as logged */
-	uint64_t health_check_ms;	/* when to look for recovery */
 	uint64_t health_rx;		/* the peer's GRE packets when it changed */
 	uint64_t anomalies;		/* lost + late + out-of-order, from events */
 	uint64_t lossy_logged_ms;
@@ -195,7 +194,10 @@ struct call {
 
 /* One control connection. */
 struct conn {
-	enum ev_kind kind;		/* EV_CONN */
+	struct io io;
+	struct timer timer;		/* its nearest deadline (conn_rearm) */
+	struct conn *dirty_next;	/* touched in this wakeup: rearm after */
+	bool dirty;
 	struct daemon *d;
 	int fd;
 	struct sockaddr_in peer, local;
@@ -225,16 +227,19 @@ struct client_opts {
 struct daemon {
 	struct config cfg;
 	const char *conf_path;
-	int epfd, listen_fd, signal_fd, ctl_fd;
+	struct eloop loop;
+	int listen_fd, signal_fd, ctl_fd;
 	struct kpptp_nl nl;
 	bool have_nl;			/* kpptp.ko's netlink family */
 	struct kpptp_nl events;		/* its "events" group (health.c) */
 	bool have_events;
 	struct pool pool;
 	struct conn *conns;
+	struct conn *dirty;		/* conns to rearm after this wakeup */
 	unsigned int nconns, ncalls;
 	unsigned int nstarting;		/* calls not authenticated yet */
-	uint64_t sweep_at;		/* sources_sweep next */
+	struct timer sweep_timer;	/* sources_sweep */
+	struct timer resume_timer;	/* listeners paused: resume then */
 	struct call *calls;
 	struct call *dead_calls;	/* freed after the current epoll batch */
 	struct call *exiting;		/* ended, their pppd not reaped yet */
@@ -247,10 +252,11 @@ struct daemon {
 	int connect_fd;			/* connect() in progress, else -1 */
 	uint64_t connect_deadline, redial_at;	/* 0: none */
 	unsigned int tries, protocol_failures, backoff;
+	uint64_t call_up_ms;		/* client: when this attempt's call came up, 0: not */
 	int exit_code;			/* the outcome once known, else -1 */
 	bool exit_now, client_hangup;
 	unsigned long long nofile;	/* RLIMIT_NOFILE in force (limits.c) */
-	uint64_t accept_paused_until;	/* out of descriptors: 0, or when to retry */
+	bool accept_paused;		/* out of descriptors: resume_timer armed */
 	uint64_t accept_paused_logged;	/* when that was last logged */
 	unsigned int accept_pauses;	/* since then */
 };
@@ -263,14 +269,12 @@ void limits_restore_child(void);
 
 /* server.c */
 int server_listen(struct daemon *d);
-void server_accept(struct daemon *d);
 /* Out of descriptors: both listeners unwatched for 1 s; the tick resumes. */
 void listeners_pause(struct daemon *d, const char *which);
-void listeners_tick(struct daemon *d, uint64_t now);
-void conn_io(struct conn *c, uint32_t events);
 void conn_reap(struct daemon *d);
-void conns_tick(struct daemon *d, uint64_t now);
-uint64_t conns_deadline(struct daemon *d);
+/* The connection's deadlines may have moved: rearm it after this wakeup. */
+void conn_touch(struct conn *c);
+void conns_rearm(struct daemon *d);
 struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 		      enum pptp_role role);
 
@@ -288,6 +292,8 @@ enum {
 	KPPTPD_EXIT_NO_GRE = 9,
 	KPPTPD_EXIT_PPP = 10,
 	KPPTPD_EXIT_SERVER_ENDED = 11,
+	KPPTPD_EXIT_VERSION = 12,	/* the server speaks another PPTP version */
+	KPPTPD_EXIT_CALL_TIMEOUT = 13,	/* no answer to the Outgoing-Call-Request */
 };
 const char *kpptpd_exit_str(int code);
 
@@ -321,10 +327,10 @@ void ctl_watch(struct daemon *d, bool on);
 void ctl_close(struct daemon *d);
 
 /* call.c */
+/* 0, or -1 (out of memory): a new call's timers reserved in the loop. */
 int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *error);
 void call_start(struct conn *c, struct pptp_call *pc);
 void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why);
-void call_status_io(struct daemon *d, struct call *call);
 void calls_reap_children(struct daemon *d);
 void calls_free_dead(struct daemon *d);
 /* The call's kernel session counters (stats-get). 0, or -1 with m empty. */
@@ -333,25 +339,18 @@ int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_m
 int64_t call_rx_packets(struct daemon *d, const struct call *call);
 /* At the end of a stop: SIGKILL the pppds that ignored SIGTERM. */
 void calls_kill_exiting(struct daemon *d);
-/* pppds past pppd-kill-timeout after SIGTERM get SIGKILL. */
-void calls_tick(struct daemon *d, uint64_t now);
-uint64_t calls_deadline(const struct daemon *d);
-void call_pppd_out_io(struct daemon *d, struct pppd_out *out);
+/* SIGTERM now, SIGKILL pppd-kill-timeout later if it is still there. */
+void call_term_pppd(struct call *call);
 /* kpptp.so said the peer authenticated: the call is no longer starting. */
 void call_started(struct daemon *d, struct call *call);
 
 /* health.c: live call health from kpptp.ko's events. */
 int health_start(struct daemon *d);
 void health_stop(struct daemon *d);
-void health_events(struct daemon *d);
 void health_watch(struct daemon *d, struct call *call);
-void health_tick(struct daemon *d, uint64_t now);
-uint64_t health_deadline(const struct daemon *d);
+/* call->health_timer's callback. */
+void health_recheck(struct daemon *d, struct timer *t, uint64_t now);
 const char *health_str(enum call_health h);
 
-/* main.c: ptr starts with its enum ev_kind. */
-int ev_add(struct daemon *d, int fd, uint32_t events, void *ptr);
-void ev_mod(struct daemon *d, int fd, uint32_t events, void *ptr);
-void ev_del(struct daemon *d, int fd);
 
 #endif /* KPPTPD_H */

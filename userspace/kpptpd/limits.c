@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Descriptors: each control connection holds one, each call one more
- * (pppd's status pipe), and a call being set up a PPPoX socket for a
- * moment. The default soft RLIMIT_NOFILE (1024) would stop a server with
+ * Descriptors: each control connection holds one, each call two more
+ * (pppd's status pipe and its output pipe), and a call being set up a
+ * PPPoX socket for a moment. The default soft RLIMIT_NOFILE (1024) would stop a server with
  * the default max-connections and max-calls at about 500 calls, so
  * kpptpd raises it to the hard limit: it waits with epoll, never
  * select(), and any descriptor number is fine for it. Its pppds get the
@@ -23,7 +23,7 @@ static unsigned long long fds_needed(const struct daemon *d)
 {
 	if (d->client)
 		return 64;
-	return (unsigned long long)d->cfg.max_connections + d->cfg.max_calls + 64;
+	return (unsigned long long)d->cfg.max_connections + 2ull * d->cfg.max_calls + 64;
 }
 
 void limits_raise(struct daemon *d)

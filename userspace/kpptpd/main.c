@@ -2,10 +2,11 @@
 /*
  * kpptpd: options, start-up and the event loop.
  *
- * One epoll loop serves the listener, every control connection, each
- * call's pppd status pipe and a signalfd (SIGCHLD, SIGTERM, SIGINT); its
- * timeout is the nearest deadline of any connection, so no peer's timer
- * waits on another's traffic.
+ * One loop (eloop.h) serves the listener, every control connection, each
+ * call's pppd pipes, the control socket, kpptp.ko's events and a
+ * signalfd (SIGCHLD, SIGTERM, SIGINT, SIGHUP); each object owns its
+ * timers, and the loop sleeps until the nearest, so no peer's timer
+ * waits on another's traffic and a wakeup never walks every connection.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -46,8 +47,9 @@ static const char usage_text[] =
 "Client options:\n"
 "      --client SERVER[:PORT]  dial SERVER (an IPv4 address; port 1723)\n"
 "      --persist              redial after a failure or hang-up, 1 s, 2 s ...\n"
-"                             up to 60 s apart (not after a refusal or an\n"
-"                             authentication failure)\n"
+"                             up to 60 s apart, from 1 s again after a call\n"
+"                             that stayed up 60 s (not after a refusal, an\n"
+"                             authentication failure or another version)\n"
 "      --connect-timeout S    wait S seconds for TCP (1..600, default 10)\n"
 "      --max-protocol-tries N give up after N attempts at a server that does\n"
 "                             not speak PPTP (1..100, default 3)\n"
@@ -63,34 +65,8 @@ static const char usage_text[] =
 "2 bad command line. The client also: 3 no answer on TCP 1723, 4 TCP\n"
 "connection refused, 5 not a PPTP server, 6 control connection refused,\n"
 "7 call refused, 8 authentication failed, 9 no GRE ever arrived from the\n"
-"server, 10 PPP failed, 11 the server ended the call.\n";
-
-static enum ev_kind signal_kind = EV_SIGNAL;
-
-int ev_add(struct daemon *d, int fd, uint32_t events, void *ptr)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = ptr };
-
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
-		logmsg(LOG_ERR, "epoll_ctl: %m");
-		return -1;
-	}
-	return 0;
-}
-
-/* Change what fd (if open) is watched for; ptr as given to ev_add. */
-void ev_mod(struct daemon *d, int fd, uint32_t events, void *ptr)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = ptr };
-
-	if (fd >= 0 && epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &ev))
-		logmsg(LOG_ERR, "epoll_ctl: %m");
-}
-
-void ev_del(struct daemon *d, int fd)
-{
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
-}
+"server, 10 PPP failed, 11 the server ended the call, 12 the server speaks\n"
+"another PPTP version, 13 no answer to the call request (setup-timeout).\n";
 
 static int client_num(const char *opt, const char *v, unsigned int lo, unsigned int hi,
 		      unsigned int *out)
@@ -153,12 +129,12 @@ static void stop(struct daemon *d)
 	d->stop_deadline = now_ms() + d->cfg.stop_timeout * 1000ull + 1000;
 	logmsg(LOG_NOTICE, "stopping: %u connections, %u calls", d->nconns, d->ncalls);
 	if (d->listen_fd >= 0) {
-		ev_del(d, d->listen_fd);
+		io_del(&d->loop, d->listen_fd);
 		close(d->listen_fd);
 		d->listen_fd = -1;
 	}
 	if (d->connect_fd >= 0) {
-		ev_del(d, d->connect_fd);
+		io_del(&d->loop, d->connect_fd);
 		close(d->connect_fd);
 		d->connect_fd = -1;
 	}
@@ -209,7 +185,7 @@ static void reload(struct daemon *d)
 			d->listen_fd = old_fd;
 			return;
 		}
-		ev_del(d, old_fd);
+		io_del(&d->loop, old_fd);
 		close(old_fd);
 	}
 	if (strcmp(cfg.control_socket, d->cfg.control_socket)) {
@@ -239,10 +215,12 @@ static void reload(struct daemon *d)
 	       d->conf_path, pool_desc(d, desc, sizeof(desc)), d->ncalls, kept);
 }
 
-static void on_signal(struct daemon *d)
+static void on_signal(struct daemon *d, struct io *io, uint32_t events)
 {
 	struct signalfd_siginfo si;
 
+	(void)io;
+	(void)events;
 	while (read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			calls_reap_children(d);
@@ -253,21 +231,36 @@ static void on_signal(struct daemon *d)
 	}
 }
 
+static struct io signal_io = { .cb = on_signal };
+
+/* Every few seconds: suppressed-line summaries, forgotten sources. */
+static void sweep(struct daemon *d, struct timer *t, uint64_t now)
+{
+	sources_sweep(&d->cfg, now);
+	timer_arm(&d->loop, t, now + 5000);
+}
+
+/* stop-timeout has passed: whatever is left is ended now. */
+static void stop_now(struct daemon *d)
+{
+	logmsg(LOG_NOTICE, "stop-timeout: closing %u connections", d->nconns);
+	for (struct conn *c = d->conns; c; c = c->next)
+		pptp_conn_abort(&c->pc, PPTP_END_LOCAL);
+	conns_rearm(d);
+	conn_reap(d);
+	calls_kill_exiting(d);
+	for (int i = 0; i < 50 && d->nexiting; i++) {
+		calls_reap_children(d);
+		if (d->nexiting)
+			usleep(100 * 1000);
+	}
+}
+
 static int run(struct daemon *d)
 {
-	struct epoll_event evs[64];
-
 	for (;;) {
-		uint64_t now = now_ms(), dl = conns_deadline(d), h = health_deadline(d);
-		uint64_t kd = calls_deadline(d);
-		int timeout, n;
-
-		dl = h < dl ? h : dl;
-		dl = kd < dl ? kd : dl;
-		if (!d->client && d->sweep_at < dl)
-			dl = d->sweep_at;
-		if (d->accept_paused_until && d->accept_paused_until < dl)
-			dl = d->accept_paused_until;
+		uint64_t now = now_ms(), dl = timers_next(&d->loop);
+		int timeout;
 
 		if (d->client) {
 			uint64_t c = client_deadline(d);
@@ -277,73 +270,26 @@ static int run(struct daemon *d)
 			    d->connect_fd < 0)
 				return 0;
 		}
-
 		if (d->stopping) {
 			if (!d->nconns && !d->ncalls && !d->nexiting && d->connect_fd < 0)
 				return 0;
 			if (now >= d->stop_deadline) {
-				logmsg(LOG_NOTICE, "stop-timeout: closing %u connections", d->nconns);
-				for (struct conn *c = d->conns; c; c = c->next)
-					pptp_conn_abort(&c->pc, PPTP_END_LOCAL);
-				conn_reap(d);
-				calls_kill_exiting(d);
-				for (int i = 0; i < 50 && d->nexiting; i++) {
-					calls_reap_children(d);
-					if (d->nexiting)
-						usleep(100 * 1000);
-				}
+				stop_now(d);
 				return 0;
 			}
 			dl = dl < d->stop_deadline ? dl : d->stop_deadline;
 		}
 		timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 :
 			  dl - now > 60000 ? 60000 : (int)(dl - now);
-		n = epoll_wait(d->epfd, evs, 64, timeout);
-		if (n < 0 && errno != EINTR) {
+		if (eloop_wait(&d->loop, d, timeout)) {
 			logmsg(LOG_ERR, "epoll_wait: %m");
 			return 1;
 		}
-		for (int i = 0; i < n; i++) {
-			enum ev_kind *k = evs[i].data.ptr;
-
-			switch (*k) {
-			case EV_LISTEN:
-				server_accept(d);
-				break;
-			case EV_SIGNAL:
-				on_signal(d);
-				break;
-			case EV_CONN:
-				conn_io((struct conn *)k, evs[i].events);
-				break;
-			case EV_CALL:
-				call_status_io(d, (struct call *)k);
-				break;
-			case EV_CONNECT:
-				client_connected(d);
-				break;
-			case EV_CTL:
-				ctl_accept(d);
-				break;
-			case EV_NLEVENT:
-				health_events(d);
-				break;
-			case EV_PPPD_OUT:
-				call_pppd_out_io(d, (struct pppd_out *)k);
-				break;
-			}
-			/* A connection freed below may have more events in evs. */
-		}
-		conns_tick(d, now_ms());
-		listeners_tick(d, now_ms());
-		health_tick(d, now_ms());
-		calls_tick(d, now_ms());
-		if (!d->client && now_ms() >= d->sweep_at) {
-			sources_sweep(&d->cfg, now_ms());
-			d->sweep_at = now_ms() + 5000;
-		}
+		timers_run(&d->loop, d, now_ms());
 		if (d->client)
 			client_tick(d, now_ms());
+		/* After the callbacks, before anything they ended is freed. */
+		conns_rearm(d);
 		conn_reap(d);
 		calls_free_dead(d);
 	}
@@ -454,12 +400,15 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	d.signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (d.epfd < 0 || d.signal_fd < 0 || ev_add(&d, d.signal_fd, EPOLLIN, &signal_kind)) {
+	if (eloop_init(&d.loop) || d.signal_fd < 0 ||
+	    io_add(&d.loop, d.signal_fd, EPOLLIN, &signal_io) || timers_reserve(&d.loop, 2)) {
 		logmsg(LOG_ERR, "epoll/signalfd: %m");
 		return 1;
 	}
+	d.sweep_timer.cb = sweep;	/* the daemon's two: sweep_timer, resume_timer */
+	if (!d.client)
+		timer_arm(&d.loop, &d.sweep_timer, now_ms() + 5000);
 	sources_init();
 	if (!d.client && pool_init(&d.pool, d.cfg.ranges, d.cfg.nranges)) {
 		logmsg(LOG_ERR, "address pool: out of memory");
@@ -500,6 +449,7 @@ int main(int argc, char **argv)
 	access_fini();
 	pool_free(&d.pool);
 	sources_free();
+	eloop_fini(&d.loop);
 	logmsg(LOG_NOTICE, "stopped");
 	return rc;
 }

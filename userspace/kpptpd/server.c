@@ -24,7 +24,16 @@
 
 #include "kpptpd.h"
 
-static enum ev_kind listen_kind = EV_LISTEN;
+static void server_accept(struct daemon *d);
+
+static void on_listen(struct daemon *d, struct io *io, uint32_t events)
+{
+	(void)io;
+	(void)events;
+	server_accept(d);
+}
+
+static struct io listen_io = { .cb = on_listen };
 
 int server_listen(struct daemon *d)
 {
@@ -44,7 +53,7 @@ int server_listen(struct daemon *d)
 		return -1;
 	}
 	d->listen_fd = fd;
-	return ev_add(d, fd, EPOLLIN, &listen_kind);
+	return io_add(&d->loop, fd, EPOLLIN, &listen_io);
 }
 
 static bool allowed(const struct config *cfg, uint32_t addr)
@@ -82,6 +91,7 @@ static int conn_send(void *ctx, const struct pptp_msg *m)
 
 	if (!len || c->dead)
 		return -1;
+	conn_touch(c);	/* a message out: its timers move (echo, replies) */
 	if (!c->tx_len) {
 		n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno != EAGAIN)
@@ -97,9 +107,7 @@ static int conn_send(void *ctx, const struct pptp_msg *m)
 		}
 		memcpy(c->tx + c->tx_len, buf + n, len - (size_t)n);
 		c->tx_len += len - (size_t)n;
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
-
-		epoll_ctl(c->d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+		io_mod(&c->d->loop, c->fd, EPOLLIN | EPOLLOUT, &c->io);
 	}
 	return 0;
 }
@@ -148,6 +156,9 @@ const struct pptp_conn_ops client_ops = {
 	.established = ops_established, .closed = ops_closed, .log = conn_log,
 };
 
+static void conn_io(struct daemon *d, struct io *io, uint32_t events);
+static void conn_tick(struct daemon *d, struct timer *t, uint64_t now);
+
 /* A connection on a connected TCP socket, either role; NULL on failure. */
 struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 		      enum pptp_role role)
@@ -160,7 +171,12 @@ struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->kind = EV_CONN;
+	if (timers_reserve(&d->loop, 1)) {
+		free(c);
+		return NULL;
+	}
+	c->io.cb = conn_io;
+	c->timer.cb = conn_tick;
 	c->d = d;
 	c->fd = fd;
 	c->peer = *peer;
@@ -189,14 +205,16 @@ struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 	};
 	if (pptp_conn_init(&c->pc, &pcfg, role == PPTP_ROLE_SERVER ? &server_ops :
 			   &client_ops, c, c->accepted_ms) ||
-	    ev_add(d, fd, EPOLLIN, c)) {
+	    io_add(&d->loop, fd, EPOLLIN, &c->io)) {
 		pptp_conn_free(&c->pc);
+		timers_unreserve(&d->loop, 1);
 		free(c);
 		return NULL;
 	}
 	c->next = d->conns;
 	d->conns = c;
 	d->nconns++;
+	conn_touch(c);	/* hello-timeout from now */
 	return c;
 }
 
@@ -207,16 +225,27 @@ struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
  * call may end meanwhile), and say so at most every 10 s, with how often
  * it happened.
  */
+static void listeners_resume(struct daemon *d, struct timer *t, uint64_t now)
+{
+	(void)t;
+	(void)now;
+	d->accept_paused = false;
+	io_mod(&d->loop, d->listen_fd, EPOLLIN, &listen_io);
+	ctl_watch(d, true);
+}
+
 void listeners_pause(struct daemon *d, const char *which)
 {
 	uint64_t now = now_ms();
 	int err = errno;
 
-	if (!d->accept_paused_until) {
-		ev_mod(d, d->listen_fd, 0, &listen_kind);
+	if (!d->accept_paused) {
+		io_mod(&d->loop, d->listen_fd, 0, &listen_io);
 		ctl_watch(d, false);
+		d->accept_paused = true;
 	}
-	d->accept_paused_until = now + 1000;
+	d->resume_timer.cb = listeners_resume;
+	timer_arm(&d->loop, &d->resume_timer, now + 1000);
 	d->accept_pauses++;
 	if (!d->accept_paused_logged || now - d->accept_paused_logged >= 10000) {
 		logmsg(LOG_ERR, "accept (%s): %s (%u connections, %u calls, RLIMIT_NOFILE %llu): not accepting for 1 s; %u such pause(s) since the last line",
@@ -224,15 +253,6 @@ void listeners_pause(struct daemon *d, const char *which)
 		d->accept_paused_logged = now;
 		d->accept_pauses = 0;
 	}
-}
-
-void listeners_tick(struct daemon *d, uint64_t now)
-{
-	if (!d->accept_paused_until || now < d->accept_paused_until)
-		return;
-	d->accept_paused_until = 0;
-	ev_mod(d, d->listen_fd, EPOLLIN, &listen_kind);
-	ctl_watch(d, true);
 }
 
 /* Why a new connection from src is refused (counted), or NULL. */
@@ -260,7 +280,7 @@ static const char *admit_conn(struct daemon *d, struct source *src)
 	return NULL;
 }
 
-void server_accept(struct daemon *d)
+static void server_accept(struct daemon *d)
 {
 	for (int i = 0; i < 64; i++) {
 		struct sockaddr_in peer;
@@ -338,9 +358,7 @@ static void conn_flush(struct conn *c)
 		memmove(c->tx, c->tx + n, c->tx_len - (size_t)n);
 		c->tx_len -= (size_t)n;
 	}
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
-
-	epoll_ctl(c->d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	io_mod(&c->d->loop, c->fd, EPOLLIN, &c->io);
 }
 
 /* Everything the socket has: whole messages go to the state machine. */
@@ -387,14 +405,27 @@ static void conn_read(struct conn *c)
 	}
 }
 
-void conn_io(struct conn *c, uint32_t events)
+static void conn_io(struct daemon *d, struct io *io, uint32_t events)
 {
+	struct conn *c = container_of(io, struct conn, io);
+
+	(void)d;
 	if (c->dead)
 		return;
+	conn_touch(c);
 	if (events & EPOLLOUT)
 		conn_flush(c);
 	if (!c->dead && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		conn_read(c);
+}
+
+void conn_touch(struct conn *c)
+{
+	if (c->dirty)
+		return;
+	c->dirty = true;
+	c->dirty_next = c->d->dirty;
+	c->d->dirty = c;
 }
 
 /* Free connections that closed (never from inside their callbacks). */
@@ -410,7 +441,15 @@ void conn_reap(struct daemon *d)
 		*pp = c->next;
 		if (c->tx_len)	/* the last words (StopCCRP, CDN): best effort */
 			(void)!send(c->fd, c->tx, c->tx_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		ev_del(d, c->fd);
+		if (c->dirty)
+			for (struct conn **dp = &d->dirty; *dp; dp = &(*dp)->dirty_next)
+				if (*dp == c) {
+					*dp = c->dirty_next;
+					break;
+				}
+		timer_disarm(&d->loop, &c->timer);
+		timers_unreserve(&d->loop, 1);
+		io_del(&d->loop, c->fd);
 		close(c->fd);
 		pptp_conn_free(&c->pc);
 		if (c->src) {
@@ -441,55 +480,63 @@ static bool idle_due(const struct daemon *d, const struct conn *c, uint64_t now)
 	return now >= idle_deadline(d, c);
 }
 
-void conns_tick(struct daemon *d, uint64_t now)
+/* The connection's nearest deadline: its timer fires then. */
+static uint64_t conn_deadline(const struct daemon *d, const struct conn *c)
 {
-	for (struct conn *c = d->conns; c; c = c->next) {
-		if (c->dead)
-			continue;
-		if (!c->got_message && now - c->accepted_ms >= d->cfg.hello_timeout * 1000ull) {
-			logmsg(LOG_NOTICE, "%s: no whole message within hello-timeout (%u s): closing",
-			       c->name, d->cfg.hello_timeout);
-			pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
-			continue;
-		}
-		if (c->msg_start_ms && now - c->msg_start_ms >= d->cfg.message_timeout * 1000ull) {
-			logmsg(LOG_NOTICE, "%s: a message took longer than message-timeout (%u s) to arrive (%zu octets): closing",
-			       c->name, d->cfg.message_timeout, c->rx_len);
-			pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
-			continue;
-		}
-		if (idle_due(d, c, now)) {
-			source_stats.closed_idle++;
-			source_log(&d->cfg, c->src, SRC_LOG_LIMIT, LOG_NOTICE,
-				   "%s: no call within idle-timeout (%u s): stopping the control connection",
-				   c->name, d->cfg.idle_timeout);
-			c->last_call_ms = UINT64_MAX / 2;	/* once */
-			pptp_conn_stop(&c->pc, PPTP_STOP_NONE);
-			continue;
-		}
-		pptp_conn_tick(&c->pc, now);
+	uint64_t t = pptp_conn_deadline(&c->pc), x;
+
+	if (!c->got_message) {
+		x = c->accepted_ms + d->cfg.hello_timeout * 1000ull;
+		t = x < t ? x : t;
 	}
+	if (c->msg_start_ms) {
+		x = c->msg_start_ms + d->cfg.message_timeout * 1000ull;
+		t = x < t ? x : t;
+	}
+	x = idle_deadline(d, c);
+	return x < t ? x : t;
 }
 
-uint64_t conns_deadline(struct daemon *d)
+static void conn_tick(struct daemon *d, struct timer *t, uint64_t now)
 {
-	uint64_t t = UINT64_MAX, x;
+	struct conn *c = container_of(t, struct conn, timer);
 
-	for (struct conn *c = d->conns; c; c = c->next) {
-		if (c->dead)
-			return 0;
-		x = pptp_conn_deadline(&c->pc);
-		t = x < t ? x : t;
-		if (!c->got_message) {
-			x = c->accepted_ms + d->cfg.hello_timeout * 1000ull;
-			t = x < t ? x : t;
-		}
-		if (c->msg_start_ms) {
-			x = c->msg_start_ms + d->cfg.message_timeout * 1000ull;
-			t = x < t ? x : t;
-		}
-		x = idle_deadline(d, c);
-		t = x < t ? x : t;
+	conn_touch(c);
+	if (c->dead)
+		return;
+	if (!c->got_message && now - c->accepted_ms >= d->cfg.hello_timeout * 1000ull) {
+		logmsg(LOG_NOTICE, "%s: no whole message within hello-timeout (%u s): closing",
+		       c->name, d->cfg.hello_timeout);
+		pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
+		return;
 	}
-	return t;
+	if (c->msg_start_ms && now - c->msg_start_ms >= d->cfg.message_timeout * 1000ull) {
+		logmsg(LOG_NOTICE, "%s: a message took longer than message-timeout (%u s) to arrive (%zu octets): closing",
+		       c->name, d->cfg.message_timeout, c->rx_len);
+		pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
+		return;
+	}
+	if (idle_due(d, c, now)) {
+		source_stats.closed_idle++;
+		source_log(&d->cfg, c->src, SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: no call within idle-timeout (%u s): stopping the control connection",
+			   c->name, d->cfg.idle_timeout);
+		c->last_call_ms = UINT64_MAX / 2;	/* once */
+		pptp_conn_stop(&c->pc, PPTP_STOP_NONE);
+		return;
+	}
+	pptp_conn_tick(&c->pc, now);
+}
+
+/* Each connection touched in this wakeup: its timer at its new deadline. */
+void conns_rearm(struct daemon *d)
+{
+	while (d->dirty) {
+		struct conn *c = d->dirty;
+
+		d->dirty = c->dirty_next;
+		c->dirty = false;
+		c->dirty_next = NULL;
+		timer_arm(&d->loop, &c->timer, c->dead ? UINT64_MAX : conn_deadline(d, c));
+	}
 }
