@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 28
+ktap_plan 32
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -132,6 +132,38 @@ ktap_check "... after exactly 2 attempts, each said plainly" \
 	eval "[[ \$(grep -c 'did not answer as a PPTP server' $work/c4.log) == 2 ]]"
 grep -E 'framing|did not answer|giving up' "$work/c4.log" | sed 's/^/# /' | tail -4
 kill "$NC" 2>/dev/null
+pkill -f 'nc -l -p 1723'
+
+# A "server" that answers SCCRQ with a fixed reply, then holds for S s.
+# sccrp_server VERSION_HEX S: an SCCRP (result OK) of that version.
+not_listening() { ! listening "$S" 1723; }
+sccrp_server() {
+	# The stand-in before it (a loop of nc) goes whole, its nc too.
+	pkill -f 'nc -l -p 1723'
+	wait_for 10 not_listening || ktap_bail "something still listens on 1723"
+	ip netns exec "$S" bash -c "(printf '\\x00\\x9c\\x00\\x01\\x1a\\x2b\\x3c\\x4d\\x00\\x02\\x00\\x00\\x$1\\x00\\x01\\x00'
+		head -c 140 /dev/zero; sleep $2) | timeout $(($2 + 5)) nc -l -p 1723 >/dev/null" </dev/null &
+	NC=$!
+	defer "kill $NC"
+	wait_for 10 listening "$S" 1723 || ktap_bail "nc does not listen on 1723"
+}
+sccrp_server 02 15
+kpptpd_client "$work/c7.log" s3cret-Pw 198.51.100.1 --persist
+finished "$CLIENT"
+ktap_eq "a server of PPTP version 2.0: exit 12, not retried by --persist" 12 "$ST"
+ktap_check "... said, after Stop-Control-Connection-Request" eval \
+	"grep -q 'server answers with PPTP version 2.0, not 1.0' '$work/c7.log' &&
+	 grep -q 'the server speaks another PPTP version' '$work/c7.log'"
+kill "$NC" 2>/dev/null
+sccrp_server 01 75
+kpptpd_client "$work/c8.log" s3cret-Pw 198.51.100.1
+wait_for 90 gone "$CLIENT"
+finished "$CLIENT"
+ktap_eq "a server that never answers the Outgoing-Call-Request: exit 13 after setup-timeout (60 s)" \
+	13 "$ST"
+ktap_check "... said" grep -q 'did not answer the Outgoing-Call-Request within 60 s' "$work/c8.log"
+kill "$NC" 2>/dev/null
+pkill -f 'nc -l -p 1723'
 
 # No answer at all: an address on the link that nobody has.
 kpptpd_client "$work/c5.log" s3cret-Pw 198.51.100.77 --connect-timeout 3
