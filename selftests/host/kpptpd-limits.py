@@ -113,6 +113,32 @@ def main():
         time.sleep(0.1)
     print("TAP version 13", flush=True)
 
+    # 0. A control client that sends half a request and waits: the loop
+    # must not wait with it (it used to poll() for it, every peer stalled).
+    slow = socket.socket(socket.AF_UNIX)
+    slow.connect(ctl)
+    slow.sendall(b"cal")
+    t = time.time()
+    peer = answered("127.0.0.4", port)
+    waited = time.time() - t
+    point(peer is not None and waited < 0.5,
+          "a control client that dribbles: a PPTP peer is still answered at once (%.0f ms)"
+          % (waited * 1000))
+    if peer:
+        peer.close()
+    t = time.time()
+    r = ctl_run("limits")
+    waited = time.time() - t
+    point(r.returncode == 0 and waited < 0.9,
+          "... and so is another control client (%.0f ms)" % (waited * 1000))
+    slow.settimeout(3)
+    try:
+        gone = slow.recv(100) == b""
+    except OSError:
+        gone = False
+    point(gone, "... the dribbling one is dropped after its second")
+    slow.close()
+
     # 1. A burst of 200 connections from one address, as fast as it goes.
     held, refused = [], 0
     t0 = time.time()

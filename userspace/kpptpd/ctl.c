@@ -15,14 +15,14 @@
  * printable ASCII and for ' ', '=' and '%', so a user name can never
  * break a line. Errors are one line "error TEXT". Only root reaches the
  * socket (its mode); a request longer than 512 octets or slower than
- * one second is dropped, and the answer is written within two seconds,
- * so an admin's stuck kpptpctl never stalls the daemon for long.
+ * one second is dropped, and an answer not taken within two seconds is
+ * dropped too. Each request is an object of the event loop (at most 16
+ * at once), so an admin's stuck kpptpctl never stalls the daemon.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,74 +323,157 @@ static void answer(struct daemon *d, char *req, struct out *o)
 	}
 }
 
-/*
- * Wait for fd to be ready for events until the deadline (now_ms() time);
- * false once it has passed. The request is served inside the event loop:
- * the deadline is for the whole request or answer, so that a control
- * client that dribbles or stops reading holds every call up for at most
- * that long, not that long per byte.
- */
-static bool ready(int fd, short events, uint64_t deadline)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	uint64_t now = now_ms();
-
-	return now < deadline && poll(&p, 1, (int)(deadline - now)) == 1;
-}
-
 /* Out of descriptors (server.c): the control socket waits too. */
 void ctl_watch(struct daemon *d, bool on)
 {
 	io_mod(&d->loop, d->ctl_fd, on ? EPOLLIN : 0, &ctl_io);
 }
 
-void ctl_accept(struct daemon *d)
-{
-	char req[513];
-	struct out o = { 0 };
-	uint64_t deadline;
-	size_t got = 0;
+/*
+ * One admin's request, served inside the event loop like any peer: read
+ * without blocking until the newline (one second for the whole request),
+ * answer, write without blocking (two seconds for the whole answer), then
+ * close. A control client that dribbles or stops reading holds only its
+ * own descriptor and timer, never the loop.
+ */
+struct ctl_client {
+	struct io io;
+	struct timer timer;
 	int fd;
+	bool writing;
+	char req[513];
+	size_t got, off;
+	struct out o;
+	struct ctl_client *next;
+};
 
-	fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno == EMFILE || errno == ENFILE)
-			listeners_pause(d, "control socket");
+#define CTL_CLIENTS_MAX 16
+
+static struct ctl_client *clients;
+static unsigned int nclients;
+
+static void client_free(struct daemon *d, struct ctl_client *cc)
+{
+	for (struct ctl_client **pp = &clients; *pp; pp = &(*pp)->next)
+		if (*pp == cc) {
+			*pp = cc->next;
+			break;
+		}
+	nclients--;
+	io_del(&d->loop, cc->fd);
+	close(cc->fd);
+	timer_disarm(&d->loop, &cc->timer);
+	timers_unreserve(&d->loop, 1);
+	free(cc->o.buf);
+	free(cc);
+}
+
+static void client_write(struct daemon *d, struct ctl_client *cc)
+{
+	while (cc->off < cc->o.len) {
+		ssize_t n = write(cc->fd, cc->o.buf + cc->off, cc->o.len - cc->off);
+
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;
+		cc->off += (size_t)n;
+	}
+	client_free(d, cc);
+}
+
+static void client_answer(struct daemon *d, struct ctl_client *cc)
+{
+	cc->req[cc->got] = '\0';
+	if (!memchr(cc->req, '\n', cc->got))
+		put(&cc->o, "error request too long or cut short\n");
+	else
+		answer(d, cc->req, &cc->o);
+	if (cc->o.oom) {
+		logmsg(LOG_ERR, "control socket: out of memory for the answer");
+		client_free(d, cc);
 		return;
 	}
-	deadline = now_ms() + 1000;
-	while (got < sizeof(req) - 1 && !memchr(req, '\n', got)) {
-		ssize_t n;
+	cc->writing = true;
+	io_mod(&d->loop, cc->fd, EPOLLOUT, &cc->io);
+	timer_arm(&d->loop, &cc->timer, now_ms() + 2000);
+	client_write(d, cc);
+}
 
-		if (!ready(fd, POLLIN, deadline))
-			goto out;
-		n = read(fd, req + got, sizeof(req) - 1 - got);
+static void client_io(struct daemon *d, struct io *io, uint32_t events)
+{
+	struct ctl_client *cc = container_of(io, struct ctl_client, io);
+	ssize_t n;
+
+	(void)events;
+	if (cc->writing) {
+		client_write(d, cc);
+		return;
+	}
+	while (cc->got < sizeof(cc->req) - 1 && !memchr(cc->req, '\n', cc->got)) {
+		n = read(cc->fd, cc->req + cc->got, sizeof(cc->req) - 1 - cc->got);
+		if (n < 0 && errno == EAGAIN)
+			return;
 		if (n <= 0)
 			break;
-		got += (size_t)n;
+		cc->got += (size_t)n;
 	}
-	req[got] = '\0';
-	if (!memchr(req, '\n', got)) {
-		put(&o, "error request too long or cut short\n");
-	} else {
-		answer(d, req, &o);
-	}
-	if (o.oom) {
-		logmsg(LOG_ERR, "control socket: out of memory for the answer");
-		goto out;
-	}
-	deadline = now_ms() + 2000;
-	for (size_t off = 0; off < o.len;) {
-		ssize_t n;
+	client_answer(d, cc);
+}
 
-		if (!ready(fd, POLLOUT, deadline))
-			break;
-		n = write(fd, o.buf + off, o.len - off);
-		if (n <= 0)
-			break;
-		off += (size_t)n;
+/* A request not whole within 1 s, or an answer not taken within 2 s. */
+static void client_timeout(struct daemon *d, struct timer *t, uint64_t now)
+{
+	struct ctl_client *cc = container_of(t, struct ctl_client, timer);
+
+	(void)now;
+	client_free(d, cc);
+}
+
+void ctl_accept(struct daemon *d)
+{
+	struct ctl_client *cc;
+	int fd;
+
+	for (int i = 0; i < 16; i++) {
+		fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				listeners_pause(d, "control socket");
+			return;
+		}
+		if (nclients >= CTL_CLIENTS_MAX) {
+			logmsg(LOG_WARNING, "control socket: %u requests in progress already: one refused",
+			       nclients);
+			close(fd);
+			continue;
+		}
+		cc = calloc(1, sizeof(*cc));
+		if (!cc || timers_reserve(&d->loop, 1)) {
+			logmsg(LOG_ERR, "control socket: out of memory");
+			free(cc);
+			close(fd);
+			continue;
+		}
+		cc->fd = fd;
+		cc->io.cb = client_io;
+		cc->timer.cb = client_timeout;
+		if (io_add(&d->loop, fd, EPOLLIN, &cc->io)) {
+			timers_unreserve(&d->loop, 1);
+			free(cc);
+			close(fd);
+			continue;
+		}
+		cc->next = clients;
+		clients = cc;
+		nclients++;
+		timer_arm(&d->loop, &cc->timer, now_ms() + 1000);
 	}
-out:
-	free(o.buf);
-	close(fd);
+}
+
+/* At exit: requests still in progress are dropped. */
+void ctl_clients_free(struct daemon *d)
+{
+	while (clients)
+		client_free(d, clients);
 }

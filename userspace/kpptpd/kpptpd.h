@@ -325,6 +325,7 @@ int ctl_listen(struct daemon *d);
 void ctl_accept(struct daemon *d);
 void ctl_watch(struct daemon *d, bool on);
 void ctl_close(struct daemon *d);
+void ctl_clients_free(struct daemon *d);
 
 /* call.c */
 /* 0, or -1 (out of memory): a new call's timers reserved in the loop. */

@@ -440,6 +440,7 @@ int main(int argc, char **argv)
 		       d.have_nl ? "kpptp.ko" : "PPTP sockets only", access_str(d.cfg.access));
 	}
 	rc = run(&d);
+	ctl_clients_free(&d);
 	ctl_close(&d);
 	health_stop(&d);
 	if (d.client && rc == 0)
