@@ -112,13 +112,15 @@ done
 echo "# exit statuses of six guesses: ${codes[*]}"
 ktap_eq "five wrong passwords fail (exit 8), the sixth call is refused (exit 7)" \
 	"8 8 8 8 8 7" "${codes[*]}"
-ktap_check "... with Do-Not-Accept (result 7), and the server says why" eval \
+ktap_check "... with Do-Not-Accept (result 7), and the server says why, naming the user tried" eval \
 	"grep -q 'result 7' '$work/guess6.log' &&
-	 grep -q 'too many failed logins from this address' '$work/server.log'"
+	 grep -q 'too many failed logins from this address' '$work/server.log' &&
+	 grep -q \"login failed as 'alice'\" '$work/server.log' &&
+	 grep -q \"5 failed logins within 300 s (the last as 'alice')\" '$work/server.log'"
 src=$(ctl -j sources)
 echo "# $src"
-ktap_check "kpptpctl sources: 198.51.100.2 is blocked for its failed logins" \
-	grep -qE '"addr":"198\.51\.100\.2"[^}]*"back-offs":1,"blocked-s":[1-9]' <<<"$src"
+ktap_check "kpptpctl sources: 198.51.100.2 is blocked for its failed logins, as alice" \
+	grep -qE '"addr":"198\.51\.100\.2"[^}]*"back-offs":1,"blocked-s":[1-9][^}]*"last-user":"alice"' <<<"$src"
 route_from 198.51.100.3
 kpptpd_client "$work/legit2.log" s3cret-Pw
 wait_for 40 has_addr "$C" '203\.0\.113\.'

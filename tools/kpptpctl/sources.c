@@ -64,19 +64,20 @@ int cmd_sources(struct ctl *c, int argc, char **argv)
 	} else if (!n) {
 		puts("no sources");
 	} else {
-		printf("%-15s %6s %6s %8s %13s %9s %9s %10s\n", "SOURCE", "CONNS", "CALLS",
-		       "STARTING", "FAILED-LOGINS", "BACK-OFFS", "BLOCKED", "SUPPRESSED");
+		printf("%-15s %6s %6s %8s %13s %9s %9s %10s  %s\n", "SOURCE", "CONNS", "CALLS",
+		       "STARTING", "FAILED-LOGINS", "BACK-OFFS", "BLOCKED", "SUPPRESSED",
+		       "LAST-USER");
 		for (size_t i = 0; i < n; i++) {
 			const struct call_fields *r = &v[i];
 			char blocked[32];
 
 			snprintf(blocked, sizeof(blocked), "%ss", call_field(r, "blocked-s"));
-			printf("%-15s %6s %6s %8s %13s %9s %9s %10s\n", call_field(r, "addr"),
+			printf("%-15s %6s %6s %8s %13s %9s %9s %10s  %s\n", call_field(r, "addr"),
 			       call_field(r, "connections"), call_field(r, "calls"),
 			       call_field(r, "starting"), call_field(r, "failed-logins"),
 			       call_field(r, "back-offs"),
 			       strcmp(call_field(r, "blocked-s"), "0") ? blocked : "-",
-			       call_field(r, "log-suppressed"));
+			       call_field(r, "log-suppressed"), call_field(r, "last-user"));
 		}
 	}
 	calls_free(v, n);

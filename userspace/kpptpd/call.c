@@ -39,48 +39,6 @@ static struct call *call_of(struct pptp_call *pc)
 	return pc->user;
 }
 
-/*
- * session-new, owned: the kernel picks our call ID (want_id 0, the server)
- * or takes the one the client announced in its Outgoing-Call-Request.
- */
-static int session_new(struct daemon *d, struct conn *c, struct pptp_call *pc,
-		       uint16_t want_id, struct kpptp_session_msg *m)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_NEW, 0);
-
-	mnl_attr_put_u32(nlh, KPPTP_A_LOCAL_ADDR, c->local.sin_addr.s_addr);
-	mnl_attr_put_u32(nlh, KPPTP_A_PEER_ADDR, c->peer.sin_addr.s_addr);
-	mnl_attr_put_u16(nlh, KPPTP_A_PEER_CALL_ID, pc->peer_id);
-	if (want_id)
-		mnl_attr_put_u16(nlh, KPPTP_A_LOCAL_CALL_ID, want_id);
-	if (pc->peer_window)
-		mnl_attr_put_u16(nlh, KPPTP_A_PEER_RECV_WINDOW, pc->peer_window);
-	mnl_attr_put(nlh, KPPTP_A_OWNED, 0, NULL);
-	memset(m, 0, sizeof(*m));
-	if (kpptp_nl_talk(&d->nl, nlh, kpptp_session_parse_cb, m))
-		return -1;
-	if (!m->has[KPPTP_A_LOCAL_CALL_ID] || !m->has[KPPTP_A_ID]) {
-		snprintf(d->nl.err, sizeof(d->nl.err), "session-new: no call ID in the reply");
-		return -1;
-	}
-	return 0;
-}
-
-static void session_del(struct daemon *d, uint32_t id)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
-	if (!id || !d->have_nl)
-		return;
-	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_DEL, 0);
-	mnl_attr_put_u32(nlh, KPPTP_A_ID, id);
-	/* Gone already (its socket closed, or the module went): fine. */
-	if (kpptp_nl_talk(&d->nl, nlh, NULL, NULL) && errno != ENOENT)
-		logmsg(LOG_ERR, "session-del %u: %s", id, d->nl.err);
-}
-
 static struct sockaddr_pppox pptp_addr(struct in_addr a, uint16_t call_id)
 {
 	struct sockaddr_pppox sp;
@@ -203,7 +161,7 @@ static void call_free(struct daemon *d, struct call *call)
 		if (call->sock >= 0)
 			close(call->sock);
 		call->sock = -1;
-		session_del(d, call->session_id);
+		ksession_del(d, call->session_id);
 		call->session_id = 0;
 	}
 	call_unstart(d, call);
@@ -391,7 +349,7 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	}
 	a = c->local.sin_addr;
 	if (d->have_nl) {
-		if (session_new(d, c, pc, 0, &m)) {
+		if (ksession_new(d, c, pc, 0, &m)) {
 			logmsg(LOG_ERR, "%s: call refused: %s", c->name, d->nl.err);
 			*error = PPTP_ERR_PAC_ERROR;
 			goto refuse;
@@ -599,7 +557,7 @@ static int client_own_session(struct daemon *d, struct conn *c, struct call *cal
 
 	close(call->sock);
 	call->sock = -1;
-	if (session_new(d, c, pc, pc->local_id, &m)) {
+	if (ksession_new(d, c, pc, pc->local_id, &m)) {
 		logmsg(LOG_ERR, "%s: call %u/%u: session-new: %s", c->name, pc->local_id,
 		       pc->peer_id, d->nl.err);
 		return -1;
@@ -800,6 +758,23 @@ static void status_line(struct call *call, char *line)
 			else
 				end_unenforced(call, call->ifname);
 		}
+	} else if (!strncmp(line, "auth-fail ", 10)) {
+		/*
+		 * The name the peer tried, as kpptp.so escaped it: only
+		 * printable octets reach the log (checked again here).
+		 */
+		const char *u = line + 10;
+		char user[64];
+		size_t n = strspn(u, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+		snprintf(user, sizeof(user), "%.*s", (int)(n < 63 ? n : 63), u);
+		if (!call->d->client && !call->auth_failed) {
+			call->auth_failed = true;
+			source_log(&call->d->cfg, source_find(call->src_addr), SRC_LOG_LIMIT,
+				   LOG_NOTICE, "%s: call %u/%u: login failed as '%s'",
+				   call->conn_name, call->local_id, call->peer_id, user);
+			source_auth_failed(&call->d->cfg, call->src_addr, user, now_ms());
+		}
 	} else if (!strncmp(line, "auth ", 5)) {
 		snprintf(call->user, sizeof(call->user), "%.63s", line + 5);
 		call_started(call->conn->d, call);
@@ -937,16 +912,11 @@ static const char *pppd_exit_str(int code)
 
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-
 	memset(m, 0, sizeof(*m));
 	/* No session yet, or gone: a request without its ID would get the namespace's. */
 	if (!d->have_nl || !call->session_id)
 		return -1;
-	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_STATS_GET, 0);
-	mnl_attr_put_u32(nlh, KPPTP_A_ID, call->session_id);
-	if (kpptp_nl_talk(&d->nl, nlh, kpptp_session_parse_cb, m)) {
+	if (ksession_stats(d, call->session_id, m)) {
 		logmsg(LOG_DEBUG, "stats-get call %u: %s", call->local_id, d->nl.err);
 		memset(m, 0, sizeof(*m));
 		return -1;
@@ -983,8 +953,9 @@ static void log_exit(struct call *call, pid_t pid, int st)
 static void pppd_reaped(struct daemon *d, struct call *call, int st)
 {
 	timer_disarm(&d->loop, &call->kill_timer);
-	if (!d->client && WIFEXITED(st) && WEXITSTATUS(st) == 11)
-		source_auth_failed(&d->cfg, call->src_addr, now_ms());
+	/* Counted already when kpptp.so reported the name (CHAP). */
+	if (!d->client && !call->auth_failed && WIFEXITED(st) && WEXITSTATUS(st) == 11)
+		source_auth_failed(&d->cfg, call->src_addr, NULL, now_ms());
 	if (call->remote_ip && !call->conn) {
 		pool_put(&d->pool, call->remote_ip);
 		call->remote_ip = 0;
@@ -1016,7 +987,7 @@ void calls_reap_children(struct daemon *d)
 			if (call->sock >= 0)
 				close(call->sock);
 			call->sock = -1;
-			session_del(d, call->session_id);
+			ksession_del(d, call->session_id);
 			call->session_id = 0;
 			call->pppd = 0;
 			call->next = d->dead_calls;

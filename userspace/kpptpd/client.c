@@ -151,7 +151,7 @@ void client_connected(struct daemon *d)
 	io_del(&d->loop, fd);
 	d->connect_fd = -1;
 	d->connect_deadline = 0;
-	c = conn_new(d, fd, &d->copts.server, PPTP_ROLE_CLIENT);
+	c = conn_new(d, fd, &d->copts.server, &client_role);
 	if (!c) {
 		logmsg(LOG_ERR, "%s: %m", server_name(d));
 		close(fd);

@@ -152,9 +152,9 @@ static void kv(struct out *o, const char *key, const char *v)
 	}
 }
 
-static void call_line(struct daemon *d, struct out *o, struct call *call, uint64_t now)
+static void call_line(struct out *o, struct call *call, uint64_t now,
+		      const struct ksession_counters *k)
 {
-	struct kpptp_session_msg m;
 	char addr[INET_ADDRSTRLEN], peer[32];
 
 	/* What IPCP agreed once it has (chap-secrets may differ from the pool). */
@@ -172,21 +172,14 @@ static void call_line(struct daemon *d, struct out *o, struct call *call, uint64
 	put(o, " address=%s uptime=%llu session=%u pppd=%d", a ? addr : "-",
 	    (unsigned long long)((now - call->started_ms) / 1000), call->session_id,
 	    (int)call->pppd);
-	memset(&m, 0, sizeof(m));
-	if (call->session_id)
-		(void)call_stats(d, call, &m);	/* on failure m stays empty */
-	if (m.has_stats[KPPTP_A_STATS_RX_BYTES])
+	if (k)
 		put(o, " rx-bytes=%llu tx-bytes=%llu rx-packets=%llu tx-packets=%llu lost=%llu",
-		    (unsigned long long)m.stats[KPPTP_A_STATS_RX_BYTES],
-		    (unsigned long long)m.stats[KPPTP_A_STATS_TX_BYTES],
-		    (unsigned long long)m.stats[KPPTP_A_STATS_RX_PACKETS],
-		    (unsigned long long)m.stats[KPPTP_A_STATS_TX_PACKETS],
-		    (unsigned long long)m.stats[KPPTP_A_STATS_RX_LOST]);
-	/* Health: up once pppd said ip-up; idle from the kernel's view. */
+		    (unsigned long long)k->rx_bytes, (unsigned long long)k->tx_bytes,
+		    (unsigned long long)k->rx_packets, (unsigned long long)k->tx_packets,
+		    (unsigned long long)k->rx_lost);
+	/* Health: up once pppd said ip-up. */
 	put(o, " state=%s", call->ifname[0] && call->pppd ? "up" :
 	    call->pppd ? "negotiating" : "ending");
-	if (m.has[KPPTP_A_RX_IDLE])
-		put(o, " rx-idle-ms=%u", m.rx_idle);
 	put(o, " health=%s", health_str(call->health));
 	if (call->health != HEALTH_OK)
 		kv(o, "health-why", call->health_why);
@@ -215,9 +208,11 @@ static void source_line(struct source *s, void *arg)
 	for (unsigned int k = 0; k < SRC_LOG_KINDS; k++)
 		suppressed += s->log[k].suppressed;
 	inet_ntop(AF_INET, &(struct in_addr){ htonl(s->addr) }, a, sizeof(a));
-	put(x->o, "source addr=%s connections=%u calls=%u starting=%u failed-logins=%u back-offs=%u blocked-s=%llu log-suppressed=%u\n",
+	put(x->o, "source addr=%s connections=%u calls=%u starting=%u failed-logins=%u back-offs=%u blocked-s=%llu log-suppressed=%u",
 	    a, s->conns, s->calls, s->starting, s->fails, s->penalties,
 	    (unsigned long long)(source_blocked_ms(s, x->now) + 999) / 1000, suppressed);
+	kv(x->o, "last-user", s->last_user);
+	put(x->o, "\n");
 	x->n++;
 }
 
@@ -272,8 +267,15 @@ static void answer(struct daemon *d, char *req, struct out *o)
 
 	req[strcspn(req, "\r\n")] = '\0';
 	if (!strcmp(req, "calls")) {
+		struct ksession_counters *k = NULL;
+		size_t nk = 0;
+
+		/* One dump for every call's counters (none: the lines say less). */
+		if (d->ncalls)
+			(void)ksessions_dump(d, &k, &nk);
 		for (struct call *call = d->calls; call; call = call->next, n++)
-			call_line(d, o, call, now);
+			call_line(o, call, now, ksessions_find(k, nk, call->session_id));
+		free(k);
 		put(o, "ok %u\n", n);
 	} else if (!strncmp(req, "hangup id ", 10)) {
 		char *end;

@@ -109,6 +109,7 @@ struct source {
 	unsigned int conns, calls, starting;
 	uint64_t connect_tat;		/* connect-rate bucket, us */
 	unsigned int fails, penalties;	/* failed logins in the window; back-offs */
+	char last_user[64];		/* the name of its last failed login, escaped */
 	uint64_t fail_first, fail_last, blocked_until;	/* ms */
 	struct {
 		uint64_t tat;		/* us */
@@ -135,7 +136,9 @@ void source_release(const struct config *cfg, struct source *s);
 unsigned int sources_count(void);
 bool source_connect_ok(const struct config *cfg, struct source *s, uint64_t now);
 uint64_t source_blocked_ms(const struct source *s, uint64_t now);
-void source_auth_failed(const struct config *cfg, uint32_t addr, uint64_t now);
+/* user: the name the peer tried, %XX-escaped (kpptp.so), or NULL. */
+void source_auth_failed(const struct config *cfg, uint32_t addr, const char *user,
+			uint64_t now);
 bool source_unblock(uint32_t addr);
 unsigned int sources_unblock_all(void);
 void sources_sweep(const struct config *cfg, uint64_t now);
@@ -176,6 +179,7 @@ struct call {
 	struct source *src;		/* counted there while the call lives */
 	uint32_t src_addr;		/* the peer's, host order, for its pppd's exit */
 	bool starting;			/* not authenticated yet (max-starting) */
+	bool auth_failed;		/* kpptp.so said so: counted already */
 	struct timer kill_timer;	/* SIGTERM sent: SIGKILL when it fires */
 	struct timer health_timer;	/* not ok: look for recovery (health.c) */
 	struct pppd_out {
@@ -192,8 +196,22 @@ struct call {
 	struct call *next;		/* daemon's list */
 };
 
+/*
+ * What differs between the roles of a control connection (transport.c):
+ * the state machine's callbacks, what its end means, whether a
+ * connection without calls is stopped (idle-timeout).
+ */
+struct conn_role {
+	enum pptp_role role;
+	const struct pptp_conn_ops *ops;
+	void (*closed)(struct conn *c, enum pptp_end why);	/* may be NULL */
+	bool idle_timeout;
+};
+extern const struct conn_role server_role, client_role;
+
 /* One control connection. */
 struct conn {
+	const struct conn_role *role;
 	struct io io;
 	struct timer timer;		/* its nearest deadline (conn_rearm) */
 	struct conn *dirty_next;	/* touched in this wakeup: rearm after */
@@ -267,16 +285,17 @@ uint64_t now_ms(void);
 void limits_raise(struct daemon *d);
 void limits_restore_child(void);
 
-/* server.c */
+/* server.c: the listener and who may connect. */
 int server_listen(struct daemon *d);
 /* Out of descriptors: both listeners unwatched for 1 s; the tick resumes. */
 void listeners_pause(struct daemon *d, const char *which);
+/* transport.c: a control connection, either role. */
 void conn_reap(struct daemon *d);
 /* The connection's deadlines may have moved: rearm it after this wakeup. */
 void conn_touch(struct conn *c);
 void conns_rearm(struct daemon *d);
 struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
-		      enum pptp_role role);
+		      const struct conn_role *role);
 
 /* kpptpd --client exit statuses, one per way a call fails (kpptpd.8). */
 enum {
@@ -334,6 +353,21 @@ void call_start(struct conn *c, struct pptp_call *pc);
 void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why);
 void calls_reap_children(struct daemon *d);
 void calls_free_dead(struct daemon *d);
+/* session.c: the calls' kernel sessions (kpptp.ko's netlink family). */
+int ksession_new(struct daemon *d, const struct conn *c, const struct pptp_call *pc,
+		 uint16_t want_id, struct kpptp_session_msg *m);
+void ksession_del(struct daemon *d, uint32_t id);
+int ksession_stats(struct daemon *d, uint32_t id, struct kpptp_session_msg *m);
+/* What kpptpctl calls shows of a session. */
+struct ksession_counters {
+	uint32_t id;
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_lost;
+};
+/* Every session's counters in one dump, sorted by ID (free *v); 0 or -1. */
+int ksessions_dump(struct daemon *d, struct ksession_counters **v, size_t *n);
+const struct ksession_counters *ksessions_find(const struct ksession_counters *v, size_t n,
+					       uint32_t id);
+
 /* The call's kernel session counters (stats-get). 0, or -1 with m empty. */
 int call_stats(struct daemon *d, const struct call *call, struct kpptp_session_msg *m);
 /* GRE packets the kernel took for this call; -1: cannot tell (no netlink). */

@@ -123,7 +123,8 @@ uint64_t source_blocked_ms(const struct source *s, uint64_t now)
  * auth-fail-window, the source's calls are refused for auth-fail-backoff,
  * doubled at each further round, up to auth-fail-backoff-max.
  */
-void source_auth_failed(const struct config *cfg, uint32_t addr, uint64_t now)
+void source_auth_failed(const struct config *cfg, uint32_t addr, const char *user,
+			uint64_t now)
 {
 	struct source *s;
 	uint64_t backoff;
@@ -134,6 +135,8 @@ void source_auth_failed(const struct config *cfg, uint32_t addr, uint64_t now)
 	s = source_get(cfg, addr);
 	if (!s)
 		return;
+	if (user)
+		snprintf(s->last_user, sizeof(s->last_user), "%s", user);
 	if (!s->fails || now - s->fail_first >= cfg->auth_fail_window * 1000ull) {
 		s->fails = 0;
 		s->fail_first = now;
@@ -151,9 +154,10 @@ void source_auth_failed(const struct config *cfg, uint32_t addr, uint64_t now)
 	s->blocked_until = now + backoff;
 	source_stats.blocks++;
 	source_log(cfg, s, SRC_LOG_LIMIT, LOG_NOTICE,
-		   "%s: %u failed logins within %u s: new calls refused for %llu s (back-off round %u)",
+		   "%s: %u failed logins within %u s (the last as '%s'): new calls refused for %llu s (back-off round %u)",
 		   inet_ntoa((struct in_addr){ htonl(addr) }), cfg->auth_fail_limit, cfg->auth_fail_window,
-		   (unsigned long long)(backoff / 1000), s->penalties);
+		   s->last_user[0] ? s->last_user : "?", (unsigned long long)(backoff / 1000),
+		   s->penalties);
 }
 
 bool source_unblock(uint32_t addr)
@@ -165,6 +169,7 @@ bool source_unblock(uint32_t addr)
 	s->blocked_until = 0;
 	s->fails = 0;
 	s->penalties = 0;
+	s->last_user[0] = '\0';
 	return true;
 }
 

@@ -708,7 +708,11 @@ void pptp_conn_bad_stream(struct pptp_conn *c, enum pptp_status st)
 
 void pptp_conn_tcp_gone(struct pptp_conn *c)
 {
-	finish(c, PPTP_END_TCP);
+	/* We asked to stop, for a reason of our own: closing answers that too. */
+	if (c->state == PPTP_CONN_WAIT_STOP_REPLY && c->end)
+		finish(c, c->end);
+	else
+		finish(c, PPTP_END_TCP);
 }
 
 void pptp_conn_abort(struct pptp_conn *c, enum pptp_end why)

@@ -14,7 +14,9 @@
  * ("ifname ppp0"), the authenticated peer ("auth NAME") and the addresses
  * ("ip-up IF LOCAL REMOTE", "ip6-up IF LOCAL REMOTE" with the link-local
  * addresses of the interface identifiers IPv6CP agreed), so kpptpctl can
- * show them.
+ * show them, and a failed CHAP login ("auth-fail NAME", the name the peer
+ * gave, %XX-escaped: the peer chose those octets), which kpptpd counts
+ * against the peer's address.
  *
  * Builds against Debian 12's ppp-dev (pppd 2.4.9) and Debian 13's (pppd
  * 2.5.2) through pppd-compat.h; pppd loads only a plugin built for its
@@ -194,9 +196,44 @@ static void on_ipv6_up(void *arg, int unused)
 	tell_daemon("ip6-up %s %s %s", kp_ifname(), ls, rs);
 }
 
+/*
+ * CHAP verification, whoever does it (pppd's chap-secrets, or a plugin
+ * such as radius.so): the name of a failed login goes to kpptpd.
+ */
+static kp_chap_verify_fn *verify_next;
+
+static int verify(char *name, char *ourname, int id, struct chap_digest_type *digest,
+		  unsigned char *challenge, unsigned char *response, char *message,
+		  int message_space)
+{
+	int ok = verify_next(name, ourname, id, digest, challenge, response, message,
+			     message_space);
+	char esc[3 * 64 + 1];
+	size_t o = 0;
+
+	if (ok)
+		return ok;
+	for (size_t i = 0; name[i] && i < 64; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c > ' ' && c < 0x7f && c != '%')
+			esc[o++] = (char)c;
+		else
+			o += (size_t)snprintf(esc + o, sizeof(esc) - o, "%%%02X", c);
+	}
+	esc[o] = '\0';
+	tell_daemon("auth-fail %s", o ? esc : "-");
+	return ok;
+}
+
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
+	/* By authentication every plugin has set its hook: wrap that one. */
+	if (p == PHASE_AUTHENTICATE && chap_verify_hook && chap_verify_hook != verify) {
+		verify_next = chap_verify_hook;
+		chap_verify_hook = verify;
+	}
 	if (p == PHASE_NETWORK)
 		tell_daemon("ifname %s", kp_ifname());
 }
