@@ -28,17 +28,8 @@ here = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("wire", os.path.join(here, "kpptpd-wire.py"))
 wire = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(wire)
-msg, sccrq = wire.msg, wire.sccrq
-
-n = failed = 0
-
-
-def point(ok, what):
-    global n, failed
-    n += 1
-    if not ok:
-        failed += 1
-    print(("ok " if ok else "not ok ") + "%d %s" % (n, what), flush=True)
+# Its messages, and its test points (and their counts: wire.n, wire.failed).
+msg, sccrq, point = wire.msg, wire.sccrq, wire.point
 
 
 def connect_from(src, port, timeout=3.0):
@@ -251,10 +242,10 @@ def main():
     point(rc == 0, "SIGTERM: exit 0 (got %s)" % rc)
     point("Sanitizer" not in text and "runtime error" not in text,
           "no ASan/UBSan report in kpptpd's log")
-    return 1 if failed else 0
+    return 1 if wire.failed else 0
 
 
 if __name__ == "__main__":
     rc = main()
-    print("1..%d" % n)
+    print("1..%d" % wire.n)
     sys.exit(rc)

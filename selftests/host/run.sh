@@ -321,7 +321,7 @@ done
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\nauth-fail-backoff 600\nauth-fail-backoff-max 60\n' >"$conf"
 expect 1 'auth-fail-backoff \(600\) is above auth-fail-backoff-max \(60\)' "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\nmax-starting 2\n' >"$conf"
-expect 1 'max-starting-per-source \(4\) is above max-starting \(2\)' "$kd" --check-config -c "$conf"
+expect 1 'max-starting-per-source \(8\) is above max-starting \(2\)' "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess everywhere\n' >"$conf"
 expect 1 "kpptpd.conf:3: access needs local, network or routed, not 'everywhere'" "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\naccess local\n' >"$conf"

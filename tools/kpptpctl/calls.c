@@ -236,20 +236,7 @@ static void print_call(struct ctl *c, const struct call_fields *cf,
 	char up[32];
 
 	if (c->json) {
-		if (!c->first)
-			putchar(',');
-		c->first = false;
-		putchar('{');
-		for (int i = 0; i < n; i++) {
-			printf("%s", i ? "," : "");
-			json_string(f[i].key);
-			putchar(':');
-			if (numeric(f[i].val))
-				fputs(f[i].val, stdout);
-			else
-				json_string(f[i].val);
-		}
-		putchar('}');
+		json_fields(c, cf);
 		return;
 	}
 	if (!*header) {
@@ -303,9 +290,8 @@ int cmd_calls(struct ctl *c, int argc, char **argv)
 /* call hangup ID | call hangup user NAME */
 int cmd_call(struct ctl *c, int argc, char **argv)
 {
-	char req[300], *answer = NULL;
+	char req[300];
 	uint32_t id;
-	int rc;
 
 	(void)c;
 	if (argc == 2 && !strcmp(argv[0], "hangup")) {
@@ -319,11 +305,18 @@ int cmd_call(struct ctl *c, int argc, char **argv)
 	} else {
 		return usage_error("%s", "call needs 'hangup ID' or 'hangup user NAME'");
 	}
-	rc = ask(req, &answer);
+	return ask_done(req, "hung up");
+}
+
+int ask_done(const char *req, const char *done)
+{
+	char *answer = NULL;
+	int rc = ask(req, &answer);
+
 	if (rc)
 		return rc;
 	if (!strncmp(answer, "ok ", 3)) {
-		printf("hung up %s", answer + 3);
+		printf("%s %s", done, answer + 3);
 		rc = EXIT_OK;
 	} else {
 		fprintf(stderr, "kpptpctl: kpptpd: %s", !strncmp(answer, "error ", 6) ?
@@ -332,6 +325,24 @@ int cmd_call(struct ctl *c, int argc, char **argv)
 	}
 	free(answer);
 	return rc;
+}
+
+void json_fields(struct ctl *c, const struct call_fields *r)
+{
+	if (!c->first)
+		putchar(',');
+	c->first = false;
+	putchar('{');
+	for (int i = 0; i < r->n; i++) {
+		printf("%s", i ? "," : "");
+		json_string(r->f[i].key);
+		putchar(':');
+		if (numeric(r->f[i].val))
+			fputs(r->f[i].val, stdout);
+		else
+			json_string(r->f[i].val);
+	}
+	putchar('}');
 }
 
 int calls_read(struct call_fields **out, size_t *count)

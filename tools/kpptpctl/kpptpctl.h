@@ -51,6 +51,10 @@ int calls_read(struct call_fields **calls, size_t *n);
 int records_read(const char *req, const char *kind, struct call_fields **out, size_t *n);
 /* One request to kpptpd's control socket; the answer in *out. An exit code. */
 int ask(const char *req, char **out);
+/* A request answered "ok N" (printed as "DONE N") or "error TEXT" (exit 4). */
+int ask_done(const char *req, const char *done);
+/* A record as one JSON object, numbers as numbers (inside a list: commas). */
+void json_fields(struct ctl *c, const struct call_fields *r);
 const char *call_field(const struct call_fields *c, const char *key);	/* "-" if none */
 void calls_free(struct call_fields *calls, size_t n);
 

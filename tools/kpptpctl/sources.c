@@ -13,35 +13,6 @@
 
 #include "kpptpctl.h"
 
-static bool numeric(const char *s)
-{
-	if (!*s || (s[0] == '0' && s[1]))
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-/* One record as a JSON object: numbers as numbers. */
-static void json_record(struct ctl *c, const struct call_fields *r)
-{
-	if (!c->first)
-		putchar(',');
-	c->first = false;
-	putchar('{');
-	for (int i = 0; i < r->n; i++) {
-		printf("%s", i ? "," : "");
-		json_string(r->f[i].key);
-		putchar(':');
-		if (numeric(r->f[i].val))
-			fputs(r->f[i].val, stdout);
-		else
-			json_string(r->f[i].val);
-	}
-	putchar('}');
-}
-
 int cmd_sources(struct ctl *c, int argc, char **argv)
 {
 	struct call_fields *v;
@@ -59,7 +30,7 @@ int cmd_sources(struct ctl *c, int argc, char **argv)
 	if (c->json) {
 		json_begin_list(c);
 		for (size_t i = 0; i < n; i++)
-			json_record(c, &v[i]);
+			json_fields(c, &v[i]);
 		json_end_list(c);
 	} else if (!n) {
 		puts("no sources");
@@ -104,7 +75,7 @@ int cmd_limits(struct ctl *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (c->json) {
-		json_record(c, &v[0]);
+		json_fields(c, &v[0]);
 		putchar('\n');
 	} else {
 		for (int i = 0; i < v[0].n; i++)
@@ -117,9 +88,8 @@ int cmd_limits(struct ctl *c, int argc, char **argv)
 /* source unblock ADDR|all */
 int cmd_source(struct ctl *c, int argc, char **argv)
 {
-	char req[64], *answer = NULL;
+	char req[64];
 	struct in_addr a;
-	int rc;
 
 	(void)c;
 	if (argc != 2 || strcmp(argv[0], "unblock"))
@@ -128,17 +98,5 @@ int cmd_source(struct ctl *c, int argc, char **argv)
 		return usage_error("source unblock needs an IPv4 address or 'all', not '%s'",
 				   argv[1]);
 	snprintf(req, sizeof(req), "unblock %s\n", argv[1]);
-	rc = ask(req, &answer);
-	if (rc)
-		return rc;
-	if (!strncmp(answer, "ok ", 3)) {
-		printf("unblocked %s", answer + 3);
-		rc = EXIT_OK;
-	} else {
-		fprintf(stderr, "kpptpctl: kpptpd: %s", !strncmp(answer, "error ", 6) ?
-			answer + 6 : answer);
-		rc = EXIT_NOTFOUND;
-	}
-	free(answer);
-	return rc;
+	return ask_done(req, "unblocked");
 }

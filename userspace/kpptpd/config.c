@@ -43,7 +43,7 @@ void config_defaults(struct config *cfg)
 	cfg->max_conns_per_source = 32;
 	cfg->max_calls_per_source = 32;
 	cfg->max_starting = 64;
-	cfg->max_starting_per_source = 4;
+	cfg->max_starting_per_source = 8;
 	cfg->idle_timeout = 30;
 	cfg->auth_fail_limit = 5;
 	cfg->auth_fail_window = 300;
