@@ -39,7 +39,7 @@ static struct call *call_of(struct pptp_call *pc)
 	return pc->user;
 }
 
-static struct sockaddr_pppox pptp_addr(struct in_addr a, uint16_t call_id)
+struct sockaddr_pppox call_sockaddr(struct in_addr a, uint16_t call_id)
 {
 	struct sockaddr_pppox sp;
 
@@ -124,6 +124,7 @@ static struct call *call_new(struct conn *c)
 		return NULL;
 	}
 	call->d = d;
+	call->role = c->role;
 	call->conn = c;
 	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
 	call->status_io.cb = status_io;
@@ -157,7 +158,7 @@ static void call_free(struct daemon *d, struct call *call)
 	 * its counters can still tell "no GRE ever arrived": see
 	 * calls_reap_children. The server's pppd ends when its session goes.
 	 */
-	if (!(d->client && call->pppd > 0)) {
+	if (!(call->role->keeps_socket && call->pppd > 0)) {
 		if (call->sock >= 0)
 			close(call->sock);
 		call->sock = -1;
@@ -357,7 +358,7 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 		call->session_id = m.id;
 		pc->local_id = m.local_call_id;
 	}
-	sp = pptp_addr(a, d->have_nl ? pc->local_id : 0);
+	sp = call_sockaddr(a, d->have_nl ? pc->local_id : 0);
 	if (bind(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
 		logmsg(LOG_ERR, "%s: call refused: bind of call ID %u: %m", c->name,
 		       d->have_nl ? pc->local_id : 0);
@@ -381,7 +382,7 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	 * drop it (rx_no_channel), costing the client its 3 s LCP restart.
 	 * Connected, the channel queues what arrives until pppd attaches.
 	 */
-	sp = pptp_addr(c->peer.sin_addr, pc->peer_id);
+	sp = call_sockaddr(c->peer.sin_addr, pc->peer_id);
 	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
 		logmsg(LOG_ERR, "%s: call refused: connect of call ID %u to peer call ID %u: %m",
 		       c->name, pc->local_id, pc->peer_id);
@@ -401,7 +402,7 @@ refuse:
 int call_dial(struct conn *c)
 {
 	struct daemon *d = c->d;
-	struct sockaddr_pppox sp = pptp_addr(c->local.sin_addr, 0);
+	struct sockaddr_pppox sp = call_sockaddr(c->local.sin_addr, 0);
 	socklen_t len = sizeof(sp);
 	struct pptp_call *pc;
 	struct call *call;
@@ -429,8 +430,7 @@ int call_dial(struct conn *c)
 }
 
 /* execv argv[0..n) followed by extra[0..nextra). In the child only. */
-static void execv_with(const char *path, const char **argv, int n, char **extra,
-		       int nextra)
+void call_exec(const char *path, const char **argv, int n, char **extra, int nextra)
 {
 	const char *all[256];
 	int k = 0;
@@ -467,9 +467,7 @@ static void child_fail(const char *what)
 static void exec_pppd(struct daemon *d, struct call *call, int status_w, int out_w,
 		      pid_t parent)
 {
-	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN];
-	char ips[2 * INET_ADDRSTRLEN + 2], local_only[INET_ADDRSTRLEN + 1];
-	struct in_addr l = { htonl(d->cfg.local_ip) }, r = { htonl(call->remote_ip) };
+	char peer[INET_ADDRSTRLEN];
 	const char *argv[24];
 	int n = 0, s, w;
 	sigset_t none;
@@ -497,11 +495,7 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, int out
 	 * the soft limit pppd gets back, and F_DUPFD above would fail.
 	 */
 	limits_restore_child();
-	inet_ntop(AF_INET, &l, local, sizeof(local));
-	inet_ntop(AF_INET, &r, remote, sizeof(remote));
 	inet_ntop(AF_INET, &call->conn->peer.sin_addr, peer, sizeof(peer));
-	snprintf(ips, sizeof(ips), "%s:%s", local, remote);
-	snprintf(local_only, sizeof(local_only), "%s:", local);
 	argv[n++] = d->cfg.pppd;
 	argv[n++] = "plugin";
 	argv[n++] = d->cfg.plugin;
@@ -518,73 +512,20 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, int out
 	argv[n++] = peer;
 	argv[n++] = "remotenumber";
 	argv[n++] = peer;
-	if (d->client) {
-		/* The server gives the address; then the user's options. */
-		argv[n++] = "noipdefault";
-		argv[n] = NULL;
-		execv_with(d->cfg.pppd, argv, n, d->copts.pppd_args, d->copts.npppd_args);
-	} else {
-		if (call->remote_ip)
-			argv[n++] = ips;
-		else if (d->cfg.local_ip)
-			argv[n++] = local_only;
-		if (call->access == ACCESS_NETWORK) {
-			/* ARP for the client on its subnet's LAN interface; IP forwarding on. */
-			argv[n++] = "proxyarp";
-			argv[n++] = "ktune";
-		}
-		argv[n] = NULL;
-		execv(d->cfg.pppd, (char *const *)argv);
-	}
+	call->role->pppd_exec(d, call, argv, n);	/* returns only on failure */
 	child_fail(d->cfg.pppd);
-}
-
-/*
- * Client, with kpptp.ko: while the Outgoing-Call-Request was out, a bound
- * socket held our call ID (the kernel chose it). Now that the server's
- * call ID is known, the ID moves to a netlink session owned by kpptpd, so
- * that the session goes with kpptpd however it ends, and a new socket
- * attaches to it at connect. Between the close and session-new the ID is
- * free; the kernel hands IDs out from a moving cursor, so another process
- * taking this one then is unlikely, and the call fails with the reason
- * logged if one does.
- */
-static int client_own_session(struct daemon *d, struct conn *c, struct call *call,
-			      struct pptp_call *pc)
-{
-	struct sockaddr_pppox sp = pptp_addr(c->local.sin_addr, pc->local_id);
-	struct kpptp_session_msg m;
-
-	close(call->sock);
-	call->sock = -1;
-	if (ksession_new(d, c, pc, pc->local_id, &m)) {
-		logmsg(LOG_ERR, "%s: call %u/%u: session-new: %s", c->name, pc->local_id,
-		       pc->peer_id, d->nl.err);
-		return -1;
-	}
-	call->session_id = m.id;
-	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
-	if (call->sock < 0 || bind(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
-		logmsg(LOG_ERR, "%s: call %u/%u: PPTP socket for session %u: %m", c->name,
-		       pc->local_id, pc->peer_id, m.id);
-		return -1;
-	}
-	return 0;
 }
 
 void call_start(struct conn *c, struct pptp_call *pc)
 {
 	struct daemon *d = c->d;
 	struct call *call = call_of(pc);
-	struct sockaddr_pppox sp = pptp_addr(c->peer.sin_addr, pc->peer_id);
 	pid_t pid, parent;
 	int p[2], out[2];
 
 	call->started_ms = now_ms();
-	if (d->client)
-		d->call_up_ms = call->started_ms;	/* --persist's back-off */
 	call->peer_id = pc->peer_id;	/* the client learns it from the OCRP */
-	call->access = d->client ? ACCESS_ROUTED : d->cfg.access;
+	call->access = c->role->per_source ? d->cfg.access : ACCESS_ROUTED;
 	/* Before pppd runs: no packet of this call is forwarded unruled. */
 	if (call->access == ACCESS_LOCAL) {
 		if (access_add_addr(call->remote_ip)) {
@@ -595,13 +536,8 @@ void call_start(struct conn *c, struct pptp_call *pc)
 		}
 		call->access_addr[0] = call->remote_ip;
 	}
-	if (d->client && d->have_nl && client_own_session(d, c, call, pc)) {
-		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
-		return;
-	}
 	/* The server connected its socket in call_admit, before its reply. */
-	if (d->client && connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
-		logmsg(LOG_ERR, "%s: call %u/%u: connect: %m", c->name, pc->local_id, pc->peer_id);
+	if (c->role->call_attach && c->role->call_attach(c, call, pc)) {
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
 	}
@@ -651,7 +587,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	 * session (and its counters) outlive pppd long enough to tell "no
 	 * GRE ever arrived" from other failures.
 	 */
-	if (!d->client) {
+	if (!c->role->keeps_socket) {
 		close(call->sock);
 		call->sock = -1;
 	}
@@ -664,8 +600,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 	}
 	logmsg(LOG_INFO, "%s: call %u/%u: pppd %d started, remote address %s", c->name,
 	       pc->local_id, pc->peer_id, (int)pid, call->remote_ip ?
-	       inet_ntoa((struct in_addr){ htonl(call->remote_ip) }) :
-	       d->client ? "from the server" : "from pppd (remote-ip none)");
+	       inet_ntoa((struct in_addr){ htonl(call->remote_ip) }) : c->role->no_pool_address);
 }
 
 /* Why a call ended, explained for the log (its CDN or the connection's end). */
@@ -706,20 +641,8 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 	       pptp_printable(call->user, user, sizeof(user)), call->ifname[0] ? " " : "",
 	       call->ifname, end_reason(c, why), call->health != HEALTH_OK ? "; its health was " : "",
 	       call->health != HEALTH_OK ? health_str(call->health) : "", anomalies_note(call));
-	if (c->d->client && why == PPTP_END_PEER_CLEARED && call->pppd > 0) {
-		/*
-		 * The server cleared the call while our pppd still runs: its
-		 * own exit status (authentication failed, say) explains more
-		 * than "the server ended it", so it gets a few seconds to end
-		 * by itself (client_tick sends SIGTERM after that).
-		 */
-		call->server_cleared = true;
-		call->kill_at_ms = now_ms() + KPPTPD_PPPD_GRACE_MS;
-	} else if (call->pppd > 0) {
+	if (!(c->role->call_ended && c->role->call_ended(c, call, pc, why)) && call->pppd > 0)
 		call_term_pppd(call);
-	}
-	if (c->d->client)
-		client_call_down(c, pc, why);
 	pc->user = NULL;
 	call->pc = NULL;
 	call->conn = NULL;	/* the connection may go before pppd is reaped */
@@ -744,14 +667,9 @@ static void status_line(struct call *call, char *line)
 
 	if (!strncmp(line, "ifname ", 7)) {
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", line + 7);
-		/*
-		 * LCP is up (pppd names the interface in its network phase): as
-		 * the PNS, tell the server the ACCMs, as Windows clients do. Sync
-		 * PPP over GRE negotiates none (kpptp.so turns asyncmap off), so
-		 * both are LCP's default, all 32 control characters mapped.
-		 */
-		if (call->conn->d->client && pc)
-			pptp_conn_set_link_info(&call->conn->pc, pc, 0xffffffff, 0xffffffff);
+		/* LCP is up (pppd names the interface in its network phase). */
+		if (call->role->link_up && pc)
+			call->role->link_up(call->conn, call);
 		if (call->access == ACCESS_LOCAL && !call->access_if[0]) {
 			if (access_add_if(call->ifname) == 0)
 				memcpy(call->access_if, call->ifname, sizeof(call->access_if));
@@ -768,7 +686,7 @@ static void status_line(struct call *call, char *line)
 		size_t n = strspn(u, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
 		snprintf(user, sizeof(user), "%.*s", (int)(n < 63 ? n : 63), u);
-		if (!call->d->client && !call->auth_failed) {
+		if (call->role->per_source && !call->auth_failed) {
 			call->auth_failed = true;
 			source_log(&call->d->cfg, source_find(call->src_addr), SRC_LOG_LIMIT,
 				   LOG_NOTICE, "%s: call %u/%u: login failed as '%s'",
@@ -849,7 +767,7 @@ static void out_line(struct daemon *d, struct call *call, const char *line)
 	char esc[4 * sizeof(call->out.buf)];
 
 	pptp_printable(line, esc, sizeof(esc));
-	if (d->client)
+	if (!call->role->per_source)
 		logmsg(LOG_INFO, "%s: call %u/%u: pppd: %s", call->conn_name, call->local_id,
 		       call->peer_id, esc);
 	else
@@ -954,7 +872,8 @@ static void pppd_reaped(struct daemon *d, struct call *call, int st)
 {
 	timer_disarm(&d->loop, &call->kill_timer);
 	/* Counted already when kpptp.so reported the name (CHAP). */
-	if (!d->client && !call->auth_failed && WIFEXITED(st) && WEXITSTATUS(st) == 11)
+	if (call->role->per_source && !call->auth_failed && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 11)
 		source_auth_failed(&d->cfg, call->src_addr, NULL, now_ms());
 	if (call->remote_ip && !call->conn) {
 		pool_put(&d->pool, call->remote_ip);
@@ -979,11 +898,8 @@ void calls_reap_children(struct daemon *d)
 			d->nexiting--;
 			log_exit(call, pid, st);
 			pppd_reaped(d, call, st);
-			/* Only a call the server cleared waits on its pppd's word. */
-			if (d->client && call->server_cleared) {
-				call->rx_seen = call_rx_packets(d, call) != 0;
-				client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-			}
+			if (call->role->pppd_exited)
+				call->role->pppd_exited(d, call, st, true);
 			if (call->sock >= 0)
 				close(call->sock);
 			call->sock = -1;
@@ -1003,10 +919,8 @@ void calls_reap_children(struct daemon *d)
 		call->pppd = 0;
 		log_exit(call, pid, st);
 		pppd_reaped(d, call, st);
-		if (d->client) {
-			call->rx_seen = call_rx_packets(d, call) != 0;
-			client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-		}
+		if (call->role->pppd_exited)
+			call->role->pppd_exited(d, call, st, false);
 		/* The PPP link is gone: the call ends (CDN Lost Carrier). */
 		pptp_conn_hangup(&call->conn->pc, call->pc, PPTP_CDN_LOST_CARRIER,
 				 WIFEXITED(st) ? (uint16_t)WEXITSTATUS(st) : 0);

@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "kpptpd.h"
 
@@ -265,6 +266,103 @@ void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 		break;
 	}
 	d->client_hangup = true;
+}
+
+/*
+ * Client, with kpptp.ko: while the Outgoing-Call-Request was out, a bound
+ * socket held our call ID (the kernel chose it). Now that the server's
+ * call ID is known, the ID moves to a netlink session owned by kpptpd, so
+ * that the session goes with kpptpd however it ends, and a new socket
+ * attaches to it at connect. Between the close and session-new the ID is
+ * free; the kernel hands IDs out from a moving cursor, so another process
+ * taking this one then is unlikely, and the call fails with the reason
+ * logged if one does.
+ */
+static int own_session(struct daemon *d, struct conn *c, struct call *call,
+			      struct pptp_call *pc)
+{
+	struct sockaddr_pppox sp = call_sockaddr(c->local.sin_addr, pc->local_id);
+	struct kpptp_session_msg m;
+
+	close(call->sock);
+	call->sock = -1;
+	if (ksession_new(d, c, pc, pc->local_id, &m)) {
+		logmsg(LOG_ERR, "%s: call %u/%u: session-new: %s", c->name, pc->local_id,
+		       pc->peer_id, d->nl.err);
+		return -1;
+	}
+	call->session_id = m.id;
+	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+	if (call->sock < 0 || bind(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+		logmsg(LOG_ERR, "%s: call %u/%u: PPTP socket for session %u: %m", c->name,
+		       pc->local_id, pc->peer_id, m.id);
+		return -1;
+	}
+	return 0;
+}
+
+
+/* The call is up: its socket attaches to the server's call, before pppd. */
+int client_call_attach(struct conn *c, struct call *call, struct pptp_call *pc)
+{
+	struct daemon *d = c->d;
+	struct sockaddr_pppox sp = call_sockaddr(c->peer.sin_addr, pc->peer_id);
+
+	d->call_up_ms = call->started_ms;	/* --persist's back-off */
+	if (d->have_nl && own_session(d, c, call, pc))
+		return -1;
+	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
+		logmsg(LOG_ERR, "%s: call %u/%u: connect: %m", c->name, pc->local_id, pc->peer_id);
+		return -1;
+	}
+	return 0;
+}
+
+/* In pppd's child: the server gives the address; then the user's options. */
+void client_pppd_exec(struct daemon *d, const struct call *call, const char **argv, int n)
+{
+	(void)call;
+	argv[n++] = "noipdefault";
+	call_exec(d->cfg.pppd, argv, n, d->copts.pppd_args, d->copts.npppd_args);
+}
+
+bool client_call_ended(struct conn *c, struct call *call, struct pptp_call *pc,
+		       enum pptp_end why)
+{
+	bool waits = false;
+
+	if (why == PPTP_END_PEER_CLEARED && call->pppd > 0) {
+		/*
+		 * The server cleared the call while our pppd still runs: its
+		 * own exit status (authentication failed, say) explains more
+		 * than "the server ended it", so it gets a few seconds to end
+		 * by itself (client_tick sends SIGTERM after that).
+		 */
+		call->server_cleared = true;
+		call->kill_at_ms = now_ms() + KPPTPD_PPPD_GRACE_MS;
+		waits = true;
+	}
+	client_call_down(c, pc, why);
+	return waits;
+}
+
+/* Only a call the server cleared waits on its pppd's word once ended. */
+void client_pppd_exited(struct daemon *d, struct call *call, int st, bool ended)
+{
+	if (ended && !call->server_cleared)
+		return;
+	call->rx_seen = call_rx_packets(d, call) != 0;
+	client_pppd_exit(d, call, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/*
+ * LCP is up: as the PNS, tell the server the ACCMs, as Windows clients
+ * do. Sync PPP over GRE negotiates none (kpptp.so turns asyncmap off), so
+ * both are LCP's default, all 32 control characters mapped.
+ */
+void client_link_up(struct conn *c, struct call *call)
+{
+	pptp_conn_set_link_info(&c->pc, call->pc, 0xffffffff, 0xffffffff);
 }
 
 void client_tick(struct daemon *d, uint64_t now)

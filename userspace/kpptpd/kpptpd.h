@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <netinet/in.h>
+#include <linux/if_pppox.h>
 
 #include "kpptp/conn.h"
 #include "kpptp/nl.h"
@@ -154,6 +155,7 @@ enum call_health { HEALTH_OK, HEALTH_STALLED, HEALTH_ICMP, HEALTH_LOSSY };
 /* One call: its kernel session, its pppd, what pppd told us. */
 struct call {
 	struct daemon *d;
+	const struct conn_role *role;	/* its connection's */
 	struct io status_io;		/* its status pipe */
 	struct conn *conn;		/* NULL once the call ended */
 	struct pptp_call *pc;		/* NULL once the call ended */
@@ -206,6 +208,26 @@ struct conn_role {
 	const struct pptp_conn_ops *ops;
 	void (*closed)(struct conn *c, enum pptp_end why);	/* may be NULL */
 	bool idle_timeout;
+	/*
+	 * Its calls (call.c). per_source: limits, failed logins and pppd's
+	 * log lines count against the peer's address (server.c); the
+	 * access setting applies. keeps_socket: the call's socket and
+	 * session stay while pppd runs (the client reads their counters
+	 * after pppd gave up: "no GRE ever arrived").
+	 */
+	bool per_source, keeps_socket;
+	const char *no_pool_address;	/* where the address comes from, for the log */
+	/* The call is up, before pppd starts: 0, or -1 (hung up). */
+	int (*call_attach)(struct conn *c, struct call *call, struct pptp_call *pc);
+	/* In pppd's child: the role's options after the common ones, exec. */
+	void (*pppd_exec)(struct daemon *d, const struct call *call, const char **argv, int n);
+	/* The call ended; true when its running pppd may end by itself. */
+	bool (*call_ended)(struct conn *c, struct call *call, struct pptp_call *pc,
+			   enum pptp_end why);
+	/* Its pppd was reaped; ended: its call had ended before. */
+	void (*pppd_exited)(struct daemon *d, struct call *call, int st, bool ended);
+	/* LCP is up (pppd named the interface). */
+	void (*link_up)(struct conn *c, struct call *call);
 };
 extern const struct conn_role server_role, client_role;
 
@@ -316,7 +338,21 @@ enum {
 };
 const char *kpptpd_exit_str(int code);
 
+/* server.c: the server role's calls. */
+void server_pppd_exec(struct daemon *d, const struct call *call, const char **argv, int n);
+
+/* call.c: a PPTP socket's address (AF_PPPOX, PX_PROTO_PPTP). */
+struct sockaddr_pppox call_sockaddr(struct in_addr a, uint16_t call_id);
+/* call.c, in pppd's child: argv[0..n) then extra[0..nextra); returns on failure. */
+void call_exec(const char *path, const char **argv, int n, char **extra, int nextra);
+
 /* client.c: the client role (kpptpd --client). */
+int client_call_attach(struct conn *c, struct call *call, struct pptp_call *pc);
+void client_pppd_exec(struct daemon *d, const struct call *call, const char **argv, int n);
+bool client_call_ended(struct conn *c, struct call *call, struct pptp_call *pc,
+		       enum pptp_end why);
+void client_pppd_exited(struct daemon *d, struct call *call, int st, bool ended);
+void client_link_up(struct conn *c, struct call *call);
 int client_start(struct daemon *d);
 void client_connected(struct daemon *d);
 void client_established(struct conn *c);

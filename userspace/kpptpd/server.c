@@ -186,3 +186,29 @@ static void server_accept(struct daemon *d)
 	}
 }
 
+
+/*
+ * In pppd's child: the addresses (ours and the pool's, or ours alone with
+ * remote-ip none) and, with access network, proxy ARP on the LAN.
+ */
+void server_pppd_exec(struct daemon *d, const struct call *call, const char **argv, int n)
+{
+	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
+	char ips[2 * INET_ADDRSTRLEN + 2], local_only[INET_ADDRSTRLEN + 1];
+	struct in_addr l = { htonl(d->cfg.local_ip) }, r = { htonl(call->remote_ip) };
+
+	inet_ntop(AF_INET, &l, local, sizeof(local));
+	inet_ntop(AF_INET, &r, remote, sizeof(remote));
+	snprintf(ips, sizeof(ips), "%s:%s", local, remote);
+	snprintf(local_only, sizeof(local_only), "%s:", local);
+	if (call->remote_ip)
+		argv[n++] = ips;
+	else if (d->cfg.local_ip)
+		argv[n++] = local_only;
+	if (call->access == ACCESS_NETWORK) {
+		/* ARP for the client on its subnet's LAN interface; IP forwarding on. */
+		argv[n++] = "proxyarp";
+		argv[n++] = "ktune";
+	}
+	call_exec(d->cfg.pppd, argv, n, NULL, 0);
+}

@@ -121,10 +121,16 @@ static const struct pptp_conn_ops client_ops = {
 
 const struct conn_role server_role = {
 	.role = PPTP_ROLE_SERVER, .ops = &server_ops, .idle_timeout = true,
+	.per_source = true, .no_pool_address = "from pppd (remote-ip none)",
+	.pppd_exec = server_pppd_exec,
 };
 
 const struct conn_role client_role = {
 	.role = PPTP_ROLE_CLIENT, .ops = &client_ops, .closed = client_closed,
+	.keeps_socket = true, .no_pool_address = "from the server",
+	.call_attach = client_call_attach, .pppd_exec = client_pppd_exec,
+	.call_ended = client_call_ended, .pppd_exited = client_pppd_exited,
+	.link_up = client_link_up,
 };
 
 static void conn_io(struct daemon *d, struct io *io, uint32_t events);
