@@ -14,9 +14,9 @@
  * ("ifname ppp0"), the authenticated peer ("auth NAME") and the addresses
  * ("ip-up IF LOCAL REMOTE", "ip6-up IF LOCAL REMOTE" with the link-local
  * addresses of the interface identifiers IPv6CP agreed), so kpptpctl can
- * show them, and a failed CHAP login ("auth-fail NAME", the name the peer
- * gave, %XX-escaped: the peer chose those octets), which kpptpd counts
- * against the peer's address.
+ * show them, and a failed login ("auth-fail NAME", the name the peer gave
+ * in CHAP or PAP, %XX-escaped: the peer chose those octets), which kpptpd
+ * counts against the peer's address.
  *
  * Builds against Debian 12's ppp-dev (pppd 2.4.9) and Debian 13's (pppd
  * 2.5.2) through pppd-compat.h; pppd loads only a plugin built for its
@@ -197,43 +197,90 @@ static void on_ipv6_up(void *arg, int unused)
 }
 
 /*
- * CHAP verification, whoever does it (pppd's chap-secrets, or a plugin
- * such as radius.so): the name of a failed login goes to kpptpd.
+ * A failed login, whoever checked it (pppd's secrets files or a plugin
+ * such as radius.so): the name from the peer's last CHAP Response or PAP
+ * Authenticate-Request, reported when we send CHAP Failure or PAP
+ * Authenticate-Nak. pppd's packet hooks see each frame with its 4-octet
+ * PPP header (address, control, protocol); another plugin's hook is
+ * chained. As a client we never send those, so nothing is reported.
  */
-static kp_chap_verify_fn *verify_next;
+static void (*recv_next)(unsigned char *p, int len);
+static void (*send_next)(unsigned char *p, int len);
+static char tried[3 * 64 + 1];	/* the name, %XX-escaped: the peer chose it */
 
-static int verify(char *name, char *ourname, int id, struct chap_digest_type *digest,
-		  unsigned char *challenge, unsigned char *response, char *message,
-		  int message_space)
+static unsigned int get16(const unsigned char *p)
 {
-	int ok = verify_next(name, ourname, id, digest, challenge, response, message,
-			     message_space);
-	char esc[3 * 64 + 1];
+	return (unsigned int)p[0] << 8 | p[1];
+}
+
+/* proto, code and the body of an auth packet at p; 0, or -1 if not one. */
+static int auth_packet(const unsigned char *p, int len, unsigned int *proto,
+		       unsigned int *code, const unsigned char **body, int *blen)
+{
+	int plen;
+
+	if (len < 8)
+		return -1;
+	*proto = get16(p + 2);
+	if (*proto != 0xc223 && *proto != 0xc023)	/* CHAP, PAP */
+		return -1;
+	*code = p[4];
+	plen = (int)get16(p + 6);
+	if (plen < 4 || plen > len - 4)
+		return -1;
+	*body = p + 8;
+	*blen = plen - 4;
+	return 0;
+}
+
+static void snoop_recv(unsigned char *p, int len)
+{
+	const unsigned char *body, *name = NULL;
+	unsigned int proto, code;
+	int blen, nlen = 0;
 	size_t o = 0;
 
-	if (ok)
-		return ok;
-	for (size_t i = 0; name[i] && i < 64; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c > ' ' && c < 0x7f && c != '%')
-			esc[o++] = (char)c;
-		else
-			o += (size_t)snprintf(esc + o, sizeof(esc) - o, "%%%02X", c);
+	if (recv_next)
+		recv_next(p, len);
+	if (auth_packet(p, len, &proto, &code, &body, &blen) || blen < 1)
+		return;
+	if (proto == 0xc223 && code == 2 && 1 + body[0] <= blen) {
+		/* CHAP Response: value size, value, name */
+		name = body + 1 + body[0];
+		nlen = blen - 1 - body[0];
+	} else if (proto == 0xc023 && code == 1 && 1 + body[0] <= blen) {
+		/* PAP Authenticate-Request: peer-id length, peer-id, ... */
+		name = body + 1;
+		nlen = body[0];
 	}
-	esc[o] = '\0';
-	tell_daemon("auth-fail %s", o ? esc : "-");
-	return ok;
+	if (!name)
+		return;
+	for (int i = 0; i < nlen && i < 64; i++) {
+		if (name[i] > ' ' && name[i] < 0x7f && name[i] != '%')
+			tried[o++] = (char)name[i];
+		else
+			o += (size_t)snprintf(tried + o, sizeof(tried) - o, "%%%02X", name[i]);
+	}
+	tried[o] = '\0';
+}
+
+static void snoop_send(unsigned char *p, int len)
+{
+	const unsigned char *body;
+	unsigned int proto, code;
+	int blen;
+
+	if (send_next)
+		send_next(p, len);
+	if (auth_packet(p, len, &proto, &code, &body, &blen))
+		return;
+	if ((proto == 0xc223 && code == 4) || (proto == 0xc023 && code == 3))
+		tell_daemon("auth-fail %s", tried[0] ? tried : "-");
 }
 
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
-	/* By authentication every plugin has set its hook: wrap that one. */
-	if (p == PHASE_AUTHENTICATE && chap_verify_hook && chap_verify_hook != verify) {
-		verify_next = chap_verify_hook;
-		chap_verify_hook = verify;
-	}
 	if (p == PHASE_NETWORK)
 		tell_daemon("ifname %s", kp_ifname());
 }
@@ -285,4 +332,8 @@ void plugin_init(void)
 	kp_notify_ip_up(on_ip_up);
 	kp_notify_ipv6_up(on_ipv6_up);
 	kp_notify_phase(on_phase);
+	recv_next = snoop_recv_hook;
+	snoop_recv_hook = snoop_recv;
+	send_next = snoop_send_hook;
+	snoop_send_hook = snoop_send;
 }

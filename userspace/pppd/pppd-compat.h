@@ -26,9 +26,6 @@
 #ifdef PPPD_VERSION	/* pppd 2.5 */
 #include <pppd/options.h>
 #include <pppd/eui64.h>	/* its ipv6cp.h uses eui64_t without including it */
-#include <pppd/chap.h>	/* chap_verify_hook */
-
-typedef chap_verify_hook_fn kp_chap_verify_fn;
 
 #define KP_PPPD_VERSION		PPPD_VERSION
 #define kp_option_error		ppp_option_error
@@ -94,13 +91,6 @@ static inline void kp_notify_phase(kp_notify_fn *fn)
 #endif
 #define KP_PPPD_VERSION		VERSION
 #define kp_option_error		option_error
-
-#include <pppd/chap-new.h>	/* chap_verify_hook */
-
-typedef int kp_chap_verify_fn(char *name, char *ourname, int id,
-			      struct chap_digest_type *digest,
-			      unsigned char *challenge, unsigned char *response,
-			      char *message, int message_space);
 #define kp_generic_establish	generic_establish_ppp
 #define kp_generic_disestablish	generic_disestablish_ppp
 
