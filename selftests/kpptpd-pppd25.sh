@@ -17,7 +17,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 15
+ktap_plan 16
 root=${KPPTP_TRIXIE_ROOT:?run me through selftests/run-vm.sh (it shares the Debian 13 root)}
 p25=$REPO/build/lib/pppd-2.5/kpptp.so
 [[ -x $root/usr/sbin/pppd && -e $p25 ]] ||
@@ -72,6 +72,8 @@ finished "$CLIENT"
 ktap_eq "server on pppd 2.5.2, wrong password: the client exits 8" 8 "$ST"
 ktap_check "... and pppd 2.5's reason reaches kpptpd's log" \
 	grep -q 'Peer alice failed CHAP authentication' "$work/server.log"
+ktap_check "... kpptp.so on pppd 2.5 reports the failed login with its user name" \
+	wait_for 10 grep -q "call [0-9]*/[0-9]*: login failed as 'alice'" "$work/server.log"
 clean_both
 kill -TERM "$KPPTPD"
 wait_for 15 gone "$KPPTPD"

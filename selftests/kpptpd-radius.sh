@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 9
+ktap_plan 10
 root=${KPPTP_TRIXIE_ROOT:?run me through selftests/run-vm.sh (it shares the Debian 13 root)}
 [[ -x $root/usr/sbin/freeradius ]] ||
 	ktap_bail "no FreeRADIUS in $root (tools/pppd/plugin-2.5.sh installs it)"
@@ -76,6 +76,9 @@ kpptpd_client "$work/c2.log" wrong-password
 finished "$CLIENT"
 ktap_eq "wrong password: RADIUS rejects, the client exits 8" 8 "$ST"
 ktap_check "... FreeRADIUS sent Access-Reject" grep -q 'Sent Access-Reject' "$work/radius.log"
+ktap_check "... kpptpd counts the failed login, named, though radius.so checked it" eval \
+	"wait_for 10 grep -q \"login failed as 'alice'\" '$work/server.log' &&
+	 ip netns exec '$S' '$BIN/kpptpctl' -j sources | grep -q '\"failed-logins\":1,[^}]*\"last-user\":\"alice\"'"
 no_sessions() { [[ $(netstat_kpptp "$S" sessions) == 0 && $(netstat_kpptp "$C" sessions) == 0 ]]; }
 wait_for 15 no_pppd
 wait_for 10 no_sessions
