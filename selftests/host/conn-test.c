@@ -435,6 +435,21 @@ static void test_incoming(void)
 	pptp_conn_free(&c);
 }
 
+
+/* A new client connection whose SCCRQ is answered with VERSION, RESULT at 10 ms. */
+static void sccrp_answers(struct pptp_conn *c, const struct pptp_conn_cfg *k, struct rec *r,
+			  uint16_t version, uint8_t result)
+{
+	struct pptp_msg m = simple(PPTP_SCCRP);
+
+	memset(r, 0, sizeof(*r));
+	pptp_conn_init(c, k, &ops, r, 0);
+	pptp_conn_start(c);
+	m.scc.version = version;
+	m.scc.result = result;
+	in(c, m, 10);
+}
+
 static void test_client(void)
 {
 	struct pptp_conn_cfg k = cfg(PPTP_ROLE_CLIENT);
@@ -503,26 +518,14 @@ static void test_client(void)
 	      "client: an OCRQ from the server: Do Not Accept");
 	pptp_conn_free(&c);
 
-	memset(&r, 0, sizeof(r));
-	pptp_conn_init(&c, &k, &ops, &r, 0);
-	pptp_conn_start(&c);
-	m = simple(PPTP_SCCRP);
-	m.scc.version = PPTP_VERSION;
-	m.scc.result = PPTP_SCCRP_NOT_AUTHORIZED;
-	in(&c, m, 10);
+	sccrp_answers(&c, &k, &r, PPTP_VERSION, PPTP_SCCRP_NOT_AUTHORIZED);
 	point(r.closed && r.end == PPTP_END_REFUSED && !r.established &&
 	      strstr(r.log, "result 4 (Requester is not authorized)"),
 	      "client: SCCRP not authorized: closed as refused, result named");
 	pptp_conn_free(&c);
 
 	/* Version 2.0: a clean Stop-Control-Connection exchange, its own end. */
-	memset(&r, 0, sizeof(r));
-	pptp_conn_init(&c, &k, &ops, &r, 0);
-	pptp_conn_start(&c);
-	m = simple(PPTP_SCCRP);
-	m.scc.version = 0x0200;
-	m.scc.result = PPTP_SCCRP_OK;
-	in(&c, m, 10);
+	sccrp_answers(&c, &k, &r, 0x0200, PPTP_SCCRP_OK);
 	point(!r.closed && !r.established && last(&r)->type == PPTP_STOPCCRQ &&
 	      last(&r)->stop.reason == PPTP_STOP_PROTOCOL && c.state == PPTP_CONN_WAIT_STOP_REPLY &&
 	      strstr(r.log, "version 2.0"),
@@ -533,13 +536,7 @@ static void test_client(void)
 	point(r.closed && r.end == PPTP_END_VERSION,
 	      "client: ... the StopCCRP closes it as 'another PPTP version'");
 	pptp_conn_free(&c);
-	memset(&r, 0, sizeof(r));
-	pptp_conn_init(&c, &k, &ops, &r, 0);
-	pptp_conn_start(&c);
-	m = simple(PPTP_SCCRP);
-	m.scc.version = 0x0200;
-	m.scc.result = PPTP_SCCRP_OK;
-	in(&c, m, 10);
+	sccrp_answers(&c, &k, &r, 0x0200, PPTP_SCCRP_OK);
 	pptp_conn_tick(&c, 10 + k.stop_timeout_ms);
 	point(r.closed && r.end == PPTP_END_VERSION,
 	      "client: ... or stop-timeout without a reply, the same end");
