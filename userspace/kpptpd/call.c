@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +69,7 @@ static const char *sock_hint(int err)
 }
 
 /* The call no longer counts as starting (authenticated, or ended). */
-static void call_unstart(struct daemon *d, struct call *call)
+void call_started(struct daemon *d, struct call *call)
 {
 	if (!call->starting)
 		return;
@@ -78,11 +77,6 @@ static void call_unstart(struct daemon *d, struct call *call)
 	d->nstarting--;
 	if (call->src)
 		call->src->starting--;
-}
-
-void call_started(struct daemon *d, struct call *call)
-{
-	call_unstart(d, call);
 }
 
 void call_term_pppd(struct call *call)
@@ -165,7 +159,7 @@ static void call_free(struct daemon *d, struct call *call)
 		ksession_del(d, call->session_id);
 		call->session_id = 0;
 	}
-	call_unstart(d, call);
+	call_started(d, call);
 	if (call->src) {
 		call->src->calls--;
 		source_release(&d->cfg, call->src);
@@ -264,7 +258,7 @@ static int call_limits(struct conn *c, struct pptp_call *pc, uint8_t *result, ui
 	}
 	if (!src)
 		return 0;
-	blocked = source_blocked_ms(src, now_ms());
+	blocked = source_blocked_s(src, now_ms());
 	if (blocked) {
 		source_stats.refused_blocked++;
 		/* Not accepting, for now: a client should not retry at once. */
@@ -272,7 +266,7 @@ static int call_limits(struct conn *c, struct pptp_call *pc, uint8_t *result, ui
 		*error = PPTP_ERR_NONE;
 		source_log(cfg, src, SRC_LOG_LIMIT, LOG_NOTICE,
 			   "%s: call refused: too many failed logins from this address; %llu s of back-off left (kpptpctl source unblock)",
-			   c->name, (unsigned long long)(blocked + 999) / 1000);
+			   c->name, (unsigned long long)blocked);
 		return -1;
 	}
 	if (src->calls >= cfg->max_calls_per_source) {
@@ -325,13 +319,13 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	call->pc = pc;
 	call->src = c->src;
 	call->src_addr = ntohl(c->peer.sin_addr.s_addr);
-	if (c->src)
-		c->src->calls++;
-	/* Until kpptp.so says the peer authenticated (max-starting). */
+	/* Starting until kpptp.so says the peer authenticated (max-starting). */
 	call->starting = true;
 	d->nstarting++;
-	if (c->src)
+	if (c->src) {
+		c->src->calls++;
 		c->src->starting++;
+	}
 	c->last_call_ms = now_ms();
 	/* remote-ip none: pppd gets only our address, and picks the client's. */
 	if (!d->cfg.no_pool)
@@ -683,9 +677,11 @@ static void status_line(struct call *call, char *line)
 		 */
 		const char *u = line + 10;
 		char user[64];
-		size_t n = strspn(u, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+		size_t n = 0;
 
-		snprintf(user, sizeof(user), "%.*s", (int)(n < 63 ? n : 63), u);
+		while (n < sizeof(user) - 1 && u[n] > ' ' && u[n] < 0x7f)
+			n++;
+		snprintf(user, sizeof(user), "%.*s", (int)n, u);
 		if (call->role->per_source && !call->auth_failed) {
 			call->auth_failed = true;
 			source_log(&call->d->cfg, source_find(call->src_addr), SRC_LOG_LIMIT,
@@ -731,6 +727,23 @@ static void status_line(struct call *call, char *line)
 	}
 }
 
+/*
+ * The whole lines in buf (*len octets, NUL-terminated, cap in all) go to
+ * fn one by one, the rest moves to the front. True when the rest fills
+ * the buffer: a line longer than it, which the caller deals with.
+ */
+static bool take_lines(char *buf, size_t *len, size_t cap, struct call *call,
+		       void (*fn)(struct call *call, char *line))
+{
+	for (char *nl; (nl = memchr(buf, '\n', *len));) {
+		*nl = '\0';
+		fn(call, buf);
+		*len -= (size_t)(nl + 1 - buf);
+		memmove(buf, nl + 1, *len + 1);
+	}
+	return *len == cap - 1;
+}
+
 static void status_io(struct daemon *d, struct io *io, uint32_t events)
 {
 	struct call *call = container_of(io, struct call, status_io);
@@ -751,18 +764,13 @@ static void status_io(struct daemon *d, struct io *io, uint32_t events)
 	}
 	call->status_len += (size_t)n;
 	call->status_buf[call->status_len] = '\0';
-	for (char *nl; (nl = strchr(call->status_buf, '\n'));) {
-		*nl = '\0';
-		status_line(call, call->status_buf);
-		call->status_len -= (size_t)(nl + 1 - call->status_buf);
-		memmove(call->status_buf, nl + 1, call->status_len + 1);
-	}
-	if (call->status_len == sizeof(call->status_buf) - 1)
+	if (take_lines(call->status_buf, &call->status_len, sizeof(call->status_buf), call,
+		       status_line))
 		call->status_len = 0;	/* a line too long: dropped */
 }
 
 /* One line of pppd's output, escaped, as its call's (server: rate-limited). */
-static void out_line(struct daemon *d, struct call *call, const char *line)
+static void out_line(struct call *call, char *line)
 {
 	char esc[4 * sizeof(call->out.buf)];
 
@@ -771,7 +779,7 @@ static void out_line(struct daemon *d, struct call *call, const char *line)
 		logmsg(LOG_INFO, "%s: call %u/%u: pppd: %s", call->conn_name, call->local_id,
 		       call->peer_id, esc);
 	else
-		source_log(&d->cfg, source_find(call->src_addr), SRC_LOG_PPPD, LOG_INFO,
+		source_log(&call->d->cfg, source_find(call->src_addr), SRC_LOG_PPPD, LOG_INFO,
 			   "%s: call %u/%u: pppd: %s", call->conn_name, call->local_id,
 			   call->peer_id, esc);
 }
@@ -791,7 +799,7 @@ static void out_io(struct daemon *d, struct io *io, uint32_t events)
 			return;
 		if (out->len) {
 			out->buf[out->len] = '\0';
-			out_line(d, call, out->buf);
+			out_line(call, out->buf);
 			out->len = 0;
 		}
 		close_out(d, call);
@@ -799,15 +807,9 @@ static void out_io(struct daemon *d, struct io *io, uint32_t events)
 	}
 	out->len += (size_t)n;
 	out->buf[out->len] = '\0';
-	for (char *nl; (nl = memchr(out->buf, '\n', out->len));) {
-		*nl = '\0';
-		out_line(d, call, out->buf);
-		out->len -= (size_t)(nl + 1 - out->buf);
-		memmove(out->buf, nl + 1, out->len + 1);
-	}
-	if (out->len == sizeof(out->buf) - 1) {
+	if (take_lines(out->buf, &out->len, sizeof(out->buf), call, out_line)) {
 		/* A line longer than the buffer: logged in pieces. */
-		out_line(d, call, out->buf);
+		out_line(call, out->buf);
 		out->len = 0;
 	}
 }
@@ -871,7 +873,7 @@ static void log_exit(struct call *call, pid_t pid, int st)
 static void pppd_reaped(struct daemon *d, struct call *call, int st)
 {
 	timer_disarm(&d->loop, &call->kill_timer);
-	/* Counted already when kpptp.so reported the name (CHAP). */
+	/* Counted already when kpptp.so reported the name (CHAP, PAP). */
 	if (call->role->per_source && !call->auth_failed && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 11)
 		source_auth_failed(&d->cfg, call->src_addr, NULL, now_ms());

@@ -279,7 +279,7 @@ void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why)
  * logged if one does.
  */
 static int own_session(struct daemon *d, struct conn *c, struct call *call,
-			      struct pptp_call *pc)
+		       struct pptp_call *pc)
 {
 	struct sockaddr_pppox sp = call_sockaddr(c->local.sin_addr, pc->local_id);
 	struct kpptp_session_msg m;
@@ -300,7 +300,6 @@ static int own_session(struct daemon *d, struct conn *c, struct call *call,
 	}
 	return 0;
 }
-
 
 /* The call is up: its socket attaches to the server's call, before pppd. */
 int client_call_attach(struct conn *c, struct call *call, struct pptp_call *pc)

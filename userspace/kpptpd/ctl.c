@@ -210,7 +210,7 @@ static void source_line(struct source *s, void *arg)
 	inet_ntop(AF_INET, &(struct in_addr){ htonl(s->addr) }, a, sizeof(a));
 	put(x->o, "source addr=%s connections=%u calls=%u starting=%u failed-logins=%u back-offs=%u blocked-s=%llu log-suppressed=%u",
 	    a, s->conns, s->calls, s->starting, s->fails, s->penalties,
-	    (unsigned long long)(source_blocked_ms(s, x->now) + 999) / 1000, suppressed);
+	    (unsigned long long)source_blocked_s(s, x->now), suppressed);
 	kv(x->o, "last-user", s->last_user);
 	put(x->o, "\n");
 	x->n++;

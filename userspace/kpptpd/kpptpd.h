@@ -136,7 +136,7 @@ struct source *source_get(const struct config *cfg, uint32_t addr);
 void source_release(const struct config *cfg, struct source *s);
 unsigned int sources_count(void);
 bool source_connect_ok(const struct config *cfg, struct source *s, uint64_t now);
-uint64_t source_blocked_ms(const struct source *s, uint64_t now);
+uint64_t source_blocked_s(const struct source *s, uint64_t now);
 /* user: the name the peer tried, %XX-escaped (kpptp.so), or NULL. */
 void source_auth_failed(const struct config *cfg, uint32_t addr, const char *user,
 			uint64_t now);
@@ -312,10 +312,10 @@ int server_listen(struct daemon *d);
 /* Out of descriptors: both listeners unwatched for 1 s; the tick resumes. */
 void listeners_pause(struct daemon *d, const char *which);
 /* transport.c: a control connection, either role. */
-void conn_reap(struct daemon *d);
+/* After each wakeup: touched connections' timers re-armed, closed ones freed. */
+void conns_settle(struct daemon *d);
 /* The connection's deadlines may have moved: rearm it after this wakeup. */
 void conn_touch(struct conn *c);
-void conns_rearm(struct daemon *d);
 struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 		      const struct conn_role *role);
 
@@ -412,7 +412,7 @@ int64_t call_rx_packets(struct daemon *d, const struct call *call);
 void calls_kill_exiting(struct daemon *d);
 /* SIGTERM now, SIGKILL pppd-kill-timeout later if it is still there. */
 void call_term_pppd(struct call *call);
-/* kpptp.so said the peer authenticated: the call is no longer starting. */
+/* No longer starting: kpptp.so said the peer authenticated, or the call ended. */
 void call_started(struct daemon *d, struct call *call);
 
 /* health.c: live call health from kpptp.ko's events. */

@@ -246,8 +246,7 @@ static void stop_now(struct daemon *d)
 	logmsg(LOG_NOTICE, "stop-timeout: closing %u connections", d->nconns);
 	for (struct conn *c = d->conns; c; c = c->next)
 		pptp_conn_abort(&c->pc, PPTP_END_LOCAL);
-	conns_rearm(d);
-	conn_reap(d);
+	conns_settle(d);
 	calls_kill_exiting(d);
 	for (int i = 0; i < 50 && d->nexiting; i++) {
 		calls_reap_children(d);
@@ -288,9 +287,8 @@ static int run(struct daemon *d)
 		timers_run(&d->loop, d, now_ms());
 		if (d->client)
 			client_tick(d, now_ms());
-		/* After the callbacks, before anything they ended is freed. */
-		conns_rearm(d);
-		conn_reap(d);
+		/* After the callbacks: timers re-armed, what they ended freed. */
+		conns_settle(d);
 		calls_free_dead(d);
 	}
 }

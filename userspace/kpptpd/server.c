@@ -181,11 +181,9 @@ static void server_accept(struct daemon *d)
 		}
 		c->src = src;
 		src->conns++;
-		c->last_call_ms = c->accepted_ms;
 		logmsg(LOG_INFO, "%s: control connection accepted", name);
 	}
 }
-
 
 /*
  * In pppd's child: the addresses (ours and the pool's, or ours alone with

@@ -111,15 +111,16 @@ bool source_connect_ok(const struct config *cfg, struct source *s, uint64_t now)
 			   cfg->connect_burst, now * 1000);
 }
 
-/* Still blocked for failed logins: the milliseconds left, else 0. */
-uint64_t source_blocked_ms(const struct source *s, uint64_t now)
+/* Still blocked for failed logins: the seconds left (rounded up), else 0. */
+uint64_t source_blocked_s(const struct source *s, uint64_t now)
 {
-	return s->blocked_until > now ? s->blocked_until - now : 0;
+	return s->blocked_until > now ? (s->blocked_until - now + 999) / 1000 : 0;
 }
 
 /*
- * A login from this source failed (its pppd exited with "the peer failed
- * to authenticate"). After auth-fail-limit of them within
+ * A login from this source failed (kpptp.so saw pppd refuse it, or pppd
+ * exited with "the peer failed to authenticate"). After auth-fail-limit
+ * of them within
  * auth-fail-window, the source's calls are refused for auth-fail-backoff,
  * doubled at each further round, up to auth-fail-backoff-max.
  */
@@ -160,10 +161,9 @@ void source_auth_failed(const struct config *cfg, uint32_t addr, const char *use
 		   s->penalties);
 }
 
-bool source_unblock(uint32_t addr)
+/* Forget s's failed logins and back-off; false when it had none. */
+static bool unblock(struct source *s)
 {
-	struct source *s = source_find(addr);
-
 	if (!s || (!s->blocked_until && !s->fails && !s->penalties))
 		return false;
 	s->blocked_until = 0;
@@ -173,13 +173,18 @@ bool source_unblock(uint32_t addr)
 	return true;
 }
 
+bool source_unblock(uint32_t addr)
+{
+	return unblock(source_find(addr));
+}
+
 unsigned int sources_unblock_all(void)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < SOURCE_BUCKETS; i++)
 		for (struct source *s = table[i]; s; s = s->next)
-			n += source_unblock(s->addr);
+			n += unblock(s);
 	return n;
 }
 

@@ -163,6 +163,7 @@ struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 	snprintf(c->name, sizeof(c->name), "%s:%u", inet_ntoa(peer->sin_addr),
 		 ntohs(peer->sin_port));
 	c->accepted_ms = now_ms();
+	c->last_call_ms = c->accepted_ms;	/* idle-timeout counts from here */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (d->cfg.tcp_timeout) {
 		/* Unacknowledged control data for this long ends the connection. */
@@ -279,9 +280,17 @@ void conn_touch(struct conn *c)
 	c->d->dirty = c;
 }
 
-/* Free connections that closed (never from inside their callbacks). */
-void conn_reap(struct daemon *d)
+static void conns_rearm(struct daemon *d);
+
+/*
+ * After a wakeup, never from inside a connection's callbacks: each
+ * connection the wakeup touched gets its timer at its new deadline (which
+ * also empties the list a freed connection must not stay on), then those
+ * that closed are freed.
+ */
+void conns_settle(struct daemon *d)
 {
+	conns_rearm(d);
 	for (struct conn **pp = &d->conns; *pp;) {
 		struct conn *c = *pp;
 
@@ -292,12 +301,6 @@ void conn_reap(struct daemon *d)
 		*pp = c->next;
 		if (c->tx_len)	/* the last words (StopCCRP, CDN): best effort */
 			(void)!send(c->fd, c->tx, c->tx_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (c->dirty)
-			for (struct conn **dp = &d->dirty; *dp; dp = &(*dp)->dirty_next)
-				if (*dp == c) {
-					*dp = c->dirty_next;
-					break;
-				}
 		timer_disarm(&d->loop, &c->timer);
 		timers_unreserve(&d->loop, 1);
 		io_del(&d->loop, c->fd);
@@ -319,16 +322,11 @@ void conn_reap(struct daemon *d)
  */
 static uint64_t idle_deadline(const struct daemon *d, const struct conn *c)
 {
+	/* Once it fired, the connection is stopping (or closed): not again. */
 	if (!c->role->idle_timeout || !d->cfg.idle_timeout || c->pc.ncalls ||
-	    c->pc.state == PPTP_CONN_WAIT_STOP_REPLY || c->pc.state == PPTP_CONN_CLOSED ||
-	    c->last_call_ms >= UINT64_MAX / 2)
+	    c->pc.state == PPTP_CONN_WAIT_STOP_REPLY || c->pc.state == PPTP_CONN_CLOSED)
 		return UINT64_MAX;
 	return c->last_call_ms + d->cfg.idle_timeout * 1000ull;
-}
-
-static bool idle_due(const struct daemon *d, const struct conn *c, uint64_t now)
-{
-	return now >= idle_deadline(d, c);
 }
 
 /* The connection's nearest deadline: its timer fires then. */
@@ -367,12 +365,11 @@ static void conn_tick(struct daemon *d, struct timer *t, uint64_t now)
 		pptp_conn_abort(&c->pc, PPTP_END_TIMEOUT);
 		return;
 	}
-	if (idle_due(d, c, now)) {
+	if (now >= idle_deadline(d, c)) {
 		source_stats.closed_idle++;
 		source_log(&d->cfg, c->src, SRC_LOG_LIMIT, LOG_NOTICE,
 			   "%s: no call within idle-timeout (%u s): stopping the control connection",
 			   c->name, d->cfg.idle_timeout);
-		c->last_call_ms = UINT64_MAX / 2;	/* once */
 		pptp_conn_stop(&c->pc, PPTP_STOP_NONE);
 		return;
 	}
@@ -380,7 +377,7 @@ static void conn_tick(struct daemon *d, struct timer *t, uint64_t now)
 }
 
 /* Each connection touched in this wakeup: its timer at its new deadline. */
-void conns_rearm(struct daemon *d)
+static void conns_rearm(struct daemon *d)
 {
 	while (d->dirty) {
 		struct conn *c = d->dirty;
