@@ -38,9 +38,10 @@ TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-injec
 	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
-	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c
+	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c \
+	userspace/lib/authname.c
 LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
-	userspace/include/kpptp/conn.h \
+	userspace/include/kpptp/conn.h userspace/include/kpptp/authname.h \
 	userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
@@ -102,9 +103,10 @@ $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
 PLUGIN_FLAGS = $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared
-$(BUILD)/lib/kpptp.so: userspace/pppd/kpptp-plugin.c userspace/pppd/pppd-compat.h
+PLUGIN_SRC := userspace/pppd/kpptp-plugin.c userspace/lib/authname.c
+$(BUILD)/lib/kpptp.so: $(PLUGIN_SRC) userspace/pppd/pppd-compat.h userspace/include/kpptp/authname.h
 	@mkdir -p $(BUILD)/lib
-	$(CC) $(PLUGIN_FLAGS) $(UAPI) -o $@ $< $(LDFLAGS)
+	$(CC) $(PLUGIN_FLAGS) $(UAPI) -Iuserspace/include -o $@ $(PLUGIN_SRC) $(LDFLAGS)
 
 # The same plugin for Debian 13's pppd 2.5, built in the Debian 13 root.
 plugin-2.5:

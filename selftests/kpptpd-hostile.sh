@@ -7,7 +7,10 @@
 # have and keeps what it got; meanwhile a legitimate client at
 # 198.51.100.3 dials, logs in with MS-CHAPv2 + MPPE-128 and carries
 # traffic. Then the hostile host guesses passwords until its source is
-# refused, and the admin lifts the back-off. Last, the dial race: clients
+# refused, and the admin lifts the back-off. Then a guesser with many
+# addresses, each under the per-source limit: the name it guesses is
+# refused everywhere except where its owner logged in lately, without
+# its password ever being checked. Last, the dial race: clients
 # that send their first LCP Configure-Request the instant the Outgoing-
 # Call-Reply arrives (as Windows does, 5-7 ms after it), 6 and then 50 at
 # once: the channel must exist already, and every request is answered.
@@ -19,7 +22,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 23
+ktap_plan 30
 kpptpd_pair
 work=$WORK
 ip -n "$C" addr add 198.51.100.3/24 dev kpv1
@@ -145,6 +148,72 @@ kill -TERM "$KPPTPD"
 finished "$KPPTPD"
 ktap_eq "SIGTERM after all of it: exit 0" 0 "$ST"
 
+# --- 2b. one name guessed from many addresses (auth-fail-user-limit)
+for a in 4 5 6 7; do ip -n "$C" addr add "198.51.100.$a/24" dev kpv1; done
+kpptpd_setup "$work" 'remote-ip 203.0.113.10-60' 'auth-fail-user-limit 3'
+kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start (user limit)"
+# alice's own address: one login makes it a known source.
+route_from 198.51.100.3
+kpptpd_client "$work/owner.log" s3cret-Pw
+wait_for 40 has_addr "$C" '203\.0\.113\.'
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+wait_for 40 no_pppd
+codes=()
+for a in 4 5 6; do
+	route_from "198.51.100.$a"
+	kpptpd_client "$work/dguess$a.log" wrong-password
+	finished "$CLIENT"
+	codes+=("$ST")
+	wait_for 20 no_pppd
+done
+ktap_check "three wrong passwords as alice from three addresses fail, and block the name (exit ${codes[*]})" \
+	eval "[[ '${codes[*]}' == '8 8 8' ]] &&
+	      grep -q \"user 'alice': 3 failed logins within 300 s (the last from 198.51.100.6)\" '$work/server.log'"
+# Logins pppd checked (kpptpd's "up: user" and "login failed" lines):
+# the refused login's password is never checked.
+checked() { grep -cE "up: user 'alice'|login failed as 'alice'" "$work/server.log"; }
+ok0=$(checked)
+route_from 198.51.100.7
+kpptpd_client "$work/dright.log" s3cret-Pw
+finished "$CLIENT"
+wait_for 20 no_pppd
+ok1=$(checked)
+echo "# the right password as alice from a fourth address: exit $ST"
+ktap_check "... the right password from a fourth address is refused, unchecked: no call up, and the server says why" \
+	eval "[[ $ST != 0 ]] && ! has_addr '$C' '203\.0\.113\.' && ((ok0 == 4 && ok1 == ok0)) &&
+	      grep -q \"login as 'alice' refused: that name is blocked\" '$work/server.log' &&
+	      grep -q \"kpptpd refuses logins as 'alice'\" '$work/server.log'" ||
+	{ echo "# checked $ok0 -> $ok1"; tail -n 30 "$work/server.log" | sed 's/^/# server: /'; }
+route_from 198.51.100.3
+kpptpd_client "$work/owner2.log" s3cret-Pw
+wait_for 40 has_addr "$C" '203\.0\.113\.'
+ktap_check "... while alice's own address (a login there before) still gets her call" \
+	has_addr "$C" '203\.0\.113\.'
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+wait_for 40 no_pppd
+users=$(ctl -j users)
+echo "# $users"
+ktap_check "kpptpctl users: alice blocked, last failed from 198.51.100.6, 198.51.100.3 known" \
+	grep -qE '"failed-logins":0,"back-offs":1,"blocked-s":[1-9][0-9]*,"name":"alice","last-failed-from":"198\.51\.100\.6","known-sources":"198\.51\.100\.3"' <<<"$users"
+lim=$(ctl -j limits)
+ktap_check "kpptpctl limits: 1 name backed off, 1 login refused for it, 3 failed logins" eval \
+	"(($(json_num user-back-offs <<<"$lim") == 1 && $(json_num refused-user-blocked <<<"$lim") == 1 &&
+	   $(json_num failed-logins <<<"$lim") == 3))"
+ktap_check "kpptpctl user unblock alice lifts it (and a name with no failures is an error, exit 4)" \
+	eval "ctl user unblock alice | grep -q 'unblocked 1' &&
+	      { ctl user unblock bob 2>/dev/null; [[ \$? == 4 ]]; }"
+route_from 198.51.100.7
+kpptpd_client "$work/dright2.log" s3cret-Pw
+wait_for 40 has_addr "$C" '203\.0\.113\.'
+ktap_check "... and alice logs in from the fourth address again" has_addr "$C" '203\.0\.113\.'
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+wait_for 40 no_pppd
+kill -TERM "$KPPTPD"
+finished "$KPPTPD"
+
 # --- 3. the dial race: the first LCP Configure-Request right after the OCRP
 # access local puts an nftables transaction into every call's start, as
 # a busy server would take its time: the channel must exist before the
@@ -173,7 +242,8 @@ for n in 6 50; do
 	ktap_eq "$n calls at once, LCP sent the instant each OCRP arrived: rx_no_channel over the server's $nsess sessions" \
 		"$n 0" "$nsess $drops"
 	ktap_check "... every first LCP Configure-Request answered ($answered of $sent, $connected calls)" \
-		test "${connected:-0}" -eq "$n" -a "${sent:-0}" -eq "$n" -a "${answered:-0}" -eq "$n"
+		test "${connected:-0}" -eq "$n" -a "${sent:-0}" -eq "$n" -a "${answered:-0}" -eq "$n" ||
+		tail -n 30 "$work/server.log" | sed 's/^/# server: /'
 	wait_for 60 no_pppd
 done
 ktap_finish

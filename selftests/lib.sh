@@ -19,10 +19,11 @@ ktap_pass() { _ktap_n=$((_ktap_n + 1)); _ktap_pass=$((_ktap_pass + 1)); echo "ok
 ktap_fail() { _ktap_n=$((_ktap_n + 1)); _ktap_fail=$((_ktap_fail + 1)); echo "not ok $_ktap_n $*"; }
 ktap_skip() { _ktap_n=$((_ktap_n + 1)); _ktap_skip=$((_ktap_skip + 1)); echo "ok $_ktap_n $1 # SKIP ${2:-}"; }
 
-# ktap_check "description" command...: one test point from a command's status.
+# ktap_check "description" command...: one test point from a command's status
+# (returned too, so that a failure can print what explains it).
 ktap_check() {
 	local desc=$1; shift
-	if "$@"; then ktap_pass "$desc"; else ktap_fail "$desc"; fi
+	if "$@"; then ktap_pass "$desc"; else ktap_fail "$desc"; return 1; fi
 }
 
 # ktap_eq "description" expected actual

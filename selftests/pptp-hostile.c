@@ -367,6 +367,15 @@ int main(int argc, char **argv)
 			perror("pptp-hostile: raw GRE socket");
 			return 1;
 		}
+		/* GRE from --src too, whatever source the route would pick. */
+		if (have_src) {
+			struct sockaddr_in me = { .sin_family = AF_INET, .sin_addr = src };
+
+			if (bind(gre_fd, (struct sockaddr *)&me, sizeof(me))) {
+				perror("pptp-hostile: bind the raw GRE socket to --src");
+				return 1;
+			}
+		}
 	}
 	for (unsigned long i = 0; i < n; i++) {
 		uint8_t m[512], rq[156];

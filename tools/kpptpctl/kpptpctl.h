@@ -34,6 +34,8 @@ int cmd_metrics(struct ctl *c, int argc, char **argv);	/* metrics.c */
 int cmd_sources(struct ctl *c, int argc, char **argv);	/* sources.c: kpptpd's */
 int cmd_limits(struct ctl *c, int argc, char **argv);
 int cmd_source(struct ctl *c, int argc, char **argv);
+int cmd_users(struct ctl *c, int argc, char **argv);
+int cmd_user(struct ctl *c, int argc, char **argv);
 
 /* calls.c: kpptpd's calls as key/value fields (its control socket). */
 #define CALL_MAX_FIELDS 32

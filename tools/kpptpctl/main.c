@@ -52,6 +52,11 @@ static const char usage_text[] =
 "                                     refused or closed since it started\n"
 "  source unblock ADDR|all            kpptpd forgets the failed logins of ADDR (or of\n"
 "                                     every source) and accepts its calls again\n"
+"  users                              login names kpptpd keeps: failed logins from\n"
+"                                     any address, the back-off they earned, the\n"
+"                                     addresses still let in (kpptpd.conf(5))\n"
+"  user unblock NAME|all              kpptpd forgets the failed logins as NAME (or\n"
+"                                     as any name) and checks its logins again\n"
 "  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
 "                                     why a tunnel to SERVER does not come up:\n"
 "                                     route, TCP 1723, control connection, call,\n"
@@ -81,8 +86,9 @@ static const char usage_text[] =
 "\n"
 "exit status: 0 success, 1 the kernel refused (its reason is printed),\n"
 "2 bad command line, 3 kpptp.ko not loaded, 4 no such session or call\n"
-"(or a source with no failed logins), 5 kpptpd is not running (calls, call,\n"
-"sources, limits, source); probe: 10..29, one per verdict.\n"
+"(or a source or user with no failed logins), 5 kpptpd is not running\n"
+"(calls, call, sources, limits, source, users, user); probe: 10..29, one per\n"
+"verdict.\n"
 "See kpptpctl(8).\n";
 
 int usage_error(const char *fmt, ...)
@@ -183,6 +189,10 @@ static int dispatch(struct ctl *c, int argc, char **argv)
 		return cmd_limits(c, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "source"))
 		return cmd_source(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "users"))
+		return cmd_users(c, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "user"))
+		return cmd_user(c, argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[0]);
 }
 

@@ -17,7 +17,8 @@
  *   kpptpd_sources, kpptpd_starting_calls, kpptpd_exiting_pppds
  *   kpptpd_limit_refused_total{limit}   what each limit refused (kpptpctl limits)
  *   kpptpd_closed_idle_total, kpptpd_failed_logins_total,
- *   kpptpd_backoffs_total, kpptpd_log_suppressed_total, kpptpd_pppd_killed_total
+ *   kpptpd_backoffs_total, kpptpd_users, kpptpd_user_backoffs_total,
+ *   kpptpd_log_suppressed_total, kpptpd_pppd_killed_total
  *
  * Counter names are the netlink spec's (Documentation/netlink/specs/
  * kpptp.yaml) with '-' as '_'. Label values are escaped as the format
@@ -184,6 +185,9 @@ static void limit_metrics(void)
 		  "Calls whose peer failed to authenticate." },
 		{ "back-offs", "kpptpd_backoffs_total", "counter",
 		  "Sources refused for failed logins (auth-fail-limit)." },
+		{ "users", "kpptpd_users", "gauge", "Login names kpptpd keeps (failed or known)." },
+		{ "user-back-offs", "kpptpd_user_backoffs_total", "counter",
+		  "Login names refused for failed logins (auth-fail-user-limit)." },
 		{ "log-suppressed", "kpptpd_log_suppressed_total", "counter",
 		  "Log lines held back by log-rate." },
 		{ "pppd-killed", "kpptpd_pppd_killed_total", "counter",

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kpptpctl sources | limits | source unblock: what kpptpd's per-source
- * limits hold and refused (kpptpd.conf(5), LIMITS PER SOURCE), through
- * its control socket, and the admin's way to lift a back-off for failed
- * logins before it runs out.
+ * kpptpctl sources | limits | source unblock | users | user unblock: what
+ * kpptpd's per-source and per-name limits hold and refused (kpptpd.conf(5),
+ * LIMITS PER SOURCE), through its control socket, and the admin's way to
+ * lift a back-off for failed logins before it runs out.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpptp/authname.h"
 #include "kpptpctl.h"
 
 int cmd_sources(struct ctl *c, int argc, char **argv)
@@ -98,5 +99,62 @@ int cmd_source(struct ctl *c, int argc, char **argv)
 		return usage_error("source unblock needs an IPv4 address or 'all', not '%s'",
 				   argv[1]);
 	snprintf(req, sizeof(req), "unblock %s\n", argv[1]);
+	return ask_done(req, "unblocked");
+}
+
+int cmd_users(struct ctl *c, int argc, char **argv)
+{
+	struct call_fields *v;
+	size_t n;
+	int rc;
+
+	if (argc)
+		return usage_error("users takes no argument, not '%s'", argv[0]);
+	rc = records_read("users\n", "user", &v, &n);
+	if (rc) {
+		if (c->json)
+			puts("[]");
+		return rc;
+	}
+	if (c->json) {
+		json_begin_list(c);
+		for (size_t i = 0; i < n; i++)
+			json_fields(c, &v[i]);
+		json_end_list(c);
+	} else if (!n) {
+		puts("no users");
+	} else {
+		printf("%-20s %13s %9s %9s %-15s  %s\n", "USER", "FAILED-LOGINS", "BACK-OFFS",
+		       "BLOCKED", "LAST-FAILED", "KNOWN-SOURCES");
+		for (size_t i = 0; i < n; i++) {
+			const struct call_fields *r = &v[i];
+			char blocked[32];
+
+			snprintf(blocked, sizeof(blocked), "%ss", call_field(r, "blocked-s"));
+			printf("%-20s %13s %9s %9s %-15s  %s\n", call_field(r, "name"),
+			       call_field(r, "failed-logins"), call_field(r, "back-offs"),
+			       strcmp(call_field(r, "blocked-s"), "0") ? blocked : "-",
+			       call_field(r, "last-failed-from"), call_field(r, "known-sources"));
+		}
+	}
+	calls_free(v, n);
+	return EXIT_OK;
+}
+
+/* user unblock NAME|all: NAME as kpptpctl users shows it. */
+int cmd_user(struct ctl *c, int argc, char **argv)
+{
+	char req[AUTHNAME_ESCAPED + 32];
+
+	(void)c;
+	if (argc != 2 || strcmp(argv[0], "unblock"))
+		return usage_error("%s", "user needs 'unblock NAME' or 'unblock all'");
+	for (const char *p = argv[1]; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			return usage_error("%s", "user unblock: a name as 'kpptpctl users' shows it (printable, no blanks)");
+	if (strlen(argv[1]) >= AUTHNAME_ESCAPED)
+		return usage_error("user unblock: '%.40s...' is longer than any name kpptpd keeps",
+				   argv[1]);
+	snprintf(req, sizeof(req), "unblock-user %s\n", argv[1]);
 	return ask_done(req, "unblocked");
 }

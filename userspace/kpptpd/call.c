@@ -11,7 +11,8 @@
  * once at start.
  *
  * pppd gets the connected socket as fd 3 (kpptp.so's kpptp-fd) and a
- * pipe as fd 4 on which kpptp.so says the interface, user and addresses.
+ * socket as fd 4 on which kpptp.so says the interface, user and
+ * addresses, and asks whether a login name may be checked at all.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -498,6 +499,9 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, int out
 	argv[n++] = "kpptp-status-fd";
 	argv[n++] = "4";
 	argv[n++] = "nodetach";
+	/* kpptp.so asks before a login is checked (users.c). */
+	if (call->role->per_source && d->cfg.auth_fail_user_limit)
+		argv[n++] = "kpptp-user-check";
 	if (d->cfg.ppp_options[0]) {
 		argv[n++] = "file";
 		argv[n++] = d->cfg.ppp_options;
@@ -536,8 +540,10 @@ void call_start(struct conn *c, struct pptp_call *pc)
 		return;
 	}
 	health_watch(d, call);
-	if (pipe2(p, O_CLOEXEC)) {
-		logmsg(LOG_ERR, "%s: call %u/%u: pipe: %m", c->name, pc->local_id, pc->peer_id);
+	/* Both ways: kpptp.so's "auth-try NAME" waits for our answer. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p)) {
+		logmsg(LOG_ERR, "%s: call %u/%u: socketpair: %m", c->name, pc->local_id,
+		       pc->peer_id);
 		pptp_conn_hangup(&c->pc, pc, PPTP_CDN_GENERAL, 0);
 		return;
 	}
@@ -653,7 +659,54 @@ static void end_unenforced(struct call *call, const char *what)
 	call_term_pppd(call);
 }
 
-/* Lines from kpptp.so: "ifname pppN", "auth USER", "ip-up IF LOCAL REMOTE". */
+/*
+ * A name as kpptp.so escaped it (authname.h): checked again here, since
+ * only printable octets may reach the log or the users table.
+ */
+static void escaped_name(const char *in, char out[AUTHNAME_ESCAPED])
+{
+	size_t n = 0;
+
+	while (n < AUTHNAME_ESCAPED - 1 && in[n] > ' ' && in[n] < 0x7f)
+		n++;
+	snprintf(out, AUTHNAME_ESCAPED, "%.*s", (int)n, in);
+}
+
+/*
+ * kpptp.so asks, before pppd checks a password, whether logins as NAME
+ * from this peer are refused (users.c). pppd waits for the answer, so it
+ * is written at once; a refused login ends the call, uncounted.
+ */
+static void login_try(struct call *call, const char *name)
+{
+	struct daemon *d = call->d;
+	char user[AUTHNAME_ESCAPED], reply[32];
+	uint64_t left = 0;
+	int n;
+
+	escaped_name(name, user);
+	if (call->role->per_source)
+		left = user_refused_s(&d->cfg, user, call->src_addr, now_ms());
+	if (left) {
+		call->auth_failed = true;	/* not a failure of its own */
+		source_stats.refused_user_blocked++;
+		source_log(&d->cfg, source_find(call->src_addr), SRC_LOG_LIMIT, LOG_NOTICE,
+			   "%s: call %u/%u: login as '%s' refused: that name is blocked for %llu s more after failed logins",
+			   call->conn_name, call->local_id, call->peer_id, user,
+			   (unsigned long long)left);
+		n = snprintf(reply, sizeof(reply), "refused %llu\n", (unsigned long long)left);
+	} else {
+		n = snprintf(reply, sizeof(reply), "ok\n");
+	}
+	if (call->status_fd >= 0 && write(call->status_fd, reply, (size_t)n) != n)
+		logmsg(LOG_WARNING, "%s: call %u/%u: cannot answer kpptp.so: %m",
+		       call->conn_name, call->local_id, call->peer_id);
+}
+
+/*
+ * Lines from kpptp.so: "ifname pppN", "auth-try USER", "auth USER",
+ * "auth-fail USER", "ip-up IF LOCAL REMOTE", "ip6-up IF LOCAL REMOTE".
+ */
 static void status_line(struct call *call, char *line)
 {
 	struct pptp_call *pc = call->pc;
@@ -670,27 +723,25 @@ static void status_line(struct call *call, char *line)
 			else
 				end_unenforced(call, call->ifname);
 		}
+	} else if (!strncmp(line, "auth-try ", 9)) {
+		login_try(call, line + 9);
 	} else if (!strncmp(line, "auth-fail ", 10)) {
-		/*
-		 * The name the peer tried, as kpptp.so escaped it: only
-		 * printable octets reach the log (checked again here).
-		 */
-		const char *u = line + 10;
-		char user[64];
-		size_t n = 0;
+		char user[AUTHNAME_ESCAPED];
 
-		while (n < sizeof(user) - 1 && u[n] > ' ' && u[n] < 0x7f)
-			n++;
-		snprintf(user, sizeof(user), "%.*s", (int)n, u);
+		escaped_name(line + 10, user);
 		if (call->role->per_source && !call->auth_failed) {
 			call->auth_failed = true;
 			source_log(&call->d->cfg, source_find(call->src_addr), SRC_LOG_LIMIT,
 				   LOG_NOTICE, "%s: call %u/%u: login failed as '%s'",
 				   call->conn_name, call->local_id, call->peer_id, user);
 			source_auth_failed(&call->d->cfg, call->src_addr, user, now_ms());
+			if (strcmp(user, "-"))
+				user_auth_failed(&call->d->cfg, user, call->src_addr, now_ms());
 		}
 	} else if (!strncmp(line, "auth ", 5)) {
-		snprintf(call->user, sizeof(call->user), "%.63s", line + 5);
+		escaped_name(line + 5, call->user);
+		if (call->role->per_source)
+			user_auth_ok(&call->d->cfg, call->user, call->src_addr, now_ms());
 		call_started(call->conn->d, call);
 	} else if (sscanf(line, "ip-up %63s %63s %63s", a, b, e) == 3) {
 		struct in_addr ra;

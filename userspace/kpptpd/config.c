@@ -49,6 +49,8 @@ void config_defaults(struct config *cfg)
 	cfg->auth_fail_window = 300;
 	cfg->auth_fail_backoff = 60;
 	cfg->auth_fail_backoff_max = 3600;
+	cfg->auth_fail_user_limit = 20;
+	cfg->max_users = 65536;
 	cfg->log_rate = 60;
 	cfg->log_burst = 20;
 	cfg->pppd_kill_timeout = 10;
@@ -220,6 +222,8 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 		N("auth-fail-window", auth_fail_window, 1, 86400),
 		N("auth-fail-backoff", auth_fail_backoff, 1, 86400),
 		N("auth-fail-backoff-max", auth_fail_backoff_max, 1, 604800),
+		N("auth-fail-user-limit", auth_fail_user_limit, 0, 100000),
+		N("max-users", max_users, 16, 10000000),
 		N("log-rate", log_rate, 0, 600000),
 		N("log-burst", log_burst, 1, 100000),
 		N("pppd-kill-timeout", pppd_kill_timeout, 1, 600),

@@ -10,6 +10,8 @@
  *                        (what it holds, failed logins, back-off), "ok N"
  *   limits               one "limits" line: the per-source limits' counters
  *   unblock ADDR|all     forget failed logins of ADDR (or every source)
+ *   users                one "user" line per login name kpptpd keeps (users.c)
+ *   unblock-user NAME|all  forget failed logins as NAME (or every name)
  *
  * Answer lines are "call key=value ...": values are %XX-escaped outside
  * printable ASCII and for ' ', '=' and '%', so a user name can never
@@ -216,6 +218,35 @@ static void source_line(struct source *s, void *arg)
 	x->n++;
 }
 
+struct users_ctx {
+	struct out *o;
+	uint64_t now;
+	unsigned int n;
+};
+
+static void user_line(struct user *u, void *arg)
+{
+	struct users_ctx *x = arg;
+	char a[INET_ADDRSTRLEN], known[USER_KNOWN * (INET_ADDRSTRLEN + 1)] = "";
+	size_t k = 0;
+
+	for (unsigned int i = 0; i < USER_KNOWN; i++) {
+		if (!u->known[i].at || x->now - u->known[i].at >= USER_KNOWN_MS)
+			continue;
+		inet_ntop(AF_INET, &(struct in_addr){ htonl(u->known[i].addr) }, a, sizeof(a));
+		k += (size_t)snprintf(known + k, sizeof(known) - k, "%s%s", k ? "," : "", a);
+	}
+	put(x->o, "user failed-logins=%u back-offs=%u blocked-s=%llu", u->fails, u->penalties,
+	    (unsigned long long)user_blocked_s(u, x->now));
+	kv(x->o, "name", u->name);
+	if (u->last_source)
+		inet_ntop(AF_INET, &(struct in_addr){ htonl(u->last_source) }, a, sizeof(a));
+	kv(x->o, "last-failed-from", u->last_source ? a : "");
+	kv(x->o, "known-sources", known);
+	put(x->o, "\n");
+	x->n++;
+}
+
 static void limits_line(struct daemon *d, struct out *o)
 {
 	const struct source_stats *st = &source_stats;
@@ -230,6 +261,9 @@ static void limits_line(struct daemon *d, struct out *o)
 	    (unsigned long long)st->refused_max_calls, (unsigned long long)st->refused_calls,
 	    (unsigned long long)st->refused_starting_total,
 	    (unsigned long long)st->refused_starting, (unsigned long long)st->refused_blocked);
+	put(o, " users=%u refused-max-users=%llu refused-user-blocked=%llu user-back-offs=%llu",
+	    users_count(), (unsigned long long)st->refused_users_full,
+	    (unsigned long long)st->refused_user_blocked, (unsigned long long)st->user_blocks);
 	put(o, " closed-idle=%llu failed-logins=%llu back-offs=%llu log-suppressed=%llu pppd-killed=%llu\n",
 	    (unsigned long long)st->closed_idle, (unsigned long long)st->auth_failures,
 	    (unsigned long long)st->blocks, (unsigned long long)st->log_suppressed,
@@ -256,6 +290,24 @@ static void unblock(char *arg, struct out *o)
 		return;
 	}
 	logmsg(LOG_NOTICE, "%s: the admin cleared its failed logins", arg);
+	put(o, "ok 1\n");
+}
+
+static void unblock_user(const char *arg, struct out *o)
+{
+	unsigned int n;
+
+	if (!strcmp(arg, "all")) {
+		n = users_unblock_all();
+		logmsg(LOG_NOTICE, "the admin cleared the failed logins of %u user names", n);
+		put(o, "ok %u\n", n);
+		return;
+	}
+	if (!user_unblock(arg)) {
+		put(o, "error no failed logins as '%s'\n", arg);
+		return;
+	}
+	logmsg(LOG_NOTICE, "user '%s': the admin cleared its failed logins", arg);
 	put(o, "ok 1\n");
 }
 
@@ -320,8 +372,15 @@ static void answer(struct daemon *d, char *req, struct out *o)
 		put(o, "ok 1\n");
 	} else if (!strncmp(req, "unblock ", 8)) {
 		unblock(req + 8, o);
+	} else if (!strcmp(req, "users")) {
+		struct users_ctx x = { .o = o, .now = now };
+
+		users_each(user_line, &x);
+		put(o, "ok %u\n", x.n);
+	} else if (!strncmp(req, "unblock-user ", 13)) {
+		unblock_user(req + 13, o);
 	} else {
-		put(o, "error unknown request (calls, hangup id N, hangup user NAME, sources, limits, unblock ADDR|all)\n");
+		put(o, "error unknown request (calls, hangup id N, hangup user NAME, sources, limits, unblock ADDR|all, users, unblock-user NAME|all)\n");
 	}
 }
 

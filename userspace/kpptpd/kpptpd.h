@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <linux/if_pppox.h>
 
+#include "kpptp/authname.h"
 #include "kpptp/conn.h"
 #include "kpptp/nl.h"
 #include "eloop.h"
@@ -61,6 +62,8 @@ struct config {
 	unsigned int idle_timeout;	/* s without a call: the connection closes */
 	unsigned int auth_fail_limit, auth_fail_window;	/* failures, s */
 	unsigned int auth_fail_backoff, auth_fail_backoff_max;	/* s */
+	unsigned int auth_fail_user_limit;	/* failures per user name; 0: off */
+	unsigned int max_users;		/* names users.c keeps */
 	unsigned int log_rate, log_burst;	/* lines per minute per source and kind */
 	unsigned int pppd_kill_timeout;	/* s from SIGTERM to SIGKILL */
 	unsigned int echo_interval, echo_failures;	/* s */
@@ -110,7 +113,7 @@ struct source {
 	unsigned int conns, calls, starting;
 	uint64_t connect_tat;		/* connect-rate bucket, us */
 	unsigned int fails, penalties;	/* failed logins in the window; back-offs */
-	char last_user[64];		/* the name of its last failed login, escaped */
+	char last_user[AUTHNAME_ESCAPED];	/* its last failed login's name */
 	uint64_t fail_first, fail_last, blocked_until;	/* ms */
 	struct {
 		uint64_t tat;		/* us */
@@ -126,6 +129,7 @@ struct source_stats {
 	uint64_t refused_calls, refused_starting, refused_starting_total;
 	uint64_t refused_blocked, refused_max_calls;
 	uint64_t closed_idle, auth_failures, blocks, log_suppressed, pppd_killed;
+	uint64_t user_blocks, refused_user_blocked, refused_users_full;	/* users.c */
 };
 extern struct source_stats source_stats;
 
@@ -140,6 +144,8 @@ uint64_t source_blocked_s(const struct source *s, uint64_t now);
 /* user: the name the peer tried, %XX-escaped (kpptp.so), or NULL. */
 void source_auth_failed(const struct config *cfg, uint32_t addr, const char *user,
 			uint64_t now);
+/* A back-off of auth-fail-backoff doubled `rounds` times, at most -max. */
+uint64_t auth_backoff_ms(const struct config *cfg, unsigned int rounds);
 bool source_unblock(uint32_t addr);
 unsigned int sources_unblock_all(void);
 void sources_sweep(const struct config *cfg, uint64_t now);
@@ -148,6 +154,35 @@ void sources_free(void);
 const char *source_log_kind_str(unsigned int kind);
 void source_log(const struct config *cfg, struct source *s, unsigned int kind, int level,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* users.c: failed logins per user name, across sources. */
+#define USER_KNOWN	4			/* sources remembered per name */
+#define USER_KNOWN_MS	(24 * 3600 * 1000ull)	/* for that long after a login */
+struct user {
+	char name[AUTHNAME_ESCAPED];	/* as kpptp.so escaped it */
+	unsigned int fails, penalties;	/* failed logins in the window; back-offs */
+	uint64_t fail_first, fail_last, blocked_until;	/* ms */
+	uint32_t last_source;		/* of the last failed login, host order */
+	struct {
+		uint32_t addr;		/* host order */
+		uint64_t at;		/* ms of its last login; 0: empty */
+	} known[USER_KNOWN];		/* let in while the name is blocked */
+	struct user *next;		/* hash chain */
+};
+
+void users_init(void);
+struct user *user_find(const char *name);
+unsigned int users_count(void);
+void user_auth_failed(const struct config *cfg, const char *name, uint32_t addr, uint64_t now);
+void user_auth_ok(const struct config *cfg, const char *name, uint32_t addr, uint64_t now);
+/* Seconds a login as name from addr is still refused; 0: let it be checked. */
+uint64_t user_refused_s(const struct config *cfg, const char *name, uint32_t addr, uint64_t now);
+uint64_t user_blocked_s(const struct user *u, uint64_t now);
+bool user_unblock(const char *name);
+unsigned int users_unblock_all(void);
+void users_sweep(const struct config *cfg, uint64_t now);
+void users_each(void (*fn)(struct user *u, void *arg), void *arg);
+void users_free(void);
 
 /* What kpptp.ko's events say about a live call (health.c). */
 enum call_health { HEALTH_OK, HEALTH_STALLED, HEALTH_ICMP, HEALTH_LOSSY };
@@ -170,7 +205,8 @@ struct call {
 	int status_fd;			/* pppd's kpptp-status-fd, read end */
 	char status_buf[256];
 	size_t status_len;
-	char ifname[16], user[64];
+	char ifname[16];
+	char user[AUTHNAME_ESCAPED];	/* as kpptp.so escaped it */
 	enum access_mode access;	/* the configuration's when it started */
 	uint32_t access_addr[2];	/* access local: pool and ip-up address */
 	char access_if[16];		/* access local: the interface added */

@@ -237,6 +237,7 @@ static struct io signal_io = { .cb = on_signal };
 static void sweep(struct daemon *d, struct timer *t, uint64_t now)
 {
 	sources_sweep(&d->cfg, now);
+	users_sweep(&d->cfg, now);
 	timer_arm(&d->loop, t, now + 5000);
 }
 
@@ -408,6 +409,7 @@ int main(int argc, char **argv)
 	if (!d.client)
 		timer_arm(&d.loop, &d.sweep_timer, now_ms() + 5000);
 	sources_init();
+	users_init();
 	if (!d.client && pool_init(&d.pool, d.cfg.ranges, d.cfg.nranges)) {
 		logmsg(LOG_ERR, "address pool: out of memory");
 		return 1;
@@ -448,6 +450,7 @@ int main(int argc, char **argv)
 	access_fini();
 	pool_free(&d.pool);
 	sources_free();
+	users_free();
 	eloop_fini(&d.loop);
 	logmsg(LOG_NOTICE, "stopped");
 	return rc;

@@ -117,6 +117,16 @@ uint64_t source_blocked_s(const struct source *s, uint64_t now)
 	return s->blocked_until > now ? (s->blocked_until - now + 999) / 1000 : 0;
 }
 
+uint64_t auth_backoff_ms(const struct config *cfg, unsigned int rounds)
+{
+	uint64_t max = cfg->auth_fail_backoff_max * 1000ull;
+	uint64_t backoff = cfg->auth_fail_backoff * 1000ull;
+
+	for (unsigned int i = 0; i < rounds && backoff < max; i++)
+		backoff *= 2;
+	return backoff < max ? backoff : max;
+}
+
 /*
  * A login from this source failed (kpptp.so saw pppd refuse it, or pppd
  * exited with "the peer failed to authenticate"). After auth-fail-limit
@@ -145,11 +155,7 @@ void source_auth_failed(const struct config *cfg, uint32_t addr, const char *use
 	s->fail_last = now;
 	if (++s->fails < cfg->auth_fail_limit)
 		return;
-	backoff = (uint64_t)cfg->auth_fail_backoff * 1000;
-	for (unsigned int i = 0; i < s->penalties && backoff < cfg->auth_fail_backoff_max * 1000ull; i++)
-		backoff *= 2;
-	if (backoff > cfg->auth_fail_backoff_max * 1000ull)
-		backoff = cfg->auth_fail_backoff_max * 1000ull;
+	backoff = auth_backoff_ms(cfg, s->penalties);
 	s->penalties++;
 	s->fails = 0;
 	s->blocked_until = now + backoff;

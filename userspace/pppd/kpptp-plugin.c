@@ -16,7 +16,9 @@
  * addresses of the interface identifiers IPv6CP agreed), so kpptpctl can
  * show them, and a failed login ("auth-fail NAME", the name the peer gave
  * in CHAP or PAP, %XX-escaped: the peer chose those octets), which kpptpd
- * counts against the peer's address.
+ * counts against the peer's address and the name. With kpptp-user-check
+ * it also asks ("auth-try NAME") before pppd checks a login, and ends the
+ * link unchecked when kpptpd answers that the name is refused for now.
  *
  * Builds against Debian 12's ppp-dev (pppd 2.4.9) and Debian 13's (pppd
  * 2.5.2) through pppd-compat.h; pppd loads only a plugin built for its
@@ -24,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -33,6 +36,7 @@
 #include <linux/if_pppox.h>
 #include <sys/socket.h>
 
+#include "kpptp/authname.h"
 #include "pppd-compat.h"
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
@@ -44,6 +48,7 @@ char pppd_version[] = KP_PPPD_VERSION;
 
 static int kpptp_fd = -1;
 static int status_fd = -1;
+static bool user_check;		/* kpptp-user-check: ask before a login is checked */
 static struct channel kpptp_channel;
 
 /* A descriptor option: a number that must be an open descriptor. */
@@ -126,6 +131,9 @@ static option_t kpptp_options[] = {
 	{ .name = "kpptp-status-fd", .type = o_special, .addr = (void *)opt_status_fd,
 	  .description = "where to tell kpptpd the interface, peer name and addresses",
 	  .flags = OPT_PRIO },
+	{ .name = "kpptp-user-check", .type = o_bool, .addr = &user_check,
+	  .description = "ask kpptpd whether a login name is refused before checking it",
+	  .flags = 1 },
 	{ .name = NULL }
 };
 
@@ -154,13 +162,15 @@ static void tell_daemon(const char *fmt, ...)
 
 static void on_auth_up(void *arg, int unused)
 {
-	char name[MAXNAMELEN];
+	char name[MAXNAMELEN], escaped[AUTHNAME_ESCAPED];
 
 	(void)arg;
 	(void)unused;
 	kp_peer_authname(name, sizeof(name));
+	/* Escaped like the other names: a newline must not start a line. */
 	if (name[0])
-		tell_daemon("auth %s", name);
+		tell_daemon("auth %s", authname_escape((const unsigned char *)name,
+						       strlen(name), escaped));
 }
 
 static void on_ip_up(void *arg, int unused)
@@ -206,76 +216,79 @@ static void on_ipv6_up(void *arg, int unused)
  */
 static void (*recv_next)(unsigned char *p, int len);
 static void (*send_next)(unsigned char *p, int len);
-static char tried[3 * 64 + 1];	/* the name, %XX-escaped: the peer chose it */
+static char tried[AUTHNAME_ESCAPED];	/* the name, escaped: the peer chose it */
+static char asked[AUTHNAME_ESCAPED];	/* the last name kpptpd let through */
 
-static unsigned int get16(const unsigned char *p)
+/*
+ * "auth-try NAME" and kpptpd's one-line answer, "ok" or "refused SECONDS".
+ * pppd waits (it is inside its packet hook) at most two seconds; no
+ * answer refuses the login, said in pppd's log: a daemon that cannot
+ * answer cannot count failures either.
+ */
+static int login_allowed(const char *name)
 {
-	return (unsigned int)p[0] << 8 | p[1];
-}
+	char reply[64];
+	size_t got = 0;
 
-/* proto, code and the body of an auth packet at p; 0, or -1 if not one. */
-static int auth_packet(const unsigned char *p, int len, unsigned int *proto,
-		       unsigned int *code, const unsigned char **body, int *blen)
-{
-	int plen;
+	if (!strcmp(name, asked))
+		return 1;	/* the peer resent its Response */
+	tell_daemon("auth-try %s", name);
+	while (status_fd >= 0 && got < sizeof(reply) - 1) {
+		struct pollfd pfd = { .fd = status_fd, .events = POLLIN };
+		ssize_t n;
 
-	if (len < 8)
-		return -1;
-	*proto = get16(p + 2);
-	if (*proto != 0xc223 && *proto != 0xc023)	/* CHAP, PAP */
-		return -1;
-	*code = p[4];
-	plen = (int)get16(p + 6);
-	if (plen < 4 || plen > len - 4)
-		return -1;
-	*body = p + 8;
-	*blen = plen - 4;
+		if (poll(&pfd, 1, 2000) <= 0) {
+			error("kpptp.so: kpptpd did not answer whether '%s' may log in: refused",
+			      name);
+			return 0;
+		}
+		n = read(status_fd, reply + got, sizeof(reply) - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		reply[got] = '\0';
+		if (!strchr(reply, '\n'))
+			continue;
+		if (!strcmp(reply, "ok\n")) {
+			snprintf(asked, sizeof(asked), "%s", name);
+			return 1;
+		}
+		notice("kpptp.so: kpptpd refuses logins as '%s' for now (failed logins): %.*s",
+		       name, (int)strcspn(reply, "\n"), reply);
+		return 0;
+	}
+	error("kpptp.so: no answer from kpptpd whether '%s' may log in: refused", name);
 	return 0;
 }
 
 static void snoop_recv(unsigned char *p, int len)
 {
-	const unsigned char *body, *name = NULL;
-	unsigned int proto, code;
-	int blen, nlen = 0;
-	size_t o = 0;
+	char name[AUTHNAME_ESCAPED];
 
 	if (recv_next)
 		recv_next(p, len);
-	if (auth_packet(p, len, &proto, &code, &body, &blen) || blen < 1)
+	if (len < 0 || authpkt_parse(p, (size_t)len, name) != AUTHPKT_TRY)
 		return;
-	if (proto == 0xc223 && code == 2 && 1 + body[0] <= blen) {
-		/* CHAP Response: value size, value, name */
-		name = body + 1 + body[0];
-		nlen = blen - 1 - body[0];
-	} else if (proto == 0xc023 && code == 1 && 1 + body[0] <= blen) {
-		/* PAP Authenticate-Request: peer-id length, peer-id, ... */
-		name = body + 1;
-		nlen = body[0];
-	}
-	if (!name)
-		return;
-	for (int i = 0; i < nlen && i < 64; i++) {
-		if (name[i] > ' ' && name[i] < 0x7f && name[i] != '%')
-			tried[o++] = (char)name[i];
-		else
-			o += (size_t)snprintf(tried + o, sizeof(tried) - o, "%%%02X", name[i]);
-	}
-	tried[o] = '\0';
+	memcpy(tried, name, sizeof(tried));
+	/*
+	 * Refused: LCP closes before pppd dispatches this packet, and CHAP
+	 * and PAP ignore a response once the link is down, so the password
+	 * is never checked and the peer learns nothing about it.
+	 */
+	if (user_check && !login_allowed(name))
+		lcp_close(0, "login name refused by kpptpd");
 }
 
 static void snoop_send(unsigned char *p, int len)
 {
-	const unsigned char *body;
-	unsigned int proto, code;
-	int blen;
+	char name[AUTHNAME_ESCAPED];
 
 	if (send_next)
 		send_next(p, len);
-	if (auth_packet(p, len, &proto, &code, &body, &blen))
-		return;
-	if ((proto == 0xc223 && code == 4) || (proto == 0xc023 && code == 3))
+	if (len >= 0 && authpkt_parse(p, (size_t)len, name) == AUTHPKT_REFUSE) {
 		tell_daemon("auth-fail %s", tried[0] ? tried : "-");
+		asked[0] = '\0';	/* a retry asks again */
+	}
 }
 
 static void on_phase(void *arg, int p)
