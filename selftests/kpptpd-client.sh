@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 32
+ktap_plan 34
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -164,6 +164,26 @@ ktap_eq "a server that never answers the Outgoing-Call-Request: exit 13 after se
 ktap_check "... said" grep -q 'did not answer the Outgoing-Call-Request within 60 s' "$work/c8.log"
 kill "$NC" 2>/dev/null
 pkill -f 'nc -l -p 1723'
+
+# --persist: the back-off doubles while dialling fails, and starts again
+# at 1 s after a call that stayed up (60 s, the longest back-off).
+kpptpd_client "$work/c9.log" s3cret-Pw 198.51.100.1 --persist
+# Nothing listens: 1, 2, 4, 8 s ... then the server comes back.
+wait_for 30 grep -q 'redialling in 8 s' "$work/c9.log"
+kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server) did not start again"
+wait_for 40 has_addr "$C" '203\.0\.113\.'
+ktap_check "--persist: refused four times (back-off 1, 2, 4, 8 s), then the call comes up" \
+	eval "grep -q 'redialling in 4 s' '$work/c9.log' && has_addr '$C' '203\.0\.113\.'"
+sleep 62
+ip netns exec "$S" "$BIN/kpptpctl" call hangup user alice >/dev/null
+wait_for 20 grep -qE 'redialling in (1|16) s' "$work/c9.log"
+grep 'redialling' "$work/c9.log" | tail -2 | sed 's/^/# /'
+ktap_check "... after that call stayed up 62 s and ended, the next redial waits 1 s, not 16" \
+	eval "grep -q 'redialling in 1 s' <(grep 'redialling' '$work/c9.log' | tail -1)"
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+kill -TERM "$KPPTPD"
+finished "$KPPTPD"
 
 # No answer at all: an address on the link that nobody has.
 kpptpd_client "$work/c5.log" s3cret-Pw 198.51.100.77 --connect-timeout 3

@@ -313,7 +313,8 @@ for kv in 'connect-burst 0:1..100000' 'max-sources 15:16..10000000' \
 	'idle-timeout 86401:0..86400' 'auth-fail-limit 1001:0..1000' \
 	'auth-fail-window 0:1..86400' 'auth-fail-backoff 0:1..86400' \
 	'auth-fail-backoff-max 604801:1..604800' 'log-rate -1:0..600000' \
-	'log-burst 0:1..100000' 'pppd-kill-timeout 601:1..600'; do
+	'log-burst 0:1..100000' 'pppd-kill-timeout 601:1..600' \
+	'auth-fail-user-limit 100001:0..100000' 'max-users 15:16..10000000'; do
 	printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20\n%s\n' "${kv%%:*}" >"$conf"
 	expect 1 "kpptpd.conf:3: ${kv%% *} needs a number ${kv##*:}, not '$(v=${kv#* }; echo "${v%%:*}")'" \
 		"$kd" --check-config -c "$conf"
@@ -474,7 +475,7 @@ if clang -fsanitize=fuzzer -x c -o /dev/null - <<<'int LLVMFuzzerTestOneInput(co
 	tools/fuzz/run.sh 20 >"$results/fuzz.log" 2>&1
 	st=$?
 	grep -E '^# fuzz-|^Done|ERROR|SUMMARY' "$results/fuzz.log" | sed 's/^/# /'
-	check "fuzz-nl-parse, fuzz-ctrl-decode, fuzz-conn: 20 s each under ASan/UBSan, no crash" test $st -eq 0
+	check "fuzz-nl-parse, fuzz-ctrl-decode, fuzz-conn, fuzz-authname: 20 s each under ASan/UBSan, no crash" test $st -eq 0
 else
 	n=$((n + 1)); skip=$((skip + 1)); echo "ok $n fuzzers # SKIP clang with libFuzzer missing"
 fi

@@ -19,9 +19,10 @@ declare -A srcs=(
 	[nl-parse]="userspace/lib/parse.c userspace/lib/nl.c -lmnl"
 	[ctrl-decode]="userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
 	[conn]="userspace/lib/conn.c userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
+	[authname]="userspace/lib/authname.c"
 )
 rc=0
-for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn}; do
+for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn authname}; do
 	[[ -n ${srcs[$target]:-} ]] || { echo "run.sh: no fuzz target '$target'" >&2; exit 2; }
 	# shellcheck disable=SC2086
 	clang $flags -o "$out/fuzz-$target" "tools/fuzz/fuzz-$target.c" \

@@ -157,8 +157,7 @@ static void call_free(struct daemon *d, struct call *call)
 		if (call->sock >= 0)
 			close(call->sock);
 		call->sock = -1;
-		ksession_del(d, call->session_id);
-		call->session_id = 0;
+		ksession_del(d, call);
 	}
 	call_started(d, call);
 	if (call->src) {
@@ -345,12 +344,11 @@ int call_admit(struct conn *c, struct pptp_call *pc, uint8_t *result, uint8_t *e
 	}
 	a = c->local.sin_addr;
 	if (d->have_nl) {
-		if (ksession_new(d, c, pc, 0, &m)) {
+		if (ksession_new(d, call, c, pc, 0, &m)) {
 			logmsg(LOG_ERR, "%s: call refused: %s", c->name, d->nl.err);
 			*error = PPTP_ERR_PAC_ERROR;
 			goto refuse;
 		}
-		call->session_id = m.id;
 		pc->local_id = m.local_call_id;
 	}
 	sp = call_sockaddr(a, d->have_nl ? pc->local_id : 0);
@@ -956,8 +954,7 @@ void calls_reap_children(struct daemon *d)
 			if (call->sock >= 0)
 				close(call->sock);
 			call->sock = -1;
-			ksession_del(d, call->session_id);
-			call->session_id = 0;
+			ksession_del(d, call);
 			call->pppd = 0;
 			call->next = d->dead_calls;
 			d->dead_calls = call;

@@ -42,16 +42,16 @@ static const char *server_name(struct daemon *d)
 {
 	static char name[32];
 
-	snprintf(name, sizeof(name), "%s:%u", inet_ntoa(d->copts.server.sin_addr),
-		 ntohs(d->copts.server.sin_port));
+	snprintf(name, sizeof(name), "%s:%u", inet_ntoa(d->cl.opts.server.sin_addr),
+		 ntohs(d->cl.opts.server.sin_port));
 	return name;
 }
 
 /* The outcome, once: the first failure is the one that explains. */
 static void outcome(struct daemon *d, int code)
 {
-	if (d->exit_code < 0)
-		d->exit_code = code;
+	if (d->cl.exit_code < 0)
+		d->cl.exit_code = code;
 }
 
 static bool retryable(const struct daemon *d, int code)
@@ -63,7 +63,7 @@ static bool retryable(const struct daemon *d, int code)
 	case KPPTPD_EXIT_VERSION:	/* and the same server the same version */
 		return false;
 	case KPPTPD_EXIT_NOT_PPTP:
-		return d->protocol_failures < d->copts.max_protocol_tries;
+		return d->cl.protocol_failures < d->cl.opts.max_protocol_tries;
 	default:
 		return true;
 	}
@@ -72,41 +72,41 @@ static bool retryable(const struct daemon *d, int code)
 /* This attempt is over: redial later, or exit. */
 static void attempt_over(struct daemon *d)
 {
-	int code = d->exit_code < 0 ? KPPTPD_EXIT_OK : d->exit_code;
+	int code = d->cl.exit_code < 0 ? KPPTPD_EXIT_OK : d->cl.exit_code;
 
-	if (d->stopping || !d->copts.persist || !retryable(d, code)) {
-		if (d->copts.persist && !d->stopping)
+	if (d->stopping || !d->cl.opts.persist || !retryable(d, code)) {
+		if (d->cl.opts.persist && !d->stopping)
 			logmsg(LOG_ERR, "giving up: %s", kpptpd_exit_str(code));
-		d->exit_now = true;
+		d->cl.exit_now = true;
 		return;
 	}
 	/*
 	 * A call that stayed up a while (as long as the longest back-off)
 	 * ended a working session, not a failing one: start again at 1 s.
 	 */
-	if (d->call_up_ms && now_ms() - d->call_up_ms >= KPPTPD_BACKOFF_MAX_S * 1000ull)
-		d->backoff = 0;
-	d->call_up_ms = 0;
-	d->backoff = d->backoff ? (d->backoff * 2 > KPPTPD_BACKOFF_MAX_S ? KPPTPD_BACKOFF_MAX_S :
-				   d->backoff * 2) : 1;
-	d->redial_at = now_ms() + d->backoff * 1000ull;
-	logmsg(LOG_NOTICE, "%s; redialling in %u s", kpptpd_exit_str(code), d->backoff);
-	d->exit_code = -1;
+	if (d->cl.call_up_ms && now_ms() - d->cl.call_up_ms >= KPPTPD_BACKOFF_MAX_S * 1000ull)
+		d->cl.backoff = 0;
+	d->cl.call_up_ms = 0;
+	d->cl.backoff = d->cl.backoff ? (d->cl.backoff * 2 > KPPTPD_BACKOFF_MAX_S ? KPPTPD_BACKOFF_MAX_S :
+				   d->cl.backoff * 2) : 1;
+	d->cl.redial_at = now_ms() + d->cl.backoff * 1000ull;
+	logmsg(LOG_NOTICE, "%s; redialling in %u s", kpptpd_exit_str(code), d->cl.backoff);
+	d->cl.exit_code = -1;
 }
 
 int client_start(struct daemon *d)
 {
 	int fd;
 
-	d->redial_at = 0;
-	d->tries++;
+	d->cl.redial_at = 0;
+	d->cl.tries++;
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		logmsg(LOG_ERR, "socket: %m");
 		return -1;
 	}
-	logmsg(LOG_INFO, "dialling %s (attempt %u)", server_name(d), d->tries);
-	if (connect(fd, (struct sockaddr *)&d->copts.server, sizeof(d->copts.server)) &&
+	logmsg(LOG_INFO, "dialling %s (attempt %u)", server_name(d), d->cl.tries);
+	if (connect(fd, (struct sockaddr *)&d->cl.opts.server, sizeof(d->cl.opts.server)) &&
 	    errno != EINPROGRESS) {
 		logmsg(LOG_ERR, "connect to %s: %m", server_name(d));
 		close(fd);
@@ -115,24 +115,24 @@ int client_start(struct daemon *d)
 		attempt_over(d);
 		return 0;
 	}
-	d->connect_fd = fd;
-	d->connect_deadline = now_ms() + d->copts.connect_timeout * 1000ull;
+	d->cl.connect_fd = fd;
+	d->cl.connect_deadline = now_ms() + d->cl.opts.connect_timeout * 1000ull;
 	return io_add(&d->loop, fd, EPOLLOUT, &connect_io);
 }
 
 static void connect_failed(struct daemon *d, int code)
 {
-	io_del(&d->loop, d->connect_fd);
-	close(d->connect_fd);
-	d->connect_fd = -1;
-	d->connect_deadline = 0;
+	io_del(&d->loop, d->cl.connect_fd);
+	close(d->cl.connect_fd);
+	d->cl.connect_fd = -1;
+	d->cl.connect_deadline = 0;
 	outcome(d, code);
 	attempt_over(d);
 }
 
 void client_connected(struct daemon *d)
 {
-	int err = 0, fd = d->connect_fd;
+	int err = 0, fd = d->cl.connect_fd;
 	socklen_t len = sizeof(err);
 	struct conn *c;
 
@@ -150,14 +150,14 @@ void client_connected(struct daemon *d)
 		return;
 	}
 	io_del(&d->loop, fd);
-	d->connect_fd = -1;
-	d->connect_deadline = 0;
-	c = conn_new(d, fd, &d->copts.server, &client_role);
+	d->cl.connect_fd = -1;
+	d->cl.connect_deadline = 0;
+	c = conn_new(d, fd, &d->cl.opts.server, &client_role);
 	if (!c) {
 		logmsg(LOG_ERR, "%s: %m", server_name(d));
 		close(fd);
 		outcome(d, KPPTPD_EXIT_START);
-		d->exit_now = true;
+		d->cl.exit_now = true;
 		return;
 	}
 	c->got_message = true;	/* hello-timeout is the server's, not ours */
@@ -173,7 +173,7 @@ void client_established(struct conn *c)
 	logmsg(LOG_INFO, "%s: control connection up (server '%s', vendor '%s')", c->name,
 	       pptp_printable(c->pc.peer_host, host, sizeof(host)),
 	       pptp_printable(c->pc.peer_vendor, vendor, sizeof(vendor)));
-	d->protocol_failures = 0;
+	d->cl.protocol_failures = 0;
 	if (call_dial(c)) {
 		outcome(d, KPPTPD_EXIT_START);
 		pptp_conn_abort(&c->pc, PPTP_END_LOCAL);
@@ -198,7 +198,7 @@ void client_closed(struct conn *c, enum pptp_end why)
 		if (!up) {
 			logmsg(LOG_ERR, "%s did not answer as a PPTP server (%s)",
 			       server_name(d), pptp_end_str(why));
-			d->protocol_failures++;
+			d->cl.protocol_failures++;
 			outcome(d, KPPTPD_EXIT_NOT_PPTP);
 		} else {
 			outcome(d, KPPTPD_EXIT_SERVER_ENDED);
@@ -236,7 +236,7 @@ void client_pppd_exit(struct daemon *d, struct call *call, int status)
 		outcome(d, KPPTPD_EXIT_PPP);
 	}
 	/* The call is over; the connection goes with it (one call each). */
-	d->client_hangup = true;
+	d->cl.hangup = true;
 }
 
 void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why)
@@ -265,7 +265,7 @@ void client_call_down(struct conn *c, struct pptp_call *pc, enum pptp_end why)
 	default:
 		break;
 	}
-	d->client_hangup = true;
+	d->cl.hangup = true;
 }
 
 /*
@@ -286,12 +286,11 @@ static int own_session(struct daemon *d, struct conn *c, struct call *call,
 
 	close(call->sock);
 	call->sock = -1;
-	if (ksession_new(d, c, pc, pc->local_id, &m)) {
+	if (ksession_new(d, call, c, pc, pc->local_id, &m)) {
 		logmsg(LOG_ERR, "%s: call %u/%u: session-new: %s", c->name, pc->local_id,
 		       pc->peer_id, d->nl.err);
 		return -1;
 	}
-	call->session_id = m.id;
 	call->sock = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
 	if (call->sock < 0 || bind(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
 		logmsg(LOG_ERR, "%s: call %u/%u: PPTP socket for session %u: %m", c->name,
@@ -307,7 +306,7 @@ int client_call_attach(struct conn *c, struct call *call, struct pptp_call *pc)
 	struct daemon *d = c->d;
 	struct sockaddr_pppox sp = call_sockaddr(c->peer.sin_addr, pc->peer_id);
 
-	d->call_up_ms = call->started_ms;	/* --persist's back-off */
+	d->cl.call_up_ms = call->started_ms;	/* --persist's back-off */
 	if (d->have_nl && own_session(d, c, call, pc))
 		return -1;
 	if (connect(call->sock, (struct sockaddr *)&sp, sizeof(sp))) {
@@ -322,7 +321,7 @@ void client_pppd_exec(struct daemon *d, const struct call *call, const char **ar
 {
 	(void)call;
 	argv[n++] = "noipdefault";
-	call_exec(d->cfg.pppd, argv, n, d->copts.pppd_args, d->copts.npppd_args);
+	call_exec(d->cfg.pppd, argv, n, d->cl.opts.pppd_args, d->cl.opts.npppd_args);
 }
 
 bool client_call_ended(struct conn *c, struct call *call, struct pptp_call *pc,
@@ -366,12 +365,12 @@ void client_link_up(struct conn *c, struct call *call)
 
 void client_tick(struct daemon *d, uint64_t now)
 {
-	if (d->connect_deadline && now >= d->connect_deadline) {
+	if (d->cl.connect_deadline && now >= d->cl.connect_deadline) {
 		logmsg(LOG_ERR, "no answer from %s within %u s", server_name(d),
-		       d->copts.connect_timeout);
+		       d->cl.opts.connect_timeout);
 		connect_failed(d, KPPTPD_EXIT_NO_ANSWER);
 	}
-	if (d->redial_at && now >= d->redial_at && !d->stopping)
+	if (d->cl.redial_at && now >= d->cl.redial_at && !d->stopping)
 		client_start(d);
 	for (struct call *call = d->exiting; call; call = call->next)
 		if (call->kill_at_ms && now >= call->kill_at_ms) {
@@ -379,8 +378,8 @@ void client_tick(struct daemon *d, uint64_t now)
 			call_term_pppd(call);
 		}
 	/* Once the call and its pppd are gone, so that the outcome is known. */
-	if (d->client_hangup && !d->ncalls && !d->nexiting) {
-		d->client_hangup = false;
+	if (d->cl.hangup && !d->ncalls && !d->nexiting) {
+		d->cl.hangup = false;
 		for (struct conn *c = d->conns; c; c = c->next)
 			pptp_conn_stop(&c->pc, PPTP_STOP_NONE);
 	}
@@ -390,11 +389,11 @@ uint64_t client_deadline(struct daemon *d)
 {
 	uint64_t t = UINT64_MAX;
 
-	if (d->connect_deadline)
-		t = d->connect_deadline;
-	if (d->redial_at && d->redial_at < t)
-		t = d->redial_at;
-	if (d->client_hangup && !d->ncalls && !d->nexiting)
+	if (d->cl.connect_deadline)
+		t = d->cl.connect_deadline;
+	if (d->cl.redial_at && d->cl.redial_at < t)
+		t = d->cl.redial_at;
+	if (d->cl.hangup && !d->ncalls && !d->nexiting)
 		t = 0;
 	for (struct call *call = d->exiting; call; call = call->next)
 		if (call->kill_at_ms && call->kill_at_ms < t)

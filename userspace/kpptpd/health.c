@@ -83,12 +83,13 @@ void health_stop(struct daemon *d)
  */
 static struct call *event_call(struct daemon *d, const struct kpptp_session_msg *m)
 {
+	struct call *call;
+
+	(void)d;
 	if (!m->has[KPPTP_A_ID])
 		return NULL;
-	for (struct call *call = d->calls; call; call = call->next)
-		if (call->conn && call->session_id && call->session_id == m->id)
-			return call;
-	return NULL;
+	call = ksession_call(m->id);
+	return call && call->conn ? call : NULL;
 }
 
 /* call_rx_packets, with "cannot tell" as 0: recovery needs a count that grows. */

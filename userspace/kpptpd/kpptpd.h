@@ -197,6 +197,7 @@ struct call {
 	char conn_name[32];		/* for log lines after that */
 	uint16_t local_id, peer_id;
 	uint32_t session_id;		/* kernel handle, 0: none */
+	struct call *session_next;	/* session.c's index by session_id */
 	uint32_t remote_ip;		/* from the pool, host order; 0: none */
 	uint32_t ppp_remote;		/* what IPCP agreed (ip-up); 0: not yet */
 	char ppp_remote6[48];		/* IPv6CP's link-local (ip6-up); "": not up */
@@ -300,6 +301,17 @@ struct client_opts {
 	int npppd_args;
 };
 
+/* client.c: the client role's own state (kpptpd --client). */
+struct client_state {
+	struct client_opts opts;
+	int connect_fd;			/* connect() in progress, else -1 */
+	uint64_t connect_deadline, redial_at;	/* 0: none */
+	unsigned int tries, protocol_failures, backoff;
+	uint64_t call_up_ms;		/* when this attempt's call came up, 0: not */
+	int exit_code;			/* the outcome once known, else -1 */
+	bool exit_now, hangup;
+};
+
 struct daemon {
 	struct config cfg;
 	const char *conf_path;
@@ -322,15 +334,8 @@ struct daemon {
 	unsigned int nexiting;
 	bool stopping;
 	uint64_t stop_deadline;
-	/* client role */
-	bool client;
-	struct client_opts copts;
-	int connect_fd;			/* connect() in progress, else -1 */
-	uint64_t connect_deadline, redial_at;	/* 0: none */
-	unsigned int tries, protocol_failures, backoff;
-	uint64_t call_up_ms;		/* client: when this attempt's call came up, 0: not */
-	int exit_code;			/* the outcome once known, else -1 */
-	bool exit_now, client_hangup;
+	bool client;			/* kpptpd --client: cl is in use */
+	struct client_state cl;
 	unsigned long long nofile;	/* RLIMIT_NOFILE in force (limits.c) */
 	bool accept_paused;		/* out of descriptors: resume_timer armed */
 	uint64_t accept_paused_logged;	/* when that was last logged */
@@ -426,9 +431,12 @@ void call_end(struct conn *c, struct pptp_call *pc, enum pptp_end why);
 void calls_reap_children(struct daemon *d);
 void calls_free_dead(struct daemon *d);
 /* session.c: the calls' kernel sessions (kpptp.ko's netlink family). */
-int ksession_new(struct daemon *d, const struct conn *c, const struct pptp_call *pc,
-		 uint16_t want_id, struct kpptp_session_msg *m);
-void ksession_del(struct daemon *d, uint32_t id);
+/* Sets call->session_id and indexes it; ksession_del undoes both. */
+int ksession_new(struct daemon *d, struct call *call, const struct conn *c,
+		 const struct pptp_call *pc, uint16_t want_id, struct kpptp_session_msg *m);
+void ksession_del(struct daemon *d, struct call *call);
+/* The call whose kernel session is id (health.c's events), or NULL. */
+struct call *ksession_call(uint32_t id);
 int ksession_stats(struct daemon *d, uint32_t id, struct kpptp_session_msg *m);
 /* What kpptpctl calls shows of a session. */
 struct ksession_counters {

@@ -133,12 +133,12 @@ static void stop(struct daemon *d)
 		close(d->listen_fd);
 		d->listen_fd = -1;
 	}
-	if (d->connect_fd >= 0) {
-		io_del(&d->loop, d->connect_fd);
-		close(d->connect_fd);
-		d->connect_fd = -1;
+	if (d->cl.connect_fd >= 0) {
+		io_del(&d->loop, d->cl.connect_fd);
+		close(d->cl.connect_fd);
+		d->cl.connect_fd = -1;
 	}
-	d->redial_at = 0;
+	d->cl.redial_at = 0;
 	for (struct conn *c = d->conns; c; c = c->next)
 		pptp_conn_stop(&c->pc, PPTP_STOP_SHUTDOWN);
 }
@@ -266,12 +266,12 @@ static int run(struct daemon *d)
 			uint64_t c = client_deadline(d);
 
 			dl = c < dl ? c : dl;
-			if (d->exit_now && !d->nconns && !d->ncalls && !d->nexiting &&
-			    d->connect_fd < 0)
+			if (d->cl.exit_now && !d->nconns && !d->ncalls && !d->nexiting &&
+			    d->cl.connect_fd < 0)
 				return 0;
 		}
 		if (d->stopping) {
-			if (!d->nconns && !d->ncalls && !d->nexiting && d->connect_fd < 0)
+			if (!d->nconns && !d->ncalls && !d->nexiting && d->cl.connect_fd < 0)
 				return 0;
 			if (now >= d->stop_deadline) {
 				stop_now(d);
@@ -322,14 +322,14 @@ int main(int argc, char **argv)
 		switch (o) {
 		case 'c': path = optarg; conf_given = true; break;
 		case 'K': server = optarg; break;
-		case 'P': d.copts.persist = true; break;
+		case 'P': d.cl.opts.persist = true; break;
 		case 'T':
-			if (client_num("--connect-timeout", optarg, 1, 600, &d.copts.connect_timeout))
+			if (client_num("--connect-timeout", optarg, 1, 600, &d.cl.opts.connect_timeout))
 				return 2;
 			break;
 		case 'M':
 			if (client_num("--max-protocol-tries", optarg, 1, 100,
-				       &d.copts.max_protocol_tries))
+				       &d.cl.opts.max_protocol_tries))
 				return 2;
 			break;
 		case 'D': pppd = optarg; break;
@@ -349,11 +349,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kpptpd: --client takes no configuration file\n");
 			return 2;
 		}
-		if (parse_server(server, &d.copts.server))
+		if (parse_server(server, &d.cl.opts.server))
 			return 2;
 		/* getopt stopped at "--": the rest is pppd's. */
-		d.copts.pppd_args = argv + optind;
-		d.copts.npppd_args = argc - optind;
+		d.cl.opts.pppd_args = argv + optind;
+		d.cl.opts.npppd_args = argc - optind;
 		config_defaults(&d.cfg);
 		if (pppd)
 			snprintf(d.cfg.pppd, sizeof(d.cfg.pppd), "%s", pppd);
@@ -365,8 +365,8 @@ int main(int argc, char **argv)
 	} else if (optind < argc) {
 		fprintf(stderr, "kpptpd: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
-	} else if (d.copts.persist || pppd || plugin || d.copts.connect_timeout ||
-		   d.copts.max_protocol_tries) {
+	} else if (d.cl.opts.persist || pppd || plugin || d.cl.opts.connect_timeout ||
+		   d.cl.opts.max_protocol_tries) {
 		fprintf(stderr, "kpptpd: client options need --client (see --help)\n");
 		return 2;
 	} else if (config_load(path, &d.cfg, err, sizeof(err))) {
@@ -378,12 +378,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	d.conf_path = path;
-	if (!d.copts.connect_timeout)
-		d.copts.connect_timeout = 10;
-	if (!d.copts.max_protocol_tries)
-		d.copts.max_protocol_tries = 3;
-	d.exit_code = -1;
-	d.connect_fd = -1;
+	if (!d.cl.opts.connect_timeout)
+		d.cl.opts.connect_timeout = 10;
+	if (!d.cl.opts.max_protocol_tries)
+		d.cl.opts.max_protocol_tries = 3;
+	d.cl.exit_code = -1;
+	d.cl.connect_fd = -1;
 	if (!fg && daemon(0, 0)) {
 		fprintf(stderr, "kpptpd: daemon: %s\n", strerror(errno));
 		return 1;
@@ -444,7 +444,7 @@ int main(int argc, char **argv)
 	ctl_close(&d);
 	health_stop(&d);
 	if (d.client && rc == 0)
-		rc = d.exit_code < 0 ? KPPTPD_EXIT_OK : d.exit_code;
+		rc = d.cl.exit_code < 0 ? KPPTPD_EXIT_OK : d.cl.exit_code;
 	if (d.have_nl)
 		kpptp_nl_close(&d.nl);
 	access_fini();

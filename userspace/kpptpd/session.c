@@ -4,7 +4,8 @@
  * kpptpd makes, deletes and reads sessions. Every session is made
  * "owned", so that it goes with kpptpd however kpptpd ends. kpptpctl
  * calls reads every call's counters with one stats dump, not one request
- * per call.
+ * per call, and kpptp.ko's events find their call through an index by
+ * session ID, not a walk of every call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,12 +17,44 @@
 
 #include "kpptpd.h"
 
+#define INDEX_BUCKETS	4096u	/* a power of two; IDs are dense and ours */
+
+static struct call *index_table[INDEX_BUCKETS];
+
+static void index_add(struct call *call)
+{
+	struct call **head = &index_table[call->session_id & (INDEX_BUCKETS - 1)];
+
+	call->session_next = *head;
+	*head = call;
+}
+
+static void index_del(struct call *call)
+{
+	struct call **pp = &index_table[call->session_id & (INDEX_BUCKETS - 1)];
+
+	for (; *pp; pp = &(*pp)->session_next)
+		if (*pp == call) {
+			*pp = call->session_next;
+			return;
+		}
+}
+
+struct call *ksession_call(uint32_t id)
+{
+	struct call *call = id ? index_table[id & (INDEX_BUCKETS - 1)] : NULL;
+
+	while (call && call->session_id != id)
+		call = call->session_next;
+	return call;
+}
+
 /*
  * session-new, owned: the kernel picks our call ID (want_id 0, the server)
  * or takes the one the client announced in its Outgoing-Call-Request.
  */
-int ksession_new(struct daemon *d, const struct conn *c, const struct pptp_call *pc,
-		 uint16_t want_id, struct kpptp_session_msg *m)
+int ksession_new(struct daemon *d, struct call *call, const struct conn *c,
+		 const struct pptp_call *pc, uint16_t want_id, struct kpptp_session_msg *m)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_NEW, 0);
@@ -41,15 +74,22 @@ int ksession_new(struct daemon *d, const struct conn *c, const struct pptp_call 
 		snprintf(d->nl.err, sizeof(d->nl.err), "session-new: no call ID in the reply");
 		return -1;
 	}
+	call->session_id = m->id;
+	index_add(call);
 	return 0;
 }
 
-void ksession_del(struct daemon *d, uint32_t id)
+void ksession_del(struct daemon *d, struct call *call)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	uint32_t id = call->session_id;
 	struct nlmsghdr *nlh;
 
-	if (!id || !d->have_nl)
+	if (!id)
+		return;
+	index_del(call);
+	call->session_id = 0;
+	if (!d->have_nl)
 		return;
 	nlh = kpptp_nl_request(&d->nl, buf, KPPTP_CMD_SESSION_DEL, 0);
 	mnl_attr_put_u32(nlh, KPPTP_A_ID, id);
