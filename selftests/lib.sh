@@ -88,11 +88,15 @@ run() { echo "# \$ $*" >&2; "$@"; }
 # nsexec NS command...: run in a namespace, echoing it.
 nsexec() { local ns=$1; shift; echo "# [$ns] $*" >&2; ip netns exec "$ns" "$@"; }
 
+# uptime_s: whole seconds since boot, monotonic (bash's SECONDS follows
+# the wall clock, which may be stepped while a test waits).
+uptime_s() { local up _; read -r up _ </proc/uptime; echo "${up%.*}"; }
+
 # wait_for SECONDS command...: poll (every 0.1 s) until command succeeds.
 wait_for() {
-	local deadline=$((SECONDS + $1)); shift
+	local deadline=$(($(uptime_s) + $1)); shift
 	until "$@" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || return 1
+		(($(uptime_s) < deadline)) || return 1
 		sleep 0.1
 	done
 }
