@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Receive: validate the enhanced GRE header, find the session under RCU,
- * put the packet in sequence, hand the PPP frame to ppp_generic.
+ * put the packet in sequence (reorder.c, under rx_lock), hand the PPP
+ * frames to ppp_generic in that order.
  *
- * RFC 2637 4.3 forbids delivering out of order. A packet ahead of a gap
- * waits in a small per-session queue for at most reorder_timeout; the gap
- * is then given up (counted as lost). Everything behind the next expected
- * number is dropped, except LCP echoes, so that a peer's sequence jump can
- * never starve the keepalive.
- *
- * Invariant, whatever the window or timeout is changed to at runtime:
- * every queued packet is after rx_next, and rx_next only moves forward.
- * All that moves it goes through kpptp_advance(), which first delivers
- * (in order) what is queued before the new position.
+ * A packet ahead of a gap waits at most reorder_timeout (the reorder
+ * timer); everything behind the next expected number is dropped, except
+ * LCP echoes, so that a peer's sequence jump can never starve the
+ * keepalive. The engine's invariant (reorder.h) holds whatever the window
+ * or timeout is changed to at runtime.
  */
 
 #include <linux/ip.h>
@@ -24,13 +20,7 @@
 
 #include "gre.h"
 #include "kpptp.h"
-
-struct kpptp_rx_cb {
-	u32 seq;
-	unsigned long arrived;	/* jiffies */
-};
-
-#define KPPTP_RX_CB(skb) ((struct kpptp_rx_cb *)&((skb)->cb[0]))
+#include "reorder.h"
 
 static void rx_add(struct kpptp_session *s, int stat, u64 n)
 {
@@ -90,191 +80,73 @@ static void kpptp_deliver(struct kpptp_session *s, struct sk_buff *skb)
 	ppp_input(&pppox_sk(sk)->chan, skb);
 }
 
-static struct sk_buff *kpptp_reorder_pop(struct kpptp_session *s)
-{
-	struct sk_buff *skb = __skb_dequeue(&s->reorder_q);
-
-	if (skb)
-		s->reorder_bytes -= skb->truesize;
-	return skb;
-}
-
-/* Deliver every queued packet that is now in sequence. */
-static void kpptp_drain(struct kpptp_session *s)
+/* What the engine's step decided: counted, delivered in order, timer set. */
+static void kpptp_rx_apply(struct kpptp_session *s, struct kpptp_reorder_res *res)
 {
 	struct sk_buff *skb;
+	unsigned long when;
 
-	while ((skb = skb_peek(&s->reorder_q)) &&
-	       KPPTP_RX_CB(skb)->seq == s->rx_next) {
-		kpptp_reorder_pop(s);
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reordered);
-		WRITE_ONCE(s->rx_next, s->rx_next + 1);
+	if (unlikely(res->out_of_order))
+		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_out_of_order);
+	if (unlikely(res->lost))
+		rx_add(s, KPPTP_STAT_rx_lost, res->lost);
+	if (unlikely(res->reordered))
+		rx_add(s, KPPTP_STAT_rx_reordered, res->reordered);
+	if (unlikely(res->overflow))
+		rx_add(s, KPPTP_STAT_rx_reorder_overflow, res->overflow);
+	if (unlikely(res->late_freed))
+		rx_add(s, KPPTP_STAT_rx_late, res->late_freed);
+	while ((skb = __skb_dequeue(&res->deliver)))
 		kpptp_deliver(s, skb);
-	}
-}
-
-/*
- * Move rx_next forward to seq, giving up what never came: what is queued
- * before seq goes out first, in order, and only the real holes count as
- * lost. Never moves backwards (the counters cannot wrap).
- */
-static void kpptp_advance(struct kpptp_session *s, u32 seq)
-{
-	struct sk_buff *head;
-
-	while ((head = skb_peek(&s->reorder_q)) &&
-	       kpptp_seq_before(KPPTP_RX_CB(head)->seq, seq)) {
-		u32 hseq = KPPTP_RX_CB(head)->seq;
-
-		if (WARN_ON_ONCE(kpptp_seq_before(hseq, s->rx_next))) {
-			/* The invariant broke: never loop, never go back. */
-			kfree_skb(kpptp_reorder_pop(s));
+	skb = res->late;
+	if (unlikely(skb)) {
+		/* A peer's sequence jump must never starve the keepalive. */
+		if (kpptp_is_lcp_echo(skb)) {
+			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late_lcp);
+			kpptp_deliver(s, skb);
+		} else {
 			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
-			continue;
-		}
-		rx_add(s, KPPTP_STAT_rx_lost, hseq - s->rx_next);
-		WRITE_ONCE(s->rx_next, hseq);
-		kpptp_drain(s);
-	}
-	if (kpptp_seq_before(s->rx_next, seq)) {
-		rx_add(s, KPPTP_STAT_rx_lost, seq - s->rx_next);
-		WRITE_ONCE(s->rx_next, seq);
-	}
-	kpptp_drain(s);
-}
-
-/* Give up the gap before the oldest held packet. */
-static void kpptp_skip_gap(struct kpptp_session *s)
-{
-	struct sk_buff *head = skb_peek(&s->reorder_q);
-
-	if (head)
-		kpptp_advance(s, KPPTP_RX_CB(head)->seq);
-}
-
-static void kpptp_reorder_arm(struct kpptp_session *s)
-{
-	struct sk_buff *head = skb_peek(&s->reorder_q);
-
-	if (head && !s->rx_dead)
-		mod_timer(&s->reorder_timer, KPPTP_RX_CB(head)->arrived +
-			  READ_ONCE(s->reorder_timeout));
-}
-
-/* Queue a packet ahead of rx_next, sorted; false if it is a duplicate. */
-static bool kpptp_reorder_insert(struct kpptp_session *s, struct sk_buff *skb)
-{
-	u32 seq = KPPTP_RX_CB(skb)->seq;
-	struct sk_buff *p;
-
-	skb_queue_reverse_walk(&s->reorder_q, p) {
-		u32 pseq = KPPTP_RX_CB(p)->seq;
-
-		if (pseq == seq)
-			return false;
-		if (kpptp_seq_before(pseq, seq)) {
-			__skb_queue_after(&s->reorder_q, p, skb);
-			goto queued;
+			kfree_skb(skb);
 		}
 	}
-	__skb_queue_head(&s->reorder_q, skb);
-queued:
-	s->reorder_bytes += skb->truesize;
-	return true;
-}
-
-static void kpptp_rx_ahead(struct kpptp_session *s, struct sk_buff *skb,
-			   u32 seq)
-{
-	u32 window = READ_ONCE(s->reorder_window);
-
-	kpptp_rx_stat_inc(s, KPPTP_STAT_rx_out_of_order);
-	if (!window || seq - s->rx_next > window) {
-		/*
-		 * No reordering (window 0, perhaps just set with packets
-		 * still queued), or too far ahead to be reordering:
-		 * resynchronise on this packet.
-		 */
-		if (window)
-			kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reorder_overflow);
-		kpptp_advance(s, seq);
-		WRITE_ONCE(s->rx_next, seq + 1);
-		kpptp_deliver(s, skb);
-		kpptp_drain(s);
-		if (!window)
-			while (skb_peek(&s->reorder_q))
-				kpptp_skip_gap(s);
+	if (s->rx_dead)
 		return;
+	if (!kpptp_reorder_deadline(&s->rx_seq, READ_ONCE(s->reorder_timeout), &when)) {
+		if (unlikely(timer_pending(&s->reorder_timer)))
+			timer_delete(&s->reorder_timer);
+	} else if (!timer_pending(&s->reorder_timer) || res->reordered || res->lost) {
+		/* A new oldest gap (or none pending): its own deadline. */
+		mod_timer(&s->reorder_timer, when);
 	}
-	KPPTP_RX_CB(skb)->arrived = jiffies;
-	if (!kpptp_reorder_insert(s, skb)) {
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
-		kfree_skb(skb);
-		return;
-	}
-	/* The window may have shrunk since the queue filled: loop. */
-	while (skb_queue_len(&s->reorder_q) > window ||
-	       s->reorder_bytes > KPPTP_REORDER_MAX_BYTES) {
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_reorder_overflow);
-		kpptp_skip_gap(s);
-	}
-	if (!timer_pending(&s->reorder_timer))
-		kpptp_reorder_arm(s);
 }
 
 void kpptp_reorder_timeout(struct timer_list *t)
 {
 	struct kpptp_session *s = timer_container_of(s, t, reorder_timer);
-	unsigned long timeout = READ_ONCE(s->reorder_timeout);
-	struct sk_buff *head;
+	struct kpptp_reorder_res res;
 
+	kpptp_reorder_res_init(&res);
 	rcu_read_lock();
 	spin_lock(&s->rx_lock);
-	while (!s->rx_dead && (head = skb_peek(&s->reorder_q)) &&
-	       time_after_eq(jiffies, KPPTP_RX_CB(head)->arrived + timeout))
-		kpptp_skip_gap(s);
-	kpptp_reorder_arm(s);
-	if (!s->rx_dead)
+	if (!s->rx_dead) {
+		kpptp_reorder_expire(&s->rx_seq, jiffies, READ_ONCE(s->reorder_timeout), &res);
+		kpptp_rx_apply(s, &res);
 		kpptp_ack_schedule(s);
+	}
 	spin_unlock(&s->rx_lock);
 	rcu_read_unlock();
-}
-
-static void kpptp_rx_late(struct kpptp_session *s, struct sk_buff *skb)
-{
-	if (kpptp_is_lcp_echo(skb)) {
-		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late_lcp);
-		kpptp_deliver(s, skb);
-		return;
-	}
-	kpptp_rx_stat_inc(s, KPPTP_STAT_rx_late);
-	kfree_skb(skb);
 }
 
 static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 			  u32 seq)
 {
-	if (unlikely(!s->rx_started)) {
-		WRITE_ONCE(s->rx_next, seq);
-		WRITE_ONCE(s->ack_sent, seq - 1);
-		WRITE_ONCE(s->rx_started, true);
-	}
+	struct kpptp_reorder_res res;
 
-	if (unlikely(kpptp_seq_before(seq, s->rx_next))) {
-		kpptp_rx_late(s, skb);
-		return;
-	}
-	if (likely(seq == s->rx_next)) {
-		WRITE_ONCE(s->rx_next, seq + 1);
-		kpptp_deliver(s, skb);
-		if (unlikely(!skb_queue_empty(&s->reorder_q))) {
-			kpptp_drain(s);
-			if (skb_queue_empty(&s->reorder_q))
-				timer_delete(&s->reorder_timer);
-		}
-	} else {
-		kpptp_rx_ahead(s, skb, seq);
-	}
+	kpptp_reorder_res_init(&res);
+	kpptp_reorder_rx(&s->rx_seq, skb, seq, READ_ONCE(s->reorder_window), jiffies, &res);
+	if (unlikely(res.started))
+		WRITE_ONCE(s->ack_sent, seq - 1);
+	kpptp_rx_apply(s, &res);
 	kpptp_ack_schedule(s);
 }
 
@@ -313,7 +185,6 @@ static int kpptp_rx_session(struct kpptp_session *s, struct sk_buff *skb,
 		consume_skb(skb);
 		return NET_RX_SUCCESS;
 	}
-	KPPTP_RX_CB(skb)->seq = seq;
 	kpptp_rx_data(s, skb, seq);
 	spin_unlock(&s->rx_lock);
 	return NET_RX_SUCCESS;

@@ -57,12 +57,18 @@ if [[ -e $kern/chroot ]]; then
 		"$root" "$root" make -C "$kdir" M=/tmp/kpptp-src/module W=1 "$@" modules \
 		>"$log" 2>&1 || status=$?
 	cp "$root/tmp/kpptp-src/module/kpptp.ko" "$out/" 2>/dev/null || true
+	kunit_from=$root/tmp/kpptp-src/module
 else
 	copy_src "$out/src"
 	status=0
 	make -C "$kdir" M="$out/src/module" W=1 "$@" modules >"$log" 2>&1 || status=$?
 	cp "$out/src/module/kpptp.ko" "$out/" 2>/dev/null || true
+	kunit_from=$out/src/module
 fi
+# The KUnit tests, for a kernel built with KUnit (the debug kernel).
+rm -f "$out/kpptp-kunit.ko"
+[[ -e $kunit_from/kpptp-kunit.ko ]] && cp "$kunit_from/kpptp-kunit.ko" "$out/"
+
 if ((status)) || grep -q 'warning:' "$log"; then
 	grep -E 'error|warning' "$log" >&2 || tail -20 "$log" >&2
 	echo "build-module: kpptp.ko for $kver did not build cleanly (W=1): $log" >&2

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive sequence engine (reorder.h).
+ *
+ * RFC 2637 4.3 forbids delivering out of order. A packet ahead of a gap
+ * waits in the queue while the window allows; the gap is given up (its
+ * numbers counted as lost) when the window or the byte cap is exceeded
+ * or when the caller's timer says it waited long enough. Everything
+ * behind next goes back to the caller as late.
+ *
+ * All that moves next goes through advance(), which first hands out (in
+ * order) what is queued before the new position, and a packet is handed
+ * out only when its number is next: so next never moves backwards and
+ * no number is delivered twice, even when a smaller window makes the
+ * engine resynchronise on a packet whose copy is already queued.
+ */
+#include <linux/jiffies.h>
+#include <linux/skbuff.h>
+
+#include "gre.h"
+#include "reorder.h"
+
+struct kpptp_reorder_cb {
+	u32 seq;
+	unsigned long arrived;	/* jiffies */
+};
+
+#define KPPTP_REORDER_CB(skb) ((struct kpptp_reorder_cb *)&((skb)->cb[0]))
+
+void kpptp_reorder_init(struct kpptp_reorder *r)
+{
+	r->started = false;
+	r->next = 0;
+	r->bytes = 0;
+	__skb_queue_head_init(&r->q);
+}
+
+void kpptp_reorder_purge(struct kpptp_reorder *r)
+{
+	__skb_queue_purge(&r->q);
+	r->bytes = 0;
+}
+
+void kpptp_reorder_res_init(struct kpptp_reorder_res *res)
+{
+	memset(res, 0, sizeof(*res));
+	__skb_queue_head_init(&res->deliver);
+}
+
+/* skb is next: out it goes, and next moves past it. */
+static void take(struct kpptp_reorder *r, struct sk_buff *skb,
+		 struct kpptp_reorder_res *res)
+{
+	WRITE_ONCE(r->next, r->next + 1);
+	__skb_queue_tail(&res->deliver, skb);
+}
+
+static struct sk_buff *pop(struct kpptp_reorder *r)
+{
+	struct sk_buff *skb = __skb_dequeue(&r->q);
+
+	if (skb)
+		r->bytes -= skb->truesize;
+	return skb;
+}
+
+/* Hand out every queued packet that is now in sequence. */
+static void drain(struct kpptp_reorder *r, struct kpptp_reorder_res *res)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&r->q)) && KPPTP_REORDER_CB(skb)->seq == r->next) {
+		take(r, pop(r), res);
+		res->reordered++;
+	}
+}
+
+/*
+ * Move next forward to seq, giving up what never came: what is queued
+ * before seq goes out first, in order, and only the real holes count as
+ * lost. Never moves backwards. Afterwards next is seq, or past it when
+ * seq itself was queued and went out.
+ */
+static void advance(struct kpptp_reorder *r, u32 seq, struct kpptp_reorder_res *res)
+{
+	struct sk_buff *head;
+
+	while ((head = skb_peek(&r->q)) &&
+	       kpptp_seq_before(KPPTP_REORDER_CB(head)->seq, seq)) {
+		u32 hseq = KPPTP_REORDER_CB(head)->seq;
+
+		if (WARN_ON_ONCE(kpptp_seq_before(hseq, r->next))) {
+			/* The invariant broke: never loop, never go back. */
+			kfree_skb(pop(r));
+			res->late_freed++;
+			continue;
+		}
+		res->lost += hseq - r->next;
+		WRITE_ONCE(r->next, hseq);
+		drain(r, res);
+	}
+	if (kpptp_seq_before(r->next, seq)) {
+		res->lost += seq - r->next;
+		WRITE_ONCE(r->next, seq);
+	}
+	drain(r, res);
+}
+
+/* Give up the gap before the oldest held packet. */
+static void skip_gap(struct kpptp_reorder *r, struct kpptp_reorder_res *res)
+{
+	struct sk_buff *head = skb_peek(&r->q);
+
+	if (head)
+		advance(r, KPPTP_REORDER_CB(head)->seq, res);
+}
+
+/* Queue a packet ahead of next, sorted; false if it is a duplicate. */
+static bool insert(struct kpptp_reorder *r, struct sk_buff *skb)
+{
+	u32 seq = KPPTP_REORDER_CB(skb)->seq;
+	struct sk_buff *p;
+
+	skb_queue_reverse_walk(&r->q, p) {
+		u32 pseq = KPPTP_REORDER_CB(p)->seq;
+
+		if (pseq == seq)
+			return false;
+		if (kpptp_seq_before(pseq, seq)) {
+			__skb_queue_after(&r->q, p, skb);
+			goto queued;
+		}
+	}
+	__skb_queue_head(&r->q, skb);
+queued:
+	/*
+	 * Held beyond the receive softirq: no pointer to a device that may
+	 * be unregistered meanwhile (nothing on the way up reads it).
+	 */
+	skb->dev = NULL;
+	r->bytes += skb->truesize;
+	return true;
+}
+
+/*
+ * Resynchronise on skb (no reordering wanted, or too far ahead to be
+ * reordering). If its copy was queued, advance() delivered that one:
+ * this skb is then a duplicate, behind next, and goes back as late.
+ */
+static void resync(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
+		   struct kpptp_reorder_res *res)
+{
+	advance(r, seq, res);
+	if (r->next == seq) {
+		take(r, skb, res);
+		drain(r, res);
+	} else {
+		res->late = skb;
+	}
+}
+
+void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
+		      u32 window, unsigned long now, struct kpptp_reorder_res *res)
+{
+	if (unlikely(!r->started)) {
+		WRITE_ONCE(r->next, seq);
+		/* Release: a lockless reader that sees started sees next. */
+		smp_store_release(&r->started, true);
+		res->started = true;
+	}
+	KPPTP_REORDER_CB(skb)->seq = seq;
+	if (unlikely(kpptp_seq_before(seq, r->next))) {
+		res->late = skb;
+		return;
+	}
+	if (likely(seq == r->next)) {
+		take(r, skb, res);
+		if (unlikely(!skb_queue_empty(&r->q)))
+			drain(r, res);
+		return;
+	}
+	res->out_of_order = true;
+	if (!window || seq - r->next > window) {
+		if (window)
+			res->overflow++;
+		resync(r, skb, seq, res);
+		/* Window 0, perhaps just set with packets still queued. */
+		if (!window)
+			while (!skb_queue_empty(&r->q))
+				skip_gap(r, res);
+		return;
+	}
+	KPPTP_REORDER_CB(skb)->arrived = now;
+	if (!insert(r, skb)) {
+		kfree_skb(skb);
+		res->late_freed++;
+		return;
+	}
+	/* The window may have shrunk since the queue filled: loop. */
+	while (skb_queue_len(&r->q) > window || r->bytes > KPPTP_REORDER_MAX_BYTES) {
+		res->overflow++;
+		skip_gap(r, res);
+	}
+}
+
+void kpptp_reorder_expire(struct kpptp_reorder *r, unsigned long now,
+			  unsigned long timeout, struct kpptp_reorder_res *res)
+{
+	struct sk_buff *head;
+
+	while ((head = skb_peek(&r->q)) &&
+	       time_after_eq(now, KPPTP_REORDER_CB(head)->arrived + timeout))
+		skip_gap(r, res);
+}
+
+bool kpptp_reorder_deadline(const struct kpptp_reorder *r, unsigned long timeout,
+			    unsigned long *when)
+{
+	struct sk_buff *head = skb_peek(&r->q);
+
+	if (!head)
+		return false;
+	*when = KPPTP_REORDER_CB(head)->arrived + timeout;
+	return true;
+}
