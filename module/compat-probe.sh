@@ -19,12 +19,18 @@ has() {
 
 has linux/timer.h 'define timer_container_of' && echo -DKPPTP_HAVE_TIMER_CONTAINER_OF
 has linux/timer.h 'int timer_shutdown_sync' && echo -DKPPTP_HAVE_TIMER_SHUTDOWN
+# 6.1.y gained these one by one (6.1.85, 6.1.94, 6.1.158): each probed.
+has linux/timer.h 'int timer_delete_sync' && echo -DKPPTP_HAVE_TIMER_DELETE_SYNC
+has linux/timer.h 'int timer_delete\(' && echo -DKPPTP_HAVE_TIMER_DELETE
 has linux/net.h 'struct sockaddr_unsized' && echo -DKPPTP_HAVE_SOCKADDR_UNSIZED
 has linux/ppp_channel.h 'direct_xmit' && echo -DKPPTP_HAVE_DIRECT_XMIT
 has net/sock.h 'static inline kuid_t sk_uid\(' && echo -DKPPTP_HAVE_SK_UID_HELPER
-# What kpptp cannot do without (Linux 6.1 has all of it): named, so that
-# Kbuild stops with a sentence instead of a compiler error.
+# What kpptp cannot do without: named, so that Kbuild stops with a
+# sentence instead of a compiler error. The events group must be closed to
+# users without CAP_NET_ADMIN (6.1.176 and later have the flag; earlier
+# 6.1.y would let anyone watch every session's events).
 has net/genetlink.h 'GENL_REQ_ATTR_CHECK' || echo KPPTP_MISSING=GENL_REQ_ATTR_CHECK
 has net/genetlink.h 'resv_start_op' || echo KPPTP_MISSING=genl_family.resv_start_op
 has linux/ppp_channel.h 'ppp_register_net_channel' || echo KPPTP_MISSING=ppp_register_net_channel
+has net/genetlink.h 'GENL_MCAST_CAP_NET_ADMIN' || echo KPPTP_MISSING=GENL_MCAST_CAP_NET_ADMIN
 exit 0

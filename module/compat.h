@@ -15,6 +15,14 @@
 #define timer_container_of(var, timer, field) from_timer(var, timer, field)
 #endif
 
+#ifndef KPPTP_HAVE_TIMER_DELETE_SYNC
+#define timer_delete_sync(t) del_timer_sync(t)
+#endif
+
+#ifndef KPPTP_HAVE_TIMER_DELETE
+#define timer_delete(t) del_timer(t)
+#endif
+
 #ifndef KPPTP_HAVE_TIMER_SHUTDOWN
 /* Callers also set rx_dead under rx_lock: nothing re-arms the timer. */
 #define timer_shutdown_sync(t) del_timer_sync(t)

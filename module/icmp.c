@@ -27,18 +27,26 @@ void kpptp_gre_err(struct sk_buff *skb, u32 info)
 
 	/* skb->data is the IP header we sent, quoted inside the ICMP error. */
 	iph = (const struct iphdr *)skb->data;
-	if (!pskb_may_pull(skb, iph->ihl * 4 + KPPTP_GRE_BASE_LEN))
+	if (!pskb_may_pull(skb, iph->ihl * 4 + KPPTP_GRE_BASE_LEN)) {
+		kpptp_net_count(kn, KPPTP_STAT_icmp_no_session);	/* matches nothing */
 		return;
+	}
 	iph = (const struct iphdr *)skb->data;
 	gh = (const struct kpptp_gre_hdr *)(skb->data + iph->ihl * 4);
-	if (gh->protocol != KPPTP_GRE_PROTO)
+	/* Only what we send: enhanced GRE with a key (the peer's call ID). */
+	if (gh->protocol != KPPTP_GRE_PROTO || !(gh->flags & GRE_KEY)) {
+		kpptp_net_count(kn, KPPTP_STAT_icmp_no_session);
 		return;
+	}
 	type = icmp_hdr(skb)->type;
 	code = icmp_hdr(skb)->code;
 
 	rcu_read_lock();
 	/* We sent it, so the key holds the peer's call ID. */
 	s = kpptp_session_lookup_peer_rcu(kn, iph->daddr, ntohs(gh->call_id));
+	/* Quoting our packet, it quotes our source address too. */
+	if (s && s->local_addr && iph->saddr != s->local_addr)
+		s = NULL;
 	if (!s) {
 		rcu_read_unlock();
 		kpptp_net_count(kn, KPPTP_STAT_icmp_no_session);
@@ -49,7 +57,8 @@ void kpptp_gre_err(struct sk_buff *skb, u32 info)
 	case ICMP_DEST_UNREACH:
 		if (code == ICMP_FRAG_NEEDED) {
 			ipv4_update_pmtu(skb, net, info, 0, IPPROTO_GRE);
-			WRITE_ONCE(s->pmtu, info);
+			/* As the route took it: a forged value is not shown raw. */
+			WRITE_ONCE(s->pmtu, clamp_t(u32, info, IPV4_MIN_MTU, IP_MAX_MTU));
 			dst_cache_reset(&s->dst_cache);
 			stat = KPPTP_STAT_icmp_frag_needed;
 		} else {
@@ -72,11 +81,18 @@ void kpptp_gre_err(struct sk_buff *skb, u32 info)
 	WRITE_ONCE(s->icmp_type, type);
 	WRITE_ONCE(s->icmp_code, code);
 	WRITE_ONCE(s->icmp_time, jiffies);
-	/* At most one event per session and second: a flood stays a trickle. */
+	/*
+	 * At most one event per session and second: a flood stays a trickle.
+	 * Under rx_lock and only while live: never after session-down.
+	 */
 	if (time_after_eq(jiffies, READ_ONCE(s->icmp_ntf_time) + HZ) ||
 	    !READ_ONCE(s->icmp_ntf_time)) {
-		WRITE_ONCE(s->icmp_ntf_time, jiffies);
-		kpptp_nl_notify_icmp(s);
+		spin_lock_bh(&s->rx_lock);
+		if (!s->rx_dead) {
+			WRITE_ONCE(s->icmp_ntf_time, jiffies);
+			kpptp_nl_notify_icmp(s);
+		}
+		spin_unlock_bh(&s->rx_lock);
 	}
 	rcu_read_unlock();
 }

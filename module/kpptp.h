@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "kpptp-version.h"
+#include "reorder.h"
 #include "stats.h"
 
 /*
@@ -50,6 +51,12 @@ struct kpptp_net {
 	struct list_head sessions;
 	unsigned int nsessions;
 	unsigned int nowned;		/* sessions with an owner_portid */
+	/*
+	 * Teardowns queued or running (they take lock): the namespace's exit
+	 * waits for exactly these, not for every RCU callback and work item
+	 * of the system, so a namespace without sessions pays nothing.
+	 */
+	atomic_t teardowns;
 
 	atomic_long_t stats[KPPTP_NET_NSTATS];
 };
@@ -89,6 +96,13 @@ struct kpptp_session {
 	u32 index;			/* handle in kpptp_net.index */
 	u32 owner_portid;		/* owned: netlink portid of the creator */
 	kuid_t uid;			/* who made it: what readers may see */
+	/*
+	 * Made with CAP_NET_ADMIN in the namespace (every netlink-made
+	 * session; a socket's if its opener and connecter had it), set
+	 * before hashing. Such a session takes a (peer, peer call ID) from
+	 * one that is not: a user cannot squat an admin's call.
+	 */
+	bool privileged;
 	struct rcu_work free_work;
 	struct rcu_head rcu;
 
@@ -135,20 +149,17 @@ struct kpptp_session {
 
 	/*
 	 * Receive state, all written under rx_lock (softirq; _bh from
-	 * process). rx_started, rx_next, ack_recv and ack_recv_valid are
-	 * also read by the transmit path without the lock: WRITE_ONCE here,
-	 * READ_ONCE there.
+	 * process). rx_seq's next and started, ack_recv and ack_recv_valid
+	 * are also read by the transmit path without the lock: WRITE_ONCE
+	 * (started: store-release) here, READ_ONCE (load-acquire) there.
 	 */
 	spinlock_t rx_lock ____cacheline_aligned_in_smp;
-	bool rx_started;		/* rx_next is valid */
 	bool rx_dead;			/* teardown: no more timers */
-	u32 rx_next;			/* next sequence number to deliver */
 	/*
-	 * Sorted by sequence number, every entry after rx_next; bounded by
-	 * the window in packets and by KPPTP_REORDER_MAX_BYTES in truesize.
+	 * The sequence engine (reorder.h): its next is what we ack, read by
+	 * the transmit path as that header says (acquire on started).
 	 */
-	struct sk_buff_head reorder_q;
-	u32 reorder_bytes;
+	struct kpptp_reorder rx_seq;
 	struct timer_list reorder_timer;
 	struct timer_list ack_timer;
 	u32 ack_recv;			/* highest ack the peer sent us */
@@ -156,7 +167,7 @@ struct kpptp_session {
 	struct kpptp_rx_stats rx_stats;
 
 	/*
-	 * Ack state shared by both directions: rx_next - 1 is what we must
+	 * Ack state shared by both directions: rx_seq.next - 1 is what we must
 	 * acknowledge, ack_sent what we last did. Lockless by design: a lost
 	 * race costs one redundant or one delayed ack, never a wrong one.
 	 */
@@ -165,6 +176,14 @@ struct kpptp_session {
 	/* Transmit state, serialised by ppp_generic's channel lock. */
 	u32 tx_seq ____cacheline_aligned_in_smp;
 	struct dst_cache dst_cache;
+	/*
+	 * The socket's mark and bound device when dst_cache was filled: a
+	 * SO_MARK or SO_BINDTODEVICE after connect resets the cache. Also
+	 * touched by the ack timer: READ_ONCE/WRITE_ONCE, and a lost race
+	 * costs one more route lookup.
+	 */
+	u32 route_mark;
+	int route_oif;
 	struct kpptp_tx_stats tx_stats;
 
 	/* Events (ICMP, timers). */
@@ -174,12 +193,6 @@ struct kpptp_session {
 	u8 icmp_type, icmp_code;
 	unsigned long icmp_time;	/* jiffies of the last ICMP error */
 };
-
-/*
- * Memory a reorder queue may pin, whatever its window: a spoofer who knows
- * (peer, call ID) can fill the queue with big packets.
- */
-#define KPPTP_REORDER_MAX_BYTES	(256 * 1024)
 
 /* Our PPPoX socket: the in-tree layout first, then a pointer to the session. */
 struct kpptp_sock {
@@ -244,6 +257,7 @@ struct kpptp_session_cfg {
 	u8 origin;			/* enum kpptp_origin */
 	u32 owner_portid;		/* 0: not owned */
 	kuid_t uid;
+	bool privileged;		/* see kpptp_session.privileged */
 };
 
 /*
@@ -279,6 +293,10 @@ int kpptp_session_get_opt(struct kpptp_session *s, int opt, u32 *val);
 
 /* rx.c */
 int kpptp_gre_rcv(struct sk_buff *skb);
+struct flowi4;
+struct rtable;
+struct rtable *kpptp_route_output(struct net *net, struct sock *sk, __be32 peer,
+				  __be32 local, struct flowi4 *fl4);
 void kpptp_reorder_timeout(struct timer_list *t);
 void kpptp_rx_stat_inc(struct kpptp_session *s, int stat);
 

@@ -81,14 +81,20 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 
 static struct genl_family kpptp_family;
 
+/* Did the requester make s? (The socket's uid, as the session recorded.) */
+static bool kpptp_nl_made_by(const struct sk_buff *skb, const struct kpptp_session *s)
+{
+	struct sock *nsk = NETLINK_CB(skb).sk;
+
+	return nsk && uid_eq(sk_uid(nsk), s->uid);
+}
+
 /* Readers without CAP_NET_ADMIN see only the sessions they made. */
 static bool kpptp_nl_may_see(const void *req, const struct kpptp_session *s)
 {
 	const struct sk_buff *skb = req;
-	struct sock *nsk = NETLINK_CB(skb).sk;
 
-	return netlink_net_capable(skb, CAP_NET_ADMIN) ||
-	       (nsk && uid_eq(sk_uid(nsk), s->uid));
+	return netlink_net_capable(skb, CAP_NET_ADMIN) || kpptp_nl_made_by(skb, s);
 }
 
 /* What KPPTP_A_STATE says of a session. */
@@ -285,6 +291,8 @@ static int kpptp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **tb = info->attrs;
 	struct kpptp_session_cfg cfg = {
 		.origin = KPPTP_ORIGIN_NETLINK,
+		/* session-new is GENL_UNS_ADMIN_PERM: CAP_NET_ADMIN here. */
+		.privileged = true,
 		.uid = sk_uid(NETLINK_CB(skb).sk),
 	};
 	struct kpptp_session *s;
@@ -442,11 +450,19 @@ static int kpptp_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	struct kpptp_net *kn = kpptp_pernet(sock_net(skb->sk));
 	unsigned long index = cb->args[0];
 	struct kpptp_session *s;
+	bool admin;
 	int err = 0;
 
+	/*
+	 * The capability is asked once per request (cb->args[1]: 0 not yet,
+	 * 1 no, 2 yes), not per session: each question is an audit record.
+	 */
+	if (!cb->args[1])
+		cb->args[1] = netlink_net_capable(cb->skb, CAP_NET_ADMIN) ? 2 : 1;
+	admin = cb->args[1] == 2;
 	mutex_lock(&kn->lock);
 	xa_for_each_start(&kn->index, index, s, index) {
-		if (!kpptp_nl_may_see(cb->skb, s))
+		if (!admin && !kpptp_nl_made_by(cb->skb, s))
 			continue;
 		err = kpptp_nl_fill(skb, s, cb->skb, cb->nlh->nlmsg_seq,
 				    NLM_F_MULTI, cmd, what);

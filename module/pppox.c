@@ -122,9 +122,7 @@ static int kpptp_chan_size(struct sock *sk, __be32 local, __be32 peer)
 	struct rtable *rt;
 	struct flowi4 fl4;
 
-	/* With sk: its mark, bound device, UID and security label apply. */
-	rt = ip_route_output_ports(sock_net(sk), &fl4, sk, peer, local, 0, 0,
-				   IPPROTO_GRE, 0, sk->sk_bound_dev_if);
+	rt = kpptp_route_output(sock_net(sk), sk, peer, local, &fl4);
 	if (IS_ERR(rt))
 		return -EHOSTUNREACH;
 	dev = rt->dst.dev;
@@ -181,6 +179,7 @@ static int kpptp_connect(struct socket *sock, struct kpptp_sockaddr *uaddr,
 			.peer_call_id = sp->sa_addr.pptp.call_id,
 			.origin = KPPTP_ORIGIN_SOCKET,
 			.uid = sk_uid(sk),
+			.privileged = sk_net_capable(sk, CAP_NET_ADMIN),
 		};
 
 		s = kpptp_session_create(sock_net(sk), &cfg, sk, NULL);
@@ -391,7 +390,8 @@ int kpptp_pppox_init(void)
 {
 	int err;
 
-	err = proto_register(&kpptp_sk_proto, 0);
+	/* A slab of its own: SLAB_ACCOUNT charges each socket to its memcg. */
+	err = proto_register(&kpptp_sk_proto, 1);
 	if (err)
 		return err;
 	err = register_pppox_proto(PX_PROTO_PPTP, &kpptp_pppox_proto);

@@ -25,6 +25,7 @@
 #include <linux/kpptp.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/sock.h>
 
 #include "kpptp.h"
@@ -216,7 +217,7 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	s->last_rx = jiffies;
 	s->last_tx = jiffies;
 	spin_lock_init(&s->rx_lock);
-	__skb_queue_head_init(&s->reorder_q);
+	kpptp_reorder_init(&s->rx_seq);
 	timer_setup(&s->reorder_timer, kpptp_reorder_timeout, 0);
 	timer_setup(&s->ack_timer, kpptp_ack_timeout, 0);
 	timer_setup(&s->watch_timer, kpptp_watch_timeout, 0);
@@ -287,10 +288,21 @@ struct kpptp_session *kpptp_session_bind(struct net *net, __be32 local_addr,
 	return s;
 }
 
-/* Enter both lookup tables. -EALREADY: that peer call is served already. */
+static bool kpptp_session_unhash(struct kpptp_net *kn, struct kpptp_session *s,
+				 u8 reason);
+static void kpptp_session_finish_close(struct kpptp_session *s);
+
+/*
+ * Enter both lookup tables. -EALREADY: that peer call is served already,
+ * by a privileged session or, for an unprivileged s, by any. A privileged
+ * s replaces an unprivileged holder (session-down, reason "replaced"):
+ * whoever may open a PPPoX socket could otherwise pre-connect the calls
+ * an administrator's daemon is about to make.
+ */
 static int kpptp_session_hash(struct kpptp_net *kn, struct kpptp_session *s,
 			      __be32 peer, u16 peer_call_id)
 {
+	struct kpptp_session *old;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -298,9 +310,15 @@ static int kpptp_session_hash(struct kpptp_net *kn, struct kpptp_session *s,
 	s->peer_key.call_id = peer_call_id;
 	/* One session per remote call: two would fight over its sequence. */
 	err = -EALREADY;
-	if (rhashtable_lookup_fast(&kn->by_peer, &s->peer_key,
-				   kpptp_peer_params))
+	old = rhashtable_lookup_fast(&kn->by_peer, &s->peer_key, kpptp_peer_params);
+	if (old && (!s->privileged || old->privileged))
 		goto fail;
+	if (old && kpptp_session_unhash(kn, old, KPPTP_DOWN_REPLACED)) {
+		net_info_ratelimited("kpptp: session %u (uid %u) squatted peer call %u of %pI4: replaced by an admin's session\n",
+				     old->index, from_kuid(&init_user_ns, old->uid),
+				     peer_call_id, &peer);
+		kpptp_session_finish_close(old);
+	}
 	s->local_key.peer = peer;
 	err = rhashtable_lookup_insert_fast(&kn->by_local, &s->local_node,
 					    kpptp_local_params);
@@ -342,6 +360,8 @@ int kpptp_session_connect(struct kpptp_session *s, __be32 peer,
 		err = s->state == KPPTP_S_DEAD ? -EALREADY : -EISCONN;
 		goto out;
 	}
+	/* Judged at connect: who names the peer call decides. */
+	s->privileged = sk_net_capable(sk, CAP_NET_ADMIN);
 	err = kpptp_session_hash(kn, s, peer, peer_call_id);
 	if (!err) {
 		kpptp_id_unwild(kn, s->local_key.call_id);
@@ -426,6 +446,7 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	s->owner_portid = cfg->owner_portid;
+	s->privileged = cfg->privileged;
 
 	mutex_lock(&kn->lock);
 	if (sk && call_id) {
@@ -464,7 +485,7 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 				       "local-call-id is in use towards this peer-addr");
 		else if (err == -EALREADY)
 			NL_SET_ERR_MSG(extack,
-				       "peer-call-id of this peer-addr is served by another session");
+				       "peer-call-id of this peer-addr is served by another session made with CAP_NET_ADMIN");
 		kpptp_session_unlink(kn, s);
 		kn->index_cursor = cursor;
 		goto out_release;
@@ -595,14 +616,14 @@ static void kpptp_session_teardown(struct work_struct *work)
 	struct kpptp_session *s = container_of(to_rcu_work(work),
 					       struct kpptp_session, free_work);
 	bool pinned = s->origin == KPPTP_ORIGIN_NETLINK;
+	struct kpptp_net *kn = kpptp_pernet(s->net);
 	struct sock *sk;
 
 	timer_shutdown_sync(&s->reorder_timer);
 	timer_shutdown_sync(&s->ack_timer);
 	timer_shutdown_sync(&s->watch_timer);
 	spin_lock_bh(&s->rx_lock);
-	__skb_queue_purge(&s->reorder_q);
-	s->reorder_bytes = 0;
+	kpptp_reorder_purge(&s->rx_seq);
 	spin_unlock_bh(&s->rx_lock);
 
 	sk = kpptp_session_take_sk(s);
@@ -613,6 +634,9 @@ static void kpptp_session_teardown(struct work_struct *work)
 		sock_put(sk);
 	}
 	kpptp_session_put(s);
+	/* The last use of kn: its namespace's exit may go on (close_all). */
+	if (atomic_dec_and_test(&kn->teardowns))
+		wake_up_var(&kn->teardowns);
 	if (pinned)
 		module_put(THIS_MODULE);
 }
@@ -620,11 +644,8 @@ static void kpptp_session_teardown(struct work_struct *work)
 /* Unlinked under kn->lock by the caller: stop the data path, free later. */
 static void kpptp_session_finish_close(struct kpptp_session *s)
 {
-	/* Timers check rx_dead before re-arming themselves or each other. */
-	spin_lock_bh(&s->rx_lock);
-	s->rx_dead = true;
-	spin_unlock_bh(&s->rx_lock);
-
+	/* rx_dead is set already (unhash): no timer re-arms from here on. */
+	atomic_inc(&kpptp_pernet(s->net)->teardowns);
 	INIT_RCU_WORK(&s->free_work, kpptp_session_teardown);
 	queue_rcu_work(kpptp_wq, &s->free_work);
 }
@@ -645,7 +666,16 @@ static bool kpptp_session_unhash(struct kpptp_net *kn, struct kpptp_session *s,
 	kpptp_session_unlink(kn, s);
 	s->down_reason = reason;
 	WRITE_ONCE(s->state, KPPTP_S_DEAD);
-	/* Under the lock, as the up event: the two cannot cross. */
+	/*
+	 * Nothing about a session after its down event: the watch timer and
+	 * the ICMP handler send theirs under rx_lock and only while rx_dead
+	 * is clear, so each is out before this point or never. Timers also
+	 * check rx_dead before re-arming themselves or each other.
+	 */
+	spin_lock_bh(&s->rx_lock);
+	s->rx_dead = true;
+	spin_unlock_bh(&s->rx_lock);
+	/* Under kn->lock, as the up event: the two cannot cross. */
 	kpptp_nl_notify_down(s);
 	return true;
 }
@@ -726,9 +756,12 @@ void kpptp_owner_release(struct net *net, u32 portid)
 void kpptp_net_close_all(struct kpptp_net *kn)
 {
 	kpptp_close_matching(kn, true, 0);
-	/* Their teardown takes kn->lock: let it finish before kn goes. */
-	rcu_barrier();
-	flush_workqueue(kpptp_wq);
+	/*
+	 * Their teardowns (and earlier ones still queued) take kn->lock:
+	 * wait for those, which is nothing at all for a namespace that had
+	 * no session, instead of an rcu_barrier() and a flush every time.
+	 */
+	wait_var_event(&kn->teardowns, !atomic_read(&kn->teardowns));
 }
 
 int kpptp_session_set_opt(struct kpptp_session *s, int opt, u32 val)

@@ -30,24 +30,40 @@ static void tx_add(struct kpptp_session *s, int stat, u64 n)
 	u64_stats_update_end(&s->tx_stats.syncp);
 }
 
+/*
+ * The route GRE from local to peer takes when sk sends it: the socket's
+ * mark, bound device, UID and security label apply. sk is a PPPoX socket,
+ * never an inet one, so the flow is built here field by field: the inet
+ * helpers (ip_route_output_ports() and the like) would read inet_sk(sk)
+ * flags that are other fields of a pppox_sock.
+ */
+struct rtable *kpptp_route_output(struct net *net, struct sock *sk, __be32 peer,
+				  __be32 local, struct flowi4 *fl4)
+{
+	flowi4_init_output(fl4, sk->sk_bound_dev_if, READ_ONCE(sk->sk_mark),
+			   0, RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0,
+			   peer, local, 0, 0, sock_net_uid(net, sk));
+	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
+	return ip_route_output_flow(net, fl4, sk);
+}
+
 static struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
 				  __be32 *saddr)
 {
-	struct net *net = s->net;
+	u32 mark = READ_ONCE(sk->sk_mark);
+	int oif = READ_ONCE(sk->sk_bound_dev_if);
 	struct rtable *rt;
 	struct flowi4 fl4;
 
+	if (unlikely(mark != READ_ONCE(s->route_mark) || oif != READ_ONCE(s->route_oif))) {
+		WRITE_ONCE(s->route_mark, mark);
+		WRITE_ONCE(s->route_oif, oif);
+		dst_cache_reset(&s->dst_cache);
+	}
 	rt = dst_cache_get_ip4(&s->dst_cache, saddr);
 	if (rt)
 		return rt;
-
-	flowi4_init_output(&fl4, sk->sk_bound_dev_if, READ_ONCE(sk->sk_mark),
-			   0, RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0,
-			   s->peer_key.peer, s->local_addr, 0, 0,
-			   sock_net_uid(net, sk));
-	/* The socket's security label applies, as for any socket's traffic. */
-	security_sk_classify_flow(sk, flowi4_to_flowi_common(&fl4));
-	rt = ip_route_output_flow(net, &fl4, sk);
+	rt = kpptp_route_output(s->net, sk, s->peer_key.peer, s->local_addr, &fl4);
 	if (IS_ERR(rt))
 		return rt;
 	dst_cache_set_ip4(&s->dst_cache, &rt->dst, fl4.saddr);
@@ -221,8 +237,9 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	}
 
 	ack = false;
-	if (READ_ONCE(s->rx_started)) {
-		ack_val = READ_ONCE(s->rx_next) - 1;
+	/* Pairs with the engine's store-release: next is set before started. */
+	if (smp_load_acquire(&s->rx_seq.started)) {
+		ack_val = READ_ONCE(s->rx_seq.next) - 1;
 		ack = ack_val != READ_ONCE(s->ack_sent);
 	}
 	hlen = KPPTP_GRE_BASE_LEN + 4 + (ack ? 4 : 0);
@@ -329,9 +346,10 @@ void kpptp_ack_timeout(struct timer_list *t)
 
 	rcu_read_lock();
 	sk = rcu_dereference(s->sk);
-	if (!sk || READ_ONCE(s->rx_dead) || !READ_ONCE(s->rx_started))
+	/* Acquire: pairs with the engine's store-release (reorder.h). */
+	if (!sk || READ_ONCE(s->rx_dead) || !smp_load_acquire(&s->rx_seq.started))
 		goto out;
-	ack = READ_ONCE(s->rx_next) - 1;
+	ack = READ_ONCE(s->rx_seq.next) - 1;
 	if (ack == READ_ONCE(s->ack_sent))
 		goto out;
 	WRITE_ONCE(s->ack_sent, ack);

@@ -56,6 +56,7 @@ void kpptp_watch_timeout(struct timer_list *t)
 	u32 stall = READ_ONCE(s->stall_timeout);
 	u32 threshold = READ_ONCE(s->anomaly_threshold);
 	unsigned long now = jiffies;
+	u32 idle_ms = 0, anomalies = 0;
 
 	if (stall) {
 		unsigned long idle = now - READ_ONCE(s->last_rx);
@@ -66,7 +67,7 @@ void kpptp_watch_timeout(struct timer_list *t)
 			s->stalled = false;
 		} else if (sending && !s->stalled) {
 			s->stalled = true;
-			kpptp_nl_notify_stall(s, jiffies_to_msecs(idle));
+			idle_ms = max_t(u32, jiffies_to_msecs(idle), 1);
 		}
 	}
 	if (threshold) {
@@ -75,8 +76,21 @@ void kpptp_watch_timeout(struct timer_list *t)
 
 		s->anomaly_base = n;
 		if (delta >= threshold)
-			kpptp_nl_notify_anomaly(s, min_t(u64, delta, U32_MAX));
+			anomalies = min_t(u64, delta, U32_MAX);
 	}
-	if (stall || threshold)
-		kpptp_watch_arm(s, now + HZ);
+	/*
+	 * Events and re-arming under rx_lock, and only while the session is
+	 * live: once unhash has set rx_dead (and then sent session-down),
+	 * nothing more about it goes out. Softirq: plain spin_lock.
+	 */
+	spin_lock(&s->rx_lock);
+	if (!s->rx_dead) {
+		if (idle_ms)
+			kpptp_nl_notify_stall(s, idle_ms);
+		if (anomalies)
+			kpptp_nl_notify_anomaly(s, anomalies);
+		if (stall || threshold)
+			mod_timer(&s->watch_timer, now + HZ);
+	}
+	spin_unlock(&s->rx_lock);
 }

@@ -26,7 +26,10 @@ static const char usage_text[] =
 "\n"
 "  --src ADDR        IPv4 source (any: the socket is raw)\n"
 "  --dst ADDR        IPv4 destination\n"
-"  --call ID         call ID in the key (the receiver's)\n"
+"  --call ID|A-B     call ID in the key (the receiver's); A-B: each of\n"
+"                    those call IDs in turn gets the packets\n"
+"  --rounds N        send everything N times (default 1) ...\n"
+"  --interval MS     ... MS milliseconds apart (default 100)\n"
 "  --flags HEX       the 16 flag/version bits (default 0x3001: K, S, v1)\n"
 "  --proto HEX       GRE protocol (default 0x880b)\n"
 "  --seqs LIST       comma-separated sequence numbers, one packet each\n"
@@ -43,7 +46,8 @@ static const char usage_text[] =
 
 struct opts {
 	struct in_addr src, dst;
-	unsigned int call, flags, proto, ack, plen, truncate;
+	unsigned int call, call_last, flags, proto, ack, plen, truncate;
+	unsigned int rounds, interval_ms;
 	int have_plen, have_truncate;
 	const char *seqs, *ppp;
 };
@@ -197,6 +201,8 @@ int main(int argc, char **argv)
 		{ "src", required_argument, NULL, 's' },
 		{ "dst", required_argument, NULL, 'd' },
 		{ "call", required_argument, NULL, 'c' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "flags", required_argument, NULL, 'f' },
 		{ "proto", required_argument, NULL, 'p' },
 		{ "seqs", required_argument, NULL, 'S' },
@@ -208,7 +214,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .flags = 0x3001, .proto = 0x880b, .seqs = "0",
-			  .ppp = "ip" };
+			  .ppp = "ip", .rounds = 1, .interval_ms = 100 };
+	char *dash;
 	int c, fd, one = 1, have_src = 0, have_dst = 0, have_call = 0, err;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -224,9 +231,27 @@ int main(int argc, char **argv)
 				goto bad_addr;
 			break;
 		case 'c':
+			dash = strchr(optarg, '-');
+			if (dash)
+				*dash = '\0';
 			if (num("--call", optarg, 0, 65535, &o.call))
 				return 2;
+			o.call_last = o.call;
+			if (dash && (num("--call", dash + 1, 0, 65535, &o.call_last) ||
+				     o.call_last < o.call)) {
+				fprintf(stderr, "gre-inject: --call %s-%s: a range must count up\n",
+					optarg, dash + 1);
+				return 2;
+			}
 			have_call = 1;
+			break;
+		case 'r':
+			if (num("--rounds", optarg, 0, 1000000, &o.rounds) || !o.rounds)
+				return 2;
+			break;
+		case 'i':
+			if (num("--interval", optarg, 0, 60000, &o.interval_ms))
+				return 2;
 			break;
 		case 'f':
 			if (num("--flags", optarg, 16, 0xffff, &o.flags))
@@ -280,7 +305,19 @@ int main(int argc, char **argv)
 		perror("gre-inject: raw socket");
 		return 1;
 	}
-	err = send_all(fd, &o);
+	err = 0;
+	for (unsigned int r = 0; r < o.rounds && !err; r++) {
+		unsigned int first = o.call;
+
+		if (r)
+			usleep(o.interval_ms * 1000u);
+		for (o.call = first; !err; o.call++) {
+			err = send_all(fd, &o);
+			if (o.call == o.call_last)
+				break;
+		}
+		o.call = first;
+	}
 	close(fd);
 	return err == -2 ? 2 : err ? 1 : 0;
 

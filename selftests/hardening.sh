@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 21
+ktap_plan 28
 load_kpptp
 CTL=$BIN/kpptpctl
 SOCK=$BIN/pptp-sock
@@ -83,6 +83,74 @@ same_refusal() {
 ktap_check "netlink: 'not yours' reads as 'does not exist' (by id)" same_refusal session show 1
 ktap_check "netlink: ... by call ID" same_refusal session show call 100
 ctl session del 1 || ktap_bail "session del"
+
+# --- 2b. A squatted call: any user may open a PPPoX socket and connect it
+# to (peer, peer call ID) before the admin's daemon makes that session.
+# The rule (design.rst): a session made with CAP_NET_ADMIN takes the pair
+# from one made without; never the other way round.
+ctl monitor >"$WORK/squat.mon" 2>&1 &
+MON=$!
+defer "kill $MON 2>/dev/null"
+wait_monitors "$A" 1
+ip netns exec "$A" "${NOBODY[@]}" "$SOCK" --local 198.51.100.1 --peer 198.51.100.2 \
+	--peer-call 300 --hold 30 >"$WORK/squat.out" 2>&1 &
+SQ=$!
+defer "kill $SQ 2>/dev/null"
+wait_for 10 grep -q '^connect: ' "$WORK/squat.out"
+ktap_check "uid 65534 connects a socket to (198.51.100.2, peer call 300) first" \
+	grep -q '^connect: ok' "$WORK/squat.out"
+out=$(ctl session add local 198.51.100.1 peer 198.51.100.2 peer-call 300 2>&1)
+echo "# $out"
+ktap_check "root's session-new for that pair succeeds: the squatter is replaced" \
+	grep -q -- '-> peer 198.51.100.2 call 300 connected' <<<"$out"
+wait_for 5 grep -q '^session-down .* reason replaced' "$WORK/squat.mon"
+grep '^session-' "$WORK/squat.mon" | sed 's/^/# /'
+ktap_check "... the squatter's session went down, reason replaced" \
+	grep -q '^session-down .* reason replaced' "$WORK/squat.mon"
+pair=$(ctl -j session list | grep -o '"peer-call-id":300,"peer-addr":"198.51.100.2","state":"[a-z]*","origin":"[a-z]*"')
+ktap_eq "... one session serves the pair: root's, made over netlink" \
+	'"peer-call-id":300,"peer-addr":"198.51.100.2","state":"connected","origin":"netlink"' "$pair"
+out=$(ip netns exec "$A" "${NOBODY[@]}" "$SOCK" --local 198.51.100.1 --peer 198.51.100.2 \
+	--peer-call 300 2>&1)
+echo "# $out"
+ktap_check "an unprivileged socket cannot take it back (EALREADY, as in-tree)" \
+	grep -q '^connect: EALREADY' <<<"$out"
+out=$(ctl session add local 198.51.100.1 peer 198.51.100.2 peer-call 300 2>&1)
+echo "# $out"
+ktap_check "a second admin session for the pair is refused, and says whose it is" \
+	grep -q 'served by another session made with CAP_NET_ADMIN' <<<"$out"
+kill "$SQ" "$MON" 2>/dev/null
+ctl session del call "$(ctl -j session list | grep -o '"local-call-id":[0-9]*' | head -1 | cut -d: -f2)" \
+	peer 198.51.100.2 || ktap_bail "session del (squat)"
+
+# --- 2c. connect() routes as the PPPoX socket it is. On 6.12 and later the
+# inet helpers read a pppox_sock's channel MTU as inet flags: an MTU with
+# bit 12 set (5000 - 38) meant FLOWI_FLAG_ANYSRC, and a connect() retried
+# after its source address went away succeeded from that address.
+ip -n "$A" link set kpv0 mtu 5000
+ip -n "$B" link set kpv1 mtu 5000
+ip -n "$A" addr add 198.51.100.9/24 dev kpv0
+ctl session add local 198.51.100.9 peer 198.51.100.2 peer-call 400 >/dev/null ||
+	ktap_bail "session add (route)"
+rm -f "$WORK/retry"
+ip netns exec "$A" "$SOCK" --local 198.51.100.9 --peer 198.51.100.2 --peer-call 400 \
+	--retry-call 401 --retry-after "$WORK/retry" >"$WORK/route.out" 2>&1 &
+RS=$!
+wait_for 10 grep -q '^connect: ' "$WORK/route.out"
+ip -n "$A" addr del 198.51.100.9/24 dev kpv0
+touch "$WORK/retry"
+wait "$RS"
+fresh=$(ip netns exec "$A" "$SOCK" --local 198.51.100.9 --peer 198.51.100.2 --peer-call 402 2>&1 |
+	grep '^connect:')
+echo "# $(tr '\n' ' ' <"$WORK/route.out") / fresh socket: $fresh"
+ktap_eq "a connect() retried after its source address went away fails as a fresh socket's" \
+	"connect: EALREADY reconnect: EHOSTUNREACH / connect: EHOSTUNREACH" \
+	"$(grep -E '^(re)?connect:' "$WORK/route.out" | tr '\n' ' ')/ $fresh"
+id=$(ctl -j session list | grep -o '"id":[0-9]*,"local-call-id":[0-9]*,"local-addr":"198.51.100.9"' |
+	head -n 1 | cut -d, -f1 | cut -d: -f2)
+ctl session del "${id:-0}" || ktap_bail "session del (route)"
+ip -n "$A" link set kpv0 mtu 1500
+ip -n "$B" link set kpv1 mtu 1500
 
 # --- 3, 4, 7. Sockets racing session-get, session-del and close under traffic
 start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 192.0.2.2 192.0.2.1 ||

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/kpptp.h>
@@ -31,6 +32,9 @@ static const char usage_text[] =
 "  --many N           bind N sockets (call ID 0) and hold them; print how\n"
 "                     many succeeded and the first error\n"
 "  --hold S           keep the sockets open S seconds before exiting\n"
+"  --retry-call N     after the first connect (which may fail), wait for\n"
+"  --retry-after FILE FILE to exist (at most 20 s), then connect the same\n"
+"                     socket again with peer call N: 'reconnect: ...'\n"
 "\n"
 "Prints one line per step: 'bind: ok', 'connect: EADDRINUSE', ...\n"
 "Exit status: 0 when the last step succeeded, 1 when it failed, 2 on bad\n"
@@ -113,7 +117,8 @@ static int many(struct in_addr local, long n, long hold)
 int main(int argc, char **argv)
 {
 	struct in_addr local = {0}, peer = {0};
-	long call = 0, pa = -1, pb = -1, window = -1, n = 0, hold = 0;
+	long call = 0, pa = -1, pb = -1, window = -1, n = 0, hold = 0, retry = -1;
+	const char *retry_after = NULL;
 	int fd, err;
 
 	for (int i = 1; i < argc; i++) {
@@ -142,6 +147,10 @@ int main(int argc, char **argv)
 			n = strtol(v, NULL, 0);
 		else if (!strcmp(o, "--hold"))
 			hold = strtol(v, NULL, 0);
+		else if (!strcmp(o, "--retry-call"))
+			retry = strtol(v, NULL, 0);
+		else if (!strcmp(o, "--retry-after"))
+			retry_after = v;
 		else
 			goto bad;
 	}
@@ -181,6 +190,16 @@ int main(int argc, char **argv)
 	}
 	err = sock_connect(fd, peer, pb >= 0 ? pb : 0);
 	printf("connect: %s\n", errname(err));
+	if (retry >= 0 && retry_after) {
+		struct stat st;
+		int waited = 0;
+
+		fflush(stdout);
+		while (stat(retry_after, &st) && waited++ < 200)
+			usleep(100 * 1000);
+		err = sock_connect(fd, peer, retry);
+		printf("reconnect: %s\n", errname(err));
+	}
 	if (err)
 		return 1;
 	if (window >= 0) {

@@ -32,13 +32,16 @@ TESTS=(
 	loadunload.sh:600:
 	interop.sh:600:--pair
 	netlink.sh:300:
+	# KUnit's tests run only with kunit.enable=1 (6.1.y: KUNIT_DEFAULT_ENABLED off)
+	'kunit.sh:120:--append kunit.enable=1:debug'
+	events.sh:300:
 	scale.sh:900:
 	# 65535 sockets: about 600 MB of slab on the debug kernel (KASAN)
 	'hardening.sh:900:--mem 2048'
 	exerciser.sh:600:
 	faults.sh:600:
 	kpptpd.sh:300:
-	kpptpd-client.sh:400::6.1
+	kpptpd-client.sh:500::6.1
 	kpptpd-intree.sh:300::6.1
 	kpptpd-pptpd.sh:300::6.1
 	'kpptpd-scale.sh:600:--mem 2048:6.1'	# quoted: one entry

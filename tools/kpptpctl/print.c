@@ -41,6 +41,7 @@ static const char *reason_name(uint8_t r)
 	case KPPTP_DOWN_DELETED: return "deleted";
 	case KPPTP_DOWN_SOCKET_CLOSED: return "socket-closed";
 	case KPPTP_DOWN_OWNER_GONE: return "owner-gone";
+	case KPPTP_DOWN_REPLACED: return "replaced";
 	}
 	return "?";
 }

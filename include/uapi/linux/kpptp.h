@@ -73,6 +73,7 @@ enum kpptp_down_reason {
 	KPPTP_DOWN_DELETED = 1,		/* session-del */
 	KPPTP_DOWN_SOCKET_CLOSED,	/* its PPPoX socket closed (pppd exited) */
 	KPPTP_DOWN_OWNER_GONE,		/* the netlink socket that owned it closed */
+	KPPTP_DOWN_REPLACED,		/* an admin's session took its peer call */
 };
 
 enum kpptp_a {

@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The event stream's promise: after a session's session-down, nothing
+# more about it. 300 sessions, each with anomaly-threshold 1, get stale
+# packets every 200 ms (so their watch timers keep raising seq-anomaly);
+# they are deleted at once while the packets still come. kpptpctl monitor's
+# stream is then checked per session ID.
+#
+#  ┌──────────────────────────────┐   veth    ┌──────────────────────────┐
+#  │ $A 198.51.100.1              ├───────────┤ 198.51.100.2  $B         │
+#  │ calls 1-300 (netlink), watch │  stale GRE│ gre-inject, calls 1-300  │
+#  └──────────────────────────────┘           └──────────────────────────┘
+source "$(dirname "$0")/lib.sh"
+
+ktap_header
+ktap_plan 5
+load_kpptp
+CTL=$BIN/kpptpctl
+N=300
+new_ns A
+new_ns B
+link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
+ctl() { ip netns exec "$A" "$CTL" "$@"; }
+mon=$WORK/monitor.out
+
+ctl monitor >"$mon" 2>&1 &
+defer "kill $! 2>/dev/null"
+MON=$!
+wait_monitors "$A" 1
+
+for i in $(seq "$N"); do
+	echo "session add local 198.51.100.1 peer 198.51.100.2 call $i peer-call $i anomaly-threshold 1"
+done >"$WORK/add"
+ctl -b "$WORK/add" >/dev/null
+ktap_eq "$N sessions, each watched for sequence anomalies" "$N" \
+	"$(ctl -j session list | grep -o '"id":' | wc -l)"
+
+# Stale packets: the first starts each sequence, the rest are late.
+ip netns exec "$B" "$BIN/gre-inject" --src 198.51.100.2 --dst 198.51.100.1 \
+	--call "1-$N" --seqs 1,1,1 --rounds 200 --interval 200 &
+INJ=$!
+defer "kill $INJ 2>/dev/null"
+anomalous() { (($(grep -c '^seq-anomaly ' "$mon") >= $1)); }
+wait_for 30 anomalous "$N"
+ktap_check "seq-anomaly events flow ($(grep -c '^seq-anomaly ' "$mon") so far)" anomalous "$N"
+
+for i in $(seq "$N"); do echo "session del call $i peer 198.51.100.2"; done >"$WORK/del"
+ctl -b "$WORK/del" >/dev/null
+downs() { (($(grep -c '^session-down ' "$mon") >= N)); }
+wait_for 30 downs
+# Long enough for every watch timer (1 s) and the teardown behind it.
+sleep 3
+kill "$INJ" 2>/dev/null
+kill "$MON" 2>/dev/null
+wait "$MON" 2>/dev/null
+ktap_eq "every session deleted" 0 "$(ctl -j session list | grep -o '"id":' | wc -l)"
+ktap_eq "one session-down each" "$N" "$(grep -c '^session-down ' "$mon")"
+# "EVENT ID: ...": any event of an ID after that ID's session-down.
+after=$(awk '{ id = $2 + 0 } down[id] { bad++; if (bad <= 5) print "# after down: " $0 }
+	$1 == "session-down" { down[id] = 1 } END { print "after " bad + 0 }' "$mon")
+grep '^#' <<<"$after"
+ktap_eq "no event about a session after its session-down" "after 0" "$(tail -n 1 <<<"$after")"
+ktap_finish
