@@ -396,7 +396,7 @@ int kpptp_nl_talk(struct kpptp_nl *h, struct nlmsghdr *req, kpptp_nl_cb cb,
 
 int kpptp_nl_subscribe(struct kpptp_nl *h)
 {
-	int grp;
+	int grp, rcvbuf = 4 << 20;
 
 	if (kpptp_nl_resolve(h) < 0)
 		return -1;
@@ -406,6 +406,15 @@ int kpptp_nl_subscribe(struct kpptp_nl *h)
 	if (mnl_socket_setsockopt(h->sock, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
 		return set_err(h, errno, "cannot listen to kpptp events (needs CAP_NET_ADMIN): ",
 			       strerror(errno));
+	/*
+	 * A burst (an owner's hundreds of sessions closed at once, each with
+	 * its session-down) must fit: 4 MiB, past rmem_max where we may
+	 * (CAP_NET_ADMIN), else as much as rmem_max allows. An overflow is
+	 * still reported (ENOBUFS), never silent.
+	 */
+	if (setsockopt(kpptp_nl_fd(h), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) &&
+	    setsockopt(kpptp_nl_fd(h), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)))
+		return set_err(h, errno, "events socket receive buffer: ", strerror(errno));
 	return 0;
 }
 
