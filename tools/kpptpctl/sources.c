@@ -14,15 +14,17 @@
 #include "kpptp/authname.h"
 #include "kpptpctl.h"
 
-int cmd_sources(struct ctl *c, int argc, char **argv)
+/*
+ * A list kpptpd answers with one KIND line per entry: a JSON list, or
+ * the table (header, then row for each), or NONE when it is empty.
+ */
+static int list_records(struct ctl *c, const char *req, const char *kind, const char *none,
+			void (*header)(void), void (*row)(const struct call_fields *r))
 {
 	struct call_fields *v;
 	size_t n;
-	int rc;
+	int rc = records_read(req, kind, &v, &n);
 
-	if (argc)
-		return usage_error("sources takes no argument, not '%s'", argv[0]);
-	rc = records_read("sources\n", "source", &v, &n);
 	if (rc) {
 		if (c->json)
 			puts("[]");
@@ -34,26 +36,49 @@ int cmd_sources(struct ctl *c, int argc, char **argv)
 			json_fields(c, &v[i]);
 		json_end_list(c);
 	} else if (!n) {
-		puts("no sources");
+		puts(none);
 	} else {
-		printf("%-15s %6s %6s %8s %13s %9s %9s %10s  %s\n", "SOURCE", "CONNS", "CALLS",
-		       "STARTING", "FAILED-LOGINS", "BACK-OFFS", "BLOCKED", "SUPPRESSED",
-		       "LAST-USER");
-		for (size_t i = 0; i < n; i++) {
-			const struct call_fields *r = &v[i];
-			char blocked[32];
-
-			snprintf(blocked, sizeof(blocked), "%ss", call_field(r, "blocked-s"));
-			printf("%-15s %6s %6s %8s %13s %9s %9s %10s  %s\n", call_field(r, "addr"),
-			       call_field(r, "connections"), call_field(r, "calls"),
-			       call_field(r, "starting"), call_field(r, "failed-logins"),
-			       call_field(r, "back-offs"),
-			       strcmp(call_field(r, "blocked-s"), "0") ? blocked : "-",
-			       call_field(r, "log-suppressed"), call_field(r, "last-user"));
-		}
+		header();
+		for (size_t i = 0; i < n; i++)
+			row(&v[i]);
 	}
 	calls_free(v, n);
 	return EXIT_OK;
+}
+
+/* "12s", or "-" when not blocked. */
+static const char *blocked_str(const struct call_fields *r, char *buf, size_t len)
+{
+	const char *s = call_field(r, "blocked-s");
+
+	if (!strcmp(s, "0"))
+		return "-";
+	snprintf(buf, len, "%ss", s);
+	return buf;
+}
+
+static void source_header(void)
+{
+	printf("%-15s %6s %6s %8s %13s %9s %9s %10s  %s\n", "SOURCE", "CONNS", "CALLS",
+	       "STARTING", "FAILED-LOGINS", "BACK-OFFS", "BLOCKED", "SUPPRESSED", "LAST-USER");
+}
+
+static void source_row(const struct call_fields *r)
+{
+	char blocked[32];
+
+	printf("%-15s %6s %6s %8s %13s %9s %9s %10s  %s\n", call_field(r, "addr"),
+	       call_field(r, "connections"), call_field(r, "calls"), call_field(r, "starting"),
+	       call_field(r, "failed-logins"), call_field(r, "back-offs"),
+	       blocked_str(r, blocked, sizeof(blocked)), call_field(r, "log-suppressed"),
+	       call_field(r, "last-user"));
+}
+
+int cmd_sources(struct ctl *c, int argc, char **argv)
+{
+	if (argc)
+		return usage_error("sources takes no argument, not '%s'", argv[0]);
+	return list_records(c, "sources\n", "source", "no sources", source_header, source_row);
 }
 
 int cmd_limits(struct ctl *c, int argc, char **argv)
@@ -102,43 +127,27 @@ int cmd_source(struct ctl *c, int argc, char **argv)
 	return ask_done(req, "unblocked");
 }
 
+static void user_header(void)
+{
+	printf("%-20s %13s %9s %9s %-15s  %s\n", "USER", "FAILED-LOGINS", "BACK-OFFS",
+	       "BLOCKED", "LAST-FAILED", "KNOWN-SOURCES");
+}
+
+static void user_row(const struct call_fields *r)
+{
+	char blocked[32];
+
+	printf("%-20s %13s %9s %9s %-15s  %s\n", call_field(r, "name"),
+	       call_field(r, "failed-logins"), call_field(r, "back-offs"),
+	       blocked_str(r, blocked, sizeof(blocked)), call_field(r, "last-failed-from"),
+	       call_field(r, "known-sources"));
+}
+
 int cmd_users(struct ctl *c, int argc, char **argv)
 {
-	struct call_fields *v;
-	size_t n;
-	int rc;
-
 	if (argc)
 		return usage_error("users takes no argument, not '%s'", argv[0]);
-	rc = records_read("users\n", "user", &v, &n);
-	if (rc) {
-		if (c->json)
-			puts("[]");
-		return rc;
-	}
-	if (c->json) {
-		json_begin_list(c);
-		for (size_t i = 0; i < n; i++)
-			json_fields(c, &v[i]);
-		json_end_list(c);
-	} else if (!n) {
-		puts("no users");
-	} else {
-		printf("%-20s %13s %9s %9s %-15s  %s\n", "USER", "FAILED-LOGINS", "BACK-OFFS",
-		       "BLOCKED", "LAST-FAILED", "KNOWN-SOURCES");
-		for (size_t i = 0; i < n; i++) {
-			const struct call_fields *r = &v[i];
-			char blocked[32];
-
-			snprintf(blocked, sizeof(blocked), "%ss", call_field(r, "blocked-s"));
-			printf("%-20s %13s %9s %9s %-15s  %s\n", call_field(r, "name"),
-			       call_field(r, "failed-logins"), call_field(r, "back-offs"),
-			       strcmp(call_field(r, "blocked-s"), "0") ? blocked : "-",
-			       call_field(r, "last-failed-from"), call_field(r, "known-sources"));
-		}
-	}
-	calls_free(v, n);
-	return EXIT_OK;
+	return list_records(c, "users\n", "user", "no users", user_header, user_row);
 }
 
 /* user unblock NAME|all: NAME as kpptpctl users shows it. */
