@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 28
+ktap_plan 29
 load_kpptp
 CTL=$BIN/kpptpctl
 SOCK=$BIN/pptp-sock
@@ -209,6 +209,20 @@ ktap_eq "window 0 with packets queued: lost counts the real holes" 12 "$(sess "$
 ktap_eq "... every packet delivered once, in order" 9 "$(sess "$A" 100 rx_packets)"
 inj 21,23,22
 ktap_eq "... and reordering stays off afterwards" 1 "$(sess "$A" 100 rx_late)"
+kill "$PID_A"; wait "$PID_A" 2>/dev/null
+# The second review's sequence: 0 delivered, 2 3 4 held, the window
+# lowered to 0, then 3 and 4 again. Resynchronising on 3 delivers the held
+# 2 3 4; the new 3 and 4 are duplicates (7f2a0fd delivered them too and
+# moved rx_next back: rx_packets 6, rx_late 0).
+start_tunnel "$A" 198.51.100.1 198.51.100.2 100 301 192.0.2.1 192.0.2.2 \
+	--reorder-window 16 --reorder-timeout 1000 || ktap_bail "tunnel in A (resync)"
+PID_A=$TUN_PID
+id=$(ctl -j session list | grep -o '"id":[0-9]*,"local-call-id":100,' | grep -o '[0-9]*' | head -1)
+inj 0,2,3,4
+ctl session set "$id" reorder-window 0
+inj 3,4
+ktap_eq "window lowered with 2 3 4 held, then 3 and 4 again: each delivered once, the copies late" \
+	"4 2" "$(sess "$A" 100 rx_packets) $(sess "$A" 100 rx_late)"
 kill "$PID_A"; wait "$PID_A" 2>/dev/null
 
 # --- Module unload attempts under traffic
