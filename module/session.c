@@ -314,7 +314,7 @@ static int kpptp_session_hash(struct kpptp_net *kn, struct kpptp_session *s,
 	if (old && (!s->privileged || old->privileged))
 		goto fail;
 	if (old && kpptp_session_unhash(kn, old, KPPTP_DOWN_REPLACED)) {
-		net_info_ratelimited("kpptp: session %u (uid %u) squatted peer call %u of %pI4: replaced by an admin's session\n",
+		net_info_ratelimited("session %u (uid %u) squatted peer call %u of %pI4: replaced by an admin's session\n",
 				     old->index, from_kuid(&init_user_ns, old->uid),
 				     peer_call_id, &peer);
 		kpptp_session_finish_close(old);

@@ -231,7 +231,7 @@ static void user_line(struct user *u, void *arg)
 	size_t k = 0;
 
 	for (unsigned int i = 0; i < USER_KNOWN; i++) {
-		if (!u->known[i].at || x->now - u->known[i].at >= USER_KNOWN_MS)
+		if (!user_known_fresh(u, i, x->now))
 			continue;
 		inet_ntop(AF_INET, &(struct in_addr){ htonl(u->known[i].addr) }, a, sizeof(a));
 		k += (size_t)snprintf(known + k, sizeof(known) - k, "%s%s", k ? "," : "", a);

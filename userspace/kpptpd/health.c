@@ -81,11 +81,10 @@ void health_stop(struct daemon *d)
  * session over netlink). A call ID and peer would not do: once our
  * session is gone, a newer one (another daemon's) may have that pair.
  */
-static struct call *event_call(struct daemon *d, const struct kpptp_session_msg *m)
+static struct call *event_call(const struct kpptp_session_msg *m)
 {
 	struct call *call;
 
-	(void)d;
 	if (!m->has[KPPTP_A_ID])
 		return NULL;
 	call = ksession_call(m->id);
@@ -129,7 +128,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		logmsg(LOG_ERR, "a malformed kpptp event was skipped");
 		return 1;
 	}
-	call = event_call(d, &m);
+	call = event_call(&m);
 	if (!call)
 		return 1;	/* another daemon's session, or one of ours that just went */
 	inet_ntop(AF_INET, &m.peer_addr, peer, sizeof(peer));

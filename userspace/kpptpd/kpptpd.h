@@ -146,6 +146,8 @@ void source_auth_failed(const struct config *cfg, uint32_t addr, const char *use
 			uint64_t now);
 /* A back-off of auth-fail-backoff doubled `rounds` times, at most -max. */
 uint64_t auth_backoff_ms(const struct config *cfg, unsigned int rounds);
+/* How long after its last failure a source's or name's history counts. */
+uint64_t auth_history_ms(const struct config *cfg);
 bool source_unblock(uint32_t addr);
 unsigned int sources_unblock_all(void);
 void sources_sweep(const struct config *cfg, uint64_t now);
@@ -169,6 +171,12 @@ struct user {
 	} known[USER_KNOWN];		/* let in while the name is blocked */
 	struct user *next;		/* hash chain */
 };
+
+/* Is known[i] a source the name logged in from within USER_KNOWN_MS? */
+static inline bool user_known_fresh(const struct user *u, unsigned int i, uint64_t now)
+{
+	return u->known[i].at && now - u->known[i].at < USER_KNOWN_MS;
+}
 
 void users_init(void);
 struct user *user_find(const char *name);

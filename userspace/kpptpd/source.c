@@ -117,6 +117,12 @@ uint64_t source_blocked_s(const struct source *s, uint64_t now)
 	return s->blocked_until > now ? (s->blocked_until - now + 999) / 1000 : 0;
 }
 
+uint64_t auth_history_ms(const struct config *cfg)
+{
+	return (uint64_t)(cfg->auth_fail_window > cfg->auth_fail_backoff_max ?
+			  cfg->auth_fail_window : cfg->auth_fail_backoff_max) * 1000;
+}
+
 uint64_t auth_backoff_ms(const struct config *cfg, unsigned int rounds)
 {
 	uint64_t max = cfg->auth_fail_backoff_max * 1000ull;
@@ -255,8 +261,7 @@ void source_log(const struct config *cfg, struct source *s, unsigned int kind, i
 /* Does the entry still carry anything that must not be forgotten? */
 static bool source_live(const struct config *cfg, const struct source *s, uint64_t now)
 {
-	uint64_t history = (uint64_t)(cfg->auth_fail_window > cfg->auth_fail_backoff_max ?
-				      cfg->auth_fail_window : cfg->auth_fail_backoff_max) * 1000;
+	uint64_t history = auth_history_ms(cfg);
 
 	if (s->conns || s->calls || s->starting || s->blocked_until > now)
 		return true;

@@ -95,7 +95,7 @@ unsigned int users_count(void)
 static bool known_source(const struct user *u, uint32_t addr, uint64_t now)
 {
 	for (unsigned int i = 0; i < USER_KNOWN; i++)
-		if (u->known[i].at && u->known[i].addr == addr && now - u->known[i].at < USER_KNOWN_MS)
+		if (u->known[i].addr == addr && user_known_fresh(u, i, now))
 			return true;
 	return false;
 }
@@ -197,15 +197,14 @@ unsigned int users_unblock_all(void)
 
 static bool user_live(const struct config *cfg, const struct user *u, uint64_t now)
 {
-	uint64_t history = (uint64_t)(cfg->auth_fail_window > cfg->auth_fail_backoff_max ?
-				      cfg->auth_fail_window : cfg->auth_fail_backoff_max) * 1000;
+	uint64_t history = auth_history_ms(cfg);
 
 	if (u->blocked_until > now)
 		return true;
 	if ((u->fails || u->penalties) && now - u->fail_last < history)
 		return true;
 	for (unsigned int i = 0; i < USER_KNOWN; i++)
-		if (u->known[i].at && now - u->known[i].at < USER_KNOWN_MS)
+		if (user_known_fresh(u, i, now))
 			return true;
 	return false;
 }
