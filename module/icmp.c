@@ -15,6 +15,7 @@
 
 #include "gre.h"
 #include "kpptp.h"
+#include "netlink.h"
 
 void kpptp_gre_err(struct sk_buff *skb, u32 info)
 {

@@ -263,23 +263,25 @@ struct kpptp_session_cfg {
 /*
  * Make a connected session, or with sk, attach sk to the netlink-made one
  * with the same keys. The caller announces a new session
- * (kpptp_nl_notify_up) once it has set it up.
+ * (kpptp_nl_notify_up) once it has set it up. Each refusal has its own
+ * errno, for netlink.c to put in words:
+ *  -EADDRINUSE    call_id is bound by a socket that has no peer yet (or,
+ *                 with sk, the netlink-made session may not take sk)
+ *  -EADDRNOTAVAIL no call ID is free towards this peer (call_id 0)
+ *  -EEXIST        call_id is in use towards this peer
+ *  -EALREADY      the peer call is served by a session at least as
+ *                 privileged
  */
 struct kpptp_session *kpptp_session_create(struct net *net,
 					   const struct kpptp_session_cfg *cfg,
-					   struct sock *sk,
-					   struct netlink_ext_ack *extack);
+					   struct sock *sk);
 void kpptp_session_close(struct kpptp_session *s, u8 reason);
 void kpptp_session_detach(struct kpptp_session *s, struct sock *sk);
 void kpptp_session_put(struct kpptp_session *s);
 void kpptp_net_close_all(struct kpptp_net *kn);
 void kpptp_owner_release(struct net *net, u32 portid);
-/* Which sessions a netlink request may see (netlink.c decides). */
-typedef bool (*kpptp_visible_t)(const void *req, const struct kpptp_session *s);
-struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
-					 u16 call_id, __be32 peer,
-					 kpptp_visible_t visible, const void *req,
-					 struct netlink_ext_ack *extack);
+struct kpptp_session *kpptp_session_by_key(struct kpptp_net *kn, __be32 peer,
+					   u16 call_id);
 void kpptp_session_announce(struct kpptp_session *s);
 void kpptp_session_set_channel(struct kpptp_session *s, struct sock *sk,
 			       int channel);
@@ -316,16 +318,6 @@ static inline void kpptp_touch(unsigned long *stamp)
 	if (READ_ONCE(*stamp) != now)
 		WRITE_ONCE(*stamp, now);
 }
-
-/* netlink.c */
-int kpptp_nl_init(void);
-void kpptp_nl_exit(void);
-/* Both under kpptp_net.lock, so that up and down cannot arrive inverted. */
-void kpptp_nl_notify_up(struct kpptp_session *s);
-void kpptp_nl_notify_down(struct kpptp_session *s);
-void kpptp_nl_notify_icmp(struct kpptp_session *s);
-void kpptp_nl_notify_stall(struct kpptp_session *s, u32 idle_ms);
-void kpptp_nl_notify_anomaly(struct kpptp_session *s, u32 anomalies);
 
 /* icmp.c */
 void kpptp_gre_err(struct sk_buff *skb, u32 info);

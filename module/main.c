@@ -12,6 +12,7 @@
 #include <net/netns/generic.h>
 
 #include "kpptp.h"
+#include "netlink.h"
 
 unsigned int kpptp_net_id __read_mostly;
 struct workqueue_struct *kpptp_wq;

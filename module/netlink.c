@@ -17,6 +17,7 @@
 #include <net/sock.h>
 
 #include "kpptp.h"
+#include "netlink.h"
 
 static const struct nla_policy kpptp_nl_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_LOCAL_CALL_ID]		= { .type = NLA_U16 },
@@ -90,10 +91,9 @@ static bool kpptp_nl_made_by(const struct sk_buff *skb, const struct kpptp_sessi
 }
 
 /* Readers without CAP_NET_ADMIN see only the sessions they made. */
-static bool kpptp_nl_may_see(const void *req, const struct kpptp_session *s)
+static bool kpptp_nl_may_see(const struct sk_buff *skb,
+			     const struct kpptp_session *s)
 {
-	const struct sk_buff *skb = req;
-
 	return netlink_net_capable(skb, CAP_NET_ADMIN) || kpptp_nl_made_by(skb, s);
 }
 
@@ -286,6 +286,28 @@ static int kpptp_nl_reply(struct sk_buff *req, struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
+/* Why kpptp_session_create() refused, in the words of the spec's names. */
+static void kpptp_nl_create_error(struct netlink_ext_ack *extack, long err)
+{
+	switch (err) {
+	case -EADDRINUSE:
+		NL_SET_ERR_MSG(extack,
+			       "local-call-id is bound by a socket that has no peer yet");
+		break;
+	case -EADDRNOTAVAIL:
+		NL_SET_ERR_MSG(extack, "no call ID is free towards this peer");
+		break;
+	case -EEXIST:
+		NL_SET_ERR_MSG(extack,
+			       "local-call-id is in use towards this peer-addr");
+		break;
+	case -EALREADY:
+		NL_SET_ERR_MSG(extack,
+			       "peer-call-id of this peer-addr is served by another session made with CAP_NET_ADMIN");
+		break;
+	}
+}
+
 static int kpptp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
@@ -326,15 +348,67 @@ static int kpptp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	if (nla_get_flag(tb[KPPTP_A_OWNED]))
 		cfg.owner_portid = info->snd_portid;
 
-	s = kpptp_session_create(genl_info_net(info), &cfg, NULL, info->extack);
-	if (IS_ERR(s))
+	s = kpptp_session_create(genl_info_net(info), &cfg, NULL);
+	if (IS_ERR(s)) {
+		kpptp_nl_create_error(info->extack, PTR_ERR(s));
 		return PTR_ERR(s);
+	}
 	kpptp_nl_apply_tunables(s, tb);
 	/* After the tunables: the event carries the cookie. */
 	kpptp_session_announce(s);
 	err = kpptp_nl_reply(skb, info, s, KPPTP_CMD_SESSION_NEW, KPPTP_FILL_CONFIG);
 	kpptp_session_put(s);
 	return err;
+}
+
+/*
+ * The session a request names: by handle, or by our call ID and the peer's
+ * address, or by our call ID alone when only one session uses it (a bound
+ * socket has no peer). Sessions the requester may not see do not exist for
+ * it: same error, same message. Caller holds kn->lock, which keeps the
+ * result alive.
+ */
+static struct kpptp_session *kpptp_nl_find_session(struct kpptp_net *kn,
+						   const struct sk_buff *req,
+						   struct netlink_ext_ack *extack,
+						   u32 index, u16 call_id,
+						   __be32 peer)
+{
+	struct kpptp_session *s, *found = NULL;
+
+	lockdep_assert_held(&kn->lock);
+	if (index) {
+		s = xa_load(&kn->index, index);
+		if (!s || !kpptp_nl_may_see(req, s)) {
+			NL_SET_ERR_MSG(extack, "no session has this id");
+			return ERR_PTR(-ENOENT);
+		}
+		return s;
+	}
+	if (peer) {
+		s = kpptp_session_by_key(kn, peer, call_id);
+		if (!s || !kpptp_nl_may_see(req, s)) {
+			NL_SET_ERR_MSG(extack,
+				       "no session has this local-call-id towards this peer-addr");
+			return ERR_PTR(-ENOENT);
+		}
+		return s;
+	}
+	list_for_each_entry(s, &kn->sessions, list) {
+		if (s->local_key.call_id != call_id || !kpptp_nl_may_see(req, s))
+			continue;
+		if (found) {
+			NL_SET_ERR_MSG(extack,
+				       "local-call-id is used towards several peers: give peer-addr");
+			return ERR_PTR(-ENOTUNIQ);
+		}
+		found = s;
+	}
+	if (!found) {
+		NL_SET_ERR_MSG(extack, "no session has this local-call-id");
+		return ERR_PTR(-ENOENT);
+	}
+	return found;
 }
 
 /* Find the session a request names, with a reference for the caller. */
@@ -364,8 +438,7 @@ static struct kpptp_session *kpptp_nl_get_session(struct sk_buff *skb,
 	}
 
 	mutex_lock(&kn->lock);
-	s = kpptp_session_find(kn, index, call_id, peer, kpptp_nl_may_see, skb,
-			       info->extack);
+	s = kpptp_nl_find_session(kn, skb, info->extack, index, call_id, peer);
 	if (!IS_ERR(s))
 		refcount_inc(&s->refs);
 	mutex_unlock(&kn->lock);

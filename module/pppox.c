@@ -182,7 +182,7 @@ static int kpptp_connect(struct socket *sock, struct kpptp_sockaddr *uaddr,
 			.privileged = sk_net_capable(sk, CAP_NET_ADMIN),
 		};
 
-		s = kpptp_session_create(sock_net(sk), &cfg, sk, NULL);
+		s = kpptp_session_create(sock_net(sk), &cfg, sk);
 		err = PTR_ERR_OR_ZERO(s);
 		if (err == -EEXIST)	/* this call ID towards this peer */
 			err = -EADDRINUSE;

@@ -29,6 +29,7 @@
 #include <net/sock.h>
 
 #include "kpptp.h"
+#include "netlink.h"
 
 static struct kmem_cache *kpptp_session_cache;
 
@@ -433,8 +434,7 @@ static int kpptp_session_attach(struct kpptp_session *s, struct sock *sk,
 
 struct kpptp_session *kpptp_session_create(struct net *net,
 					   const struct kpptp_session_cfg *cfg,
-					   struct sock *sk,
-					   struct netlink_ext_ack *extack)
+					   struct sock *sk)
 {
 	struct kpptp_net *kn = kpptp_pernet(net);
 	struct kpptp_session *s, *old;
@@ -463,14 +463,8 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 		}
 	}
 	err = kpptp_id_reserve_peer(kn, cfg->peer_addr, &call_id);
-	if (err) {
-		if (err == -EADDRINUSE)
-			NL_SET_ERR_MSG(extack,
-				       "local-call-id is bound by a socket that has no peer yet");
-		else if (err == -EADDRNOTAVAIL)
-			NL_SET_ERR_MSG(extack, "no call ID is free towards this peer");
+	if (err)
 		goto out_unlock;
-	}
 	s->local_key.call_id = call_id;
 	/* A refused add must not use up a handle: admins read them. */
 	cursor = kn->index_cursor;
@@ -480,12 +474,6 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 		goto out_release;
 	err = kpptp_session_hash(kn, s, cfg->peer_addr, cfg->peer_call_id);
 	if (err) {
-		if (err == -EEXIST)
-			NL_SET_ERR_MSG(extack,
-				       "local-call-id is in use towards this peer-addr");
-		else if (err == -EALREADY)
-			NL_SET_ERR_MSG(extack,
-				       "peer-call-id of this peer-addr is served by another session made with CAP_NET_ADMIN");
 		kpptp_session_unlink(kn, s);
 		kn->index_cursor = cursor;
 		goto out_release;
@@ -524,53 +512,14 @@ struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
 	return rhashtable_lookup(&kn->by_peer, &key, kpptp_peer_params);
 }
 
-/*
- * The session a netlink request names: by handle, or by our call ID and
- * the peer's address, or by our call ID alone when only one session uses
- * it (a bound socket has no peer). Sessions the requester may not see do
- * not exist for it: same error, same message. Caller holds kn->lock,
- * which keeps the result alive.
- */
-struct kpptp_session *kpptp_session_find(struct kpptp_net *kn, u32 index,
-					 u16 call_id, __be32 peer,
-					 kpptp_visible_t visible, const void *req,
-					 struct netlink_ext_ack *extack)
+/* Caller holds kn->lock, which keeps the result alive. */
+struct kpptp_session *kpptp_session_by_key(struct kpptp_net *kn, __be32 peer,
+					   u16 call_id)
 {
-	struct kpptp_session *s, *found = NULL;
 	struct kpptp_key key = { .peer = peer, .call_id = call_id };
 
 	lockdep_assert_held(&kn->lock);
-	if (index) {
-		s = xa_load(&kn->index, index);
-		if (!s || !visible(req, s)) {
-			NL_SET_ERR_MSG(extack, "no session has this id");
-			return ERR_PTR(-ENOENT);
-		}
-		return s;
-	}
-	if (peer) {
-		s = rhashtable_lookup_fast(&kn->by_local, &key,
-					   kpptp_local_params);
-		if (!s || !visible(req, s)) {
-			NL_SET_ERR_MSG(extack,
-				       "no session has this local-call-id towards this peer-addr");
-			return ERR_PTR(-ENOENT);
-		}
-		return s;
-	}
-	list_for_each_entry(s, &kn->sessions, list) {
-		if (s->local_key.call_id != call_id || !visible(req, s))
-			continue;
-		if (found) {
-			NL_SET_ERR_MSG(extack,
-				       "local-call-id is used towards several peers: give peer-addr");
-			return ERR_PTR(-ENOTUNIQ);
-		}
-		found = s;
-	}
-	if (!found)
-		NL_SET_ERR_MSG(extack, "no session has this local-call-id");
-	return found ?: ERR_PTR(-ENOENT);
+	return rhashtable_lookup_fast(&kn->by_local, &key, kpptp_local_params);
 }
 
 static void kpptp_session_free_rcu(struct rcu_head *head)

@@ -14,6 +14,7 @@
  * set, so idle sessions cost nothing.
  */
 #include "kpptp.h"
+#include "netlink.h"
 
 static u64 kpptp_anomaly_count(const struct kpptp_session *s)
 {

@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The event stream's promise: after a session's session-down, nothing
-# more about it. 300 sessions, each with anomaly-threshold 1, get stale
+# more about it. 1000 sessions, each with anomaly-threshold 1, get stale
 # packets every 200 ms (so their watch timers keep raising seq-anomaly);
 # their owner goes while the packets still come, so the kernel deletes
 # them all at once. kpptpctl monitor's stream is then checked per ID.
 #
 #  ┌──────────────────────────────┐   veth    ┌──────────────────────────┐
 #  │ $A 198.51.100.1              ├───────────┤ 198.51.100.2  $B         │
-#  │ calls 1-300 (netlink), watch │  stale GRE│ gre-inject, calls 1-300  │
+#  │ calls 1-1000 (netlink), watch│  stale GRE│ gre-inject, calls 1-1000 │
 #  └──────────────────────────────┘           └──────────────────────────┘
 source "$(dirname "$0")/lib.sh"
 
@@ -17,7 +17,7 @@ ktap_header
 ktap_plan 5
 load_kpptp
 CTL=$BIN/kpptpctl
-N=300
+N=1000
 new_ns A
 new_ns B
 link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
@@ -32,15 +32,19 @@ wait_monitors "$A" 1
 # Owned by one kpptpctl batch that stays open: when it is killed, the
 # kernel closes all of them in one pass (owner gone), and their teardowns
 # queue up behind that: the widest window for a late event.
-for i in $(seq "$N"); do
-	echo "session add local 198.51.100.1 peer 198.51.100.2 call $i peer-call $i owned anomaly-threshold 1"
-done >"$WORK/add"
+# Each watch timer ticks once a second from its session's creation, so
+# sessions made in one burst tick together and a race window lands on all
+# of them or on none. Made in 20 groups 60 ms apart, their ticks cover the
+# second, and whatever window there is catches some of them every run.
 mkfifo "$WORK/batch"
 ip netns exec "$A" "$CTL" -b "$WORK/batch" >/dev/null 2>&1 &
 OWNER=$!
 defer "kill $OWNER 2>/dev/null"
 exec 7>"$WORK/batch"
-cat "$WORK/add" >&7
+for i in $(seq "$N"); do
+	echo "session add local 198.51.100.1 peer 198.51.100.2 call $i peer-call $i owned anomaly-threshold 1" >&7
+	((i % (N / 20))) || sleep 0.06
+done
 count() { ctl -j session list | grep -o '"id":' | wc -l; }
 all_made() { (($(count) == N)); }
 wait_for 60 all_made

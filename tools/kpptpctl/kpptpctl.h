@@ -69,7 +69,7 @@ void json_begin_list(struct ctl *c);
 void json_string(const char *s);
 void json_end_list(struct ctl *c);
 
-/* Helpers of the subcommands. */
+/* util.c: helpers of the subcommands. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int nl_error(struct ctl *c, const char *what);
 /*

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kpptpctl: look at and manage kpptp sessions over the "kpptp" generic
- * netlink family. One file per subcommand; this one parses the global
- * options, dispatches, and runs batches.
+ * netlink family. One file per subcommand, their helpers in util.c; this
+ * one holds the command table, parses the global options, dispatches, and
+ * runs batches.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,53 +14,15 @@
 #include "kpptp-version.h"
 #include "kpptpctl.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
 "usage: kpptpctl [-j] [-b FILE] COMMAND [ARGS]\n"
 "\n"
 "Look at and manage the PPTP data-path sessions of kpptp.ko in this network\n"
 "namespace, over the \"kpptp\" generic netlink family, and kpptpd's calls.\n"
 "\n"
-"commands:\n"
-"  session list                       every session, one block each\n"
-"  session show ID                    one session (ID from 'list')\n"
-"  session add local ADDR peer ADDR peer-call N [call N] [owned] [TUNABLE...]\n"
-"                                     create a session (call 0 or none: pick one);\n"
-"                                     prints it. A PPPoX socket that binds ADDR\n"
-"                                     and call N and connects to the peer attaches\n"
-"  session del ID | call N [peer ADDR]\n"
-"  session set ID TUNABLE...          change tunables of a live session\n"
-"  stats [ID]                         counters of one session, or with no ID\n"
-"                                     the namespace's (packets that matched none)\n"
-"  monitor                            print events as they come: session up and\n"
-"                                     down, ICMP errors, receive stalls, sequence\n"
-"                                     anomalies (needs CAP_NET_ADMIN); Ctrl-C ends\n"
-"  calls                              kpptpd's calls: peer, user, address, pppN,\n"
-"                                     uptime, bytes, state, kernel session (asks\n"
-"                                     kpptpd on $KPPTPD_SOCKET, default\n"
-"                                     /run/kpptpd.sock; needs root)\n"
-"  call hangup ID | call hangup user NAME\n"
-"                                     kpptpd ends that call, or every call of NAME\n"
-"                                     (Call-Disconnect-Notify, Admin Shutdown)\n"
-"  metrics                            sessions, counters and kpptpd's calls in the\n"
-"                                     Prometheus text format (kpptpctl(8), METRICS)\n"
-"  sources                            kpptpd's source addresses: connections, calls,\n"
-"                                     calls still authenticating, failed logins and\n"
-"                                     the back-off they earned\n"
-"  limits                             kpptpd's per-source and total limits: what each\n"
-"                                     refused or closed since it started\n"
-"  source unblock ADDR|all            kpptpd forgets the failed logins of ADDR (or of\n"
-"                                     every source) and accepts its calls again\n"
-"  users                              login names kpptpd keeps: failed logins from\n"
-"                                     any address, the back-off they earned, the\n"
-"                                     addresses still let in (kpptpd.conf(5))\n"
-"  user unblock NAME|all              kpptpd forgets the failed logins as NAME (or\n"
-"                                     as any name) and checks its logins again\n"
-"  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
-"                                     why a tunnel to SERVER does not come up:\n"
-"                                     route, TCP 1723, control connection, call,\n"
-"                                     GRE both ways, PPP login; stops at the first\n"
-"                                     failure with a verdict and what to change\n"
-"                                     (kpptpctl probe --help; needs root)\n"
+"commands:\n";
+
+static const char usage_tail[] =
 "\n"
 "tunables:\n"
 "  reorder-window N      packets held to undo reordering, 0..256 (0: off)\n"
@@ -91,108 +51,89 @@ static const char usage_text[] =
 "verdict.\n"
 "See kpptpctl(8).\n";
 
-int usage_error(const char *fmt, ...)
+/*
+ * Every command: its name, what runs it, and its lines of --help (in the
+ * order --help lists them). dispatch() and the usage text both read this
+ * table, so a command cannot exist without help or the other way round.
+ */
+static const struct command {
+	const char *name;
+	int (*run)(struct ctl *c, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "session", cmd_session,
+	  "  session list                       every session, one block each\n"
+	  "  session show ID                    one session (ID from 'list')\n"
+	  "  session add local ADDR peer ADDR peer-call N [call N] [owned] [TUNABLE...]\n"
+	  "                                     create a session (call 0 or none: pick one);\n"
+	  "                                     prints it. A PPPoX socket that binds ADDR\n"
+	  "                                     and call N and connects to the peer attaches\n"
+	  "  session del ID | call N [peer ADDR]\n"
+	  "  session set ID TUNABLE...          change tunables of a live session\n" },
+	{ "stats", cmd_stats,
+	  "  stats [ID]                         counters of one session, or with no ID\n"
+	  "                                     the namespace's (packets that matched none)\n" },
+	{ "monitor", cmd_monitor,
+	  "  monitor                            print events as they come: session up and\n"
+	  "                                     down, ICMP errors, receive stalls, sequence\n"
+	  "                                     anomalies (needs CAP_NET_ADMIN); Ctrl-C ends\n" },
+	{ "calls", cmd_calls,
+	  "  calls                              kpptpd's calls: peer, user, address, pppN,\n"
+	  "                                     uptime, bytes, state, kernel session (asks\n"
+	  "                                     kpptpd on $KPPTPD_SOCKET, default\n"
+	  "                                     /run/kpptpd.sock; needs root)\n" },
+	{ "call", cmd_call,
+	  "  call hangup ID | call hangup user NAME\n"
+	  "                                     kpptpd ends that call, or every call of NAME\n"
+	  "                                     (Call-Disconnect-Notify, Admin Shutdown)\n" },
+	{ "metrics", cmd_metrics,
+	  "  metrics                            sessions, counters and kpptpd's calls in the\n"
+	  "                                     Prometheus text format (kpptpctl(8), METRICS)\n" },
+	{ "sources", cmd_sources,
+	  "  sources                            kpptpd's source addresses: connections, calls,\n"
+	  "                                     calls still authenticating, failed logins and\n"
+	  "                                     the back-off they earned\n" },
+	{ "limits", cmd_limits,
+	  "  limits                             kpptpd's per-source and total limits: what each\n"
+	  "                                     refused or closed since it started\n" },
+	{ "source", cmd_source,
+	  "  source unblock ADDR|all            kpptpd forgets the failed logins of ADDR (or of\n"
+	  "                                     every source) and accepts its calls again\n" },
+	{ "users", cmd_users,
+	  "  users                              login names kpptpd keeps: failed logins from\n"
+	  "                                     any address, the back-off they earned, the\n"
+	  "                                     addresses still let in (kpptpd.conf(5))\n" },
+	{ "user", cmd_user,
+	  "  user unblock NAME|all              kpptpd forgets the failed logins as NAME (or\n"
+	  "                                     as any name) and checks its logins again\n" },
+	{ "probe", cmd_probe,
+	  "  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
+	  "                                     why a tunnel to SERVER does not come up:\n"
+	  "                                     route, TCP 1723, control connection, call,\n"
+	  "                                     GRE both ways, PPP login; stops at the first\n"
+	  "                                     failure with a verdict and what to change\n"
+	  "                                     (kpptpctl probe --help; needs root)\n" },
+};
+
+static void usage(FILE *f)
 {
-	va_list ap;
+	size_t i;
 
-	fputs("kpptpctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see kpptpctl --help)\n", stderr);
-	return EXIT_USAGE;
-}
-
-int nl_error(struct ctl *c, const char *what)
-{
-	fprintf(stderr, "kpptpctl: %s: %s\n", what, c->nl.err);
-	if (c->nl.no_module)
-		return EXIT_NOMODULE;
-	if (errno == ENOENT && (strstr(c->nl.err, "no session") ||
-				strstr(c->nl.err, "no such session")))
-		return EXIT_NOTFOUND;
-	return EXIT_FAIL;
-}
-
-int query(struct ctl *c, struct nlmsghdr *req, kpptp_nl_cb print, const char *what)
-{
-	bool list = print && c->json;
-	int rc = EXIT_OK;
-
-	if (list)
-		json_begin_list(c);
-	if (kpptp_nl_talk(&c->nl, req, print, c) < 0)
-		rc = nl_error(c, what);
-	/* Even after an error: a script's JSON parser gets a whole array. */
-	if (list)
-		json_end_list(c);
-	return rc;
-}
-
-bool parse_u64(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	/* strtoull would take "-1" as 2^64 - 1. */
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-bool parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	uint64_t v;
-
-	if (!parse_u64(s, &v) || v > max)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-bool parse_addr(const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (!s || inet_pton(AF_INET, s, &a) != 1)
-		return false;
-	*out = a.s_addr;
-	return true;
+	fputs(usage_head, f);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fputs(commands[i].help, f);
+	fputs(usage_tail, f);
 }
 
 static int dispatch(struct ctl *c, int argc, char **argv)
 {
+	size_t i;
+
 	if (argc < 1)
 		return usage_error("%s", "no command given");
-	if (!strcmp(argv[0], "session"))
-		return cmd_session(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "stats"))
-		return cmd_stats(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "monitor"))
-		return cmd_monitor(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "calls"))
-		return cmd_calls(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "call"))
-		return cmd_call(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "probe"))
-		return cmd_probe(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "metrics"))
-		return cmd_metrics(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "sources"))
-		return cmd_sources(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "limits"))
-		return cmd_limits(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "source"))
-		return cmd_source(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "users"))
-		return cmd_users(c, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "user"))
-		return cmd_user(c, argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].run(c, argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[0]);
 }
 
@@ -266,7 +207,7 @@ int main(int argc, char **argv)
 			puts("kpptpctl " KPPTP_VERSION);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage_text, stdout);
+			usage(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--")) {
 			i++;
@@ -276,7 +217,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!batch && i == argc) {
-		fputs(usage_text, stderr);
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (batch && i != argc)
