@@ -198,9 +198,10 @@ demo: deps
 	$(MAKE) all
 	tools/demo.sh
 
+# BENCH_ARGS: tools/bench/run.sh's options and paths, e.g. "--seconds 5 kpptp pptp".
 bench: deps
 	$(MAKE) all
-	tools/bench/run.sh
+	tools/bench/run.sh $(BENCH_ARGS)
 
 style:
 	tools/style.sh

@@ -12,6 +12,9 @@ Boot one guest and measure, in turn, iperf3 TCP (1 stream, 4 streams) and
 UDP with 64-byte payloads between two namespaces over:
   veth1500  bare veth, MTU 1500
   veth1400  bare veth, MTU 1400 (the tunnel's MTU: the upper bound)
+  gre-seq   the kernel's GRE tunnel with sequence numbers (oseq iseq), MTU
+            1400: a numbered stream like PPTP's, inner GRO kept; the
+            ceiling a numbered tunnel reaches today
   pptp      Debian's in-tree pptp.ko, static tunnel (no pppd)
   kpptp     kpptp.ko, the same static tunnel
   kpptp-idle  kpptp.ko with 100,000 idle netlink sessions in the receiver's
@@ -26,7 +29,8 @@ UDP with 64-byte payloads between two namespaces over:
             pptpd, MS-CHAPv2 + MPPE-128, IPv6 only (1,000 IPv4 addresses do
             not fit in the documentation ranges): calls per second and
             memory per call
-Prints Mbit/s per path and the ratios kpptp/pptp, kpptp/veth1400,
+Prints Mbit/s and TCP retransmissions per path and the ratios kpptp/pptp,
+kpptp/veth1400, kpptp/gre-seq,
 kpptp-idle/kpptp, kpptpd/kpptp (a whole call against the static tunnel),
 kpptpd/pptpd and kpptpd-mppe/pptpd-mppe, and writes the figures as JSON to
 bench/results/datapath-DATE.json.
@@ -72,7 +76,7 @@ out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=11
+((npaths)) || npaths=12
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
 # The setup paths wait up to 30 min each; each call takes about 2.6 MB
