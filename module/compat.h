@@ -8,6 +8,7 @@
 #ifndef _KPPTP_COMPAT_H
 #define _KPPTP_COMPAT_H
 
+#include <linux/hrtimer.h>
 #include <linux/timer.h>
 #include <net/sock.h>
 
@@ -26,6 +27,16 @@
 #ifndef KPPTP_HAVE_TIMER_SHUTDOWN
 /* Callers also set rx_dead under rx_lock: nothing re-arms the timer. */
 #define timer_shutdown_sync(t) del_timer_sync(t)
+#endif
+
+#ifndef KPPTP_HAVE_HRTIMER_SETUP
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
 #endif
 
 /* proto_ops bind/connect take a struct sockaddr_unsized where it exists. */

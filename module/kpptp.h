@@ -128,7 +128,7 @@ struct kpptp_session {
 	 * READ_ONCE by the data path, which copes with any value in range.
 	 */
 	u32 reorder_window;		/* packets, 0 = no reordering */
-	u32 reorder_timeout;		/* jiffies */
+	u32 reorder_timeout_ms;		/* the longest hold (reorder.h) */
 	u32 ack_delay;			/* jiffies */
 	int ppp_flags;			/* SC_COMP_PROT, SC_COMP_AC */
 	u16 peer_recv_window;		/* the peer's Call-Reply window */
@@ -160,7 +160,14 @@ struct kpptp_session {
 	 * the transmit path as that header says (acquire on started).
 	 */
 	struct kpptp_reorder rx_seq;
-	struct timer_list reorder_timer;
+	/*
+	 * Fires when the oldest gap's hold is over. An hrtimer (softirq
+	 * mode, so its callback runs as a timer_list's would): holds are
+	 * fractions of a millisecond, below a jiffy. Armed and cancelled
+	 * (never waited for) under rx_lock; the teardown waits for it once
+	 * rx_dead is set, after which nothing re-arms it.
+	 */
+	struct hrtimer reorder_timer;
 	struct timer_list ack_timer;
 	u32 ack_recv;			/* highest ack the peer sent us */
 	bool ack_recv_valid;		/* ack_recv holds one */
@@ -293,13 +300,20 @@ struct kpptp_session *kpptp_session_lookup_peer_rcu(struct kpptp_net *kn,
 int kpptp_session_set_opt(struct kpptp_session *s, int opt, u32 val);
 int kpptp_session_get_opt(struct kpptp_session *s, int opt, u32 *val);
 
+/* How long a gap in s's receive sequence is held now (ns; lockless). */
+static inline u64 kpptp_rx_hold(const struct kpptp_session *s)
+{
+	return kpptp_reorder_hold(&s->rx_seq,
+				  (u64)READ_ONCE(s->reorder_timeout_ms) * NSEC_PER_MSEC);
+}
+
 /* rx.c */
 int kpptp_gre_rcv(struct sk_buff *skb);
 struct flowi4;
 struct rtable;
 struct rtable *kpptp_route_output(struct net *net, struct sock *sk, __be32 peer,
 				  __be32 local, struct flowi4 *fl4);
-void kpptp_reorder_timeout(struct timer_list *t);
+enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t);
 void kpptp_rx_stat_inc(struct kpptp_session *s, int stat);
 
 /* tx.c */

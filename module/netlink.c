@@ -142,8 +142,7 @@ static int kpptp_nl_put_config(struct sk_buff *skb, struct kpptp_session *s,
 	    nla_put_u8(skb, KPPTP_A_STATE, kpptp_nl_state(s)) ||
 	    (chan >= 0 && nla_put_u32(skb, KPPTP_A_CHANNEL, chan)) ||
 	    nla_put_u32(skb, KPPTP_A_REORDER_WINDOW, READ_ONCE(s->reorder_window)) ||
-	    nla_put_u32(skb, KPPTP_A_REORDER_TIMEOUT,
-			jiffies_to_msecs(READ_ONCE(s->reorder_timeout))) ||
+	    nla_put_u32(skb, KPPTP_A_REORDER_TIMEOUT, READ_ONCE(s->reorder_timeout_ms)) ||
 	    nla_put_u32(skb, KPPTP_A_ACK_DELAY,
 			jiffies_to_msecs(READ_ONCE(s->ack_delay))) ||
 	    (peer_win && nla_put_u16(skb, KPPTP_A_PEER_RECV_WINDOW, peer_win)) ||
@@ -241,8 +240,8 @@ static void kpptp_nl_apply_tunables(struct kpptp_session *s, struct nlattr **tb)
 	if (tb[KPPTP_A_REORDER_WINDOW])
 		WRITE_ONCE(s->reorder_window, nla_get_u32(tb[KPPTP_A_REORDER_WINDOW]));
 	if (tb[KPPTP_A_REORDER_TIMEOUT])
-		WRITE_ONCE(s->reorder_timeout,
-			   msecs_to_jiffies(nla_get_u32(tb[KPPTP_A_REORDER_TIMEOUT])));
+		WRITE_ONCE(s->reorder_timeout_ms,
+			   nla_get_u32(tb[KPPTP_A_REORDER_TIMEOUT]));
 	if (tb[KPPTP_A_ACK_DELAY])
 		WRITE_ONCE(s->ack_delay,
 			   msecs_to_jiffies(nla_get_u32(tb[KPPTP_A_ACK_DELAY])));

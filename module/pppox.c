@@ -133,6 +133,21 @@ static int kpptp_chan_size(struct sock *sk, __be32 local, __be32 peer)
 	return 0;
 }
 
+/*
+ * KPPTP_SO_PPP_MTU: chan.mtu counts from the protocol field on (connect
+ * sized it); an MRU does not count the protocol field. Caller holds the
+ * socket lock.
+ */
+static int kpptp_ppp_mtu(struct sock *sk, u32 *val)
+{
+	int mtu = pppox_sk(sk)->chan.mtu;
+
+	if (!(sk->sk_state & PPPOX_CONNECTED))
+		return -ENOTCONN;
+	*val = max(mtu - 2, 0);
+	return 0;
+}
+
 static int kpptp_connect(struct socket *sock, struct kpptp_sockaddr *uaddr,
 			 int addr_len, int flags)
 {
@@ -284,11 +299,13 @@ static int kpptp_getsockopt(struct socket *sock, int level, int optname,
 	if (len < (int)sizeof(val))
 		return -EINVAL;
 	lock_sock(sk);
-	if (kpptp_sk(sk)->session)
+	if (!kpptp_sk(sk)->session)
+		err = -ENOTCONN;
+	else if (optname == KPPTP_SO_PPP_MTU)
+		err = kpptp_ppp_mtu(sk, &val);
+	else
 		err = kpptp_session_get_opt(kpptp_sk(sk)->session, optname,
 					    &val);
-	else
-		err = -ENOTCONN;
 	release_sock(sk);
 	if (err)
 		return err;

@@ -13,6 +13,11 @@
  * out only when its number is next: so next never moves backwards and
  * no number is delivered twice, even when a smaller window makes the
  * engine resynchronise on a packet whose copy is already queued.
+ *
+ * How long a gap is held adapts (reorder.h, "delay"): reordering made by
+ * two CPUs of one host closes its gaps within microseconds, a path that
+ * reorders by a link's delay within milliseconds, and a real loss should
+ * cost no more than that.
  */
 #include <linux/jiffies.h>
 #include <linux/skbuff.h>
@@ -22,8 +27,11 @@
 
 struct kpptp_reorder_cb {
 	u32 seq;
-	unsigned long arrived;	/* jiffies */
+	u64 arrived;		/* ns, the caller's clock */
 };
+
+/* Samples above this are not reordering (a stalled peer): not learnt. */
+#define KPPTP_REORDER_DELAY_MAX_NS	(10ULL * NSEC_PER_SEC)
 
 #define KPPTP_REORDER_CB(skb) ((struct kpptp_reorder_cb *)&((skb)->cb[0]))
 
@@ -33,6 +41,13 @@ void kpptp_reorder_init(struct kpptp_reorder *r)
 	r->next = 0;
 	r->bytes = 0;
 	__skb_queue_head_init(&r->q);
+	r->delay = 0;
+	r->delay_prev = 0;
+	r->period_start = 0;
+	r->learnt = false;
+	r->skip_from = 0;
+	r->skip_to = 0;
+	r->skip_opened = 0;
 }
 
 void kpptp_reorder_purge(struct kpptp_reorder *r)
@@ -106,13 +121,63 @@ static void advance(struct kpptp_reorder *r, u32 seq, struct kpptp_reorder_res *
 	drain(r, res);
 }
 
-/* Give up the gap before the oldest held packet. */
+/*
+ * Give up the gap before the oldest held packet, and remember it: if its
+ * packets come after all, the hold was too short, and by how much.
+ */
 static void skip_gap(struct kpptp_reorder *r, struct kpptp_reorder_res *res)
 {
 	struct sk_buff *head = skb_peek(&r->q);
+	u32 from = r->next, to;
 
-	if (head)
-		advance(r, KPPTP_REORDER_CB(head)->seq, res);
+	if (!head)
+		return;
+	to = KPPTP_REORDER_CB(head)->seq;
+	r->skip_opened = KPPTP_REORDER_CB(head)->arrived;
+	advance(r, to, res);	/* head leaves the queue */
+	r->skip_from = from;
+	r->skip_to = to;
+	/*
+	 * Nothing learnt yet, and a gap not closed within the cap: a loss,
+	 * as far as we know. From now on the hold is the floor, until a
+	 * gap closes (or this one's packets come after all).
+	 */
+	WRITE_ONCE(r->learnt, true);
+}
+
+/* Start a new period of the windowed max if this one is over. */
+static void roll(struct kpptp_reorder *r, u64 now)
+{
+	u64 age = now - r->period_start;
+
+	if (age < KPPTP_REORDER_PERIOD_NS)
+		return;
+	/* A whole period without a sample: the last one is forgotten too. */
+	WRITE_ONCE(r->delay_prev, age < 2 * KPPTP_REORDER_PERIOD_NS ? r->delay : 0);
+	WRITE_ONCE(r->delay, 0);
+	r->period_start = now;
+}
+
+/* A gap stayed open for d (at now): learn it (reorder.h). */
+static void learn(struct kpptp_reorder *r, u64 now, u64 d)
+{
+	if (d > KPPTP_REORDER_DELAY_MAX_NS)
+		return;
+	if (!r->learnt)
+		r->period_start = now;
+	roll(r, now);
+	if (d > r->delay)
+		WRITE_ONCE(r->delay, d);
+	WRITE_ONCE(r->learnt, true);
+}
+
+u64 kpptp_reorder_hold(const struct kpptp_reorder *r, u64 cap)
+{
+	u64 d = max(READ_ONCE(r->delay), READ_ONCE(r->delay_prev));
+
+	if (!READ_ONCE(r->learnt))
+		return cap;
+	return min(2 * d + KPPTP_REORDER_HOLD_MIN_NS, cap);
 }
 
 /* Queue a packet ahead of next, sorted; false if it is a duplicate. */
@@ -160,8 +225,10 @@ static void resync(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
 }
 
 void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
-		      u32 window, unsigned long now, struct kpptp_reorder_res *res)
+		      u32 window, u64 now, struct kpptp_reorder_res *res)
 {
+	struct sk_buff *head;
+
 	if (unlikely(!r->started)) {
 		WRITE_ONCE(r->next, seq);
 		/* Release: a lockless reader that sees started sees next. */
@@ -170,17 +237,28 @@ void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
 	}
 	KPPTP_REORDER_CB(skb)->seq = seq;
 	if (unlikely(kpptp_seq_before(seq, r->next))) {
+		/* One of a gap given up: it was reordering after all. */
+		if (r->skip_from != r->skip_to &&
+		    !kpptp_seq_before(seq, r->skip_from) &&
+		    kpptp_seq_before(seq, r->skip_to)) {
+			learn(r, now, now - r->skip_opened);
+		}
 		res->late = skb;
 		return;
 	}
 	if (likely(seq == r->next)) {
+		head = skb_peek(&r->q);
 		take(r, skb, res);
-		if (unlikely(!skb_queue_empty(&r->q)))
+		if (unlikely(head)) {
+			/* This packet closes the gap before head. */
+			learn(r, now, now - KPPTP_REORDER_CB(head)->arrived);
 			drain(r, res);
+		}
 		return;
 	}
 	res->out_of_order = true;
-	if (!window || seq - r->next > window) {
+	roll(r, now);		/* the hold this gap gets: of recent samples */
+	if (!window || seq - r->next > KPPTP_REORDER_REACH * window) {
 		if (window)
 			res->overflow++;
 		resync(r, skb, seq, res);
@@ -203,23 +281,23 @@ void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
 	}
 }
 
-void kpptp_reorder_expire(struct kpptp_reorder *r, unsigned long now,
-			  unsigned long timeout, struct kpptp_reorder_res *res)
+void kpptp_reorder_expire(struct kpptp_reorder *r, u64 now, u64 hold,
+			  struct kpptp_reorder_res *res)
 {
 	struct sk_buff *head;
 
+	roll(r, now);
 	while ((head = skb_peek(&r->q)) &&
-	       time_after_eq(now, KPPTP_REORDER_CB(head)->arrived + timeout))
+	       now >= KPPTP_REORDER_CB(head)->arrived + hold)
 		skip_gap(r, res);
 }
 
-bool kpptp_reorder_deadline(const struct kpptp_reorder *r, unsigned long timeout,
-			    unsigned long *when)
+bool kpptp_reorder_deadline(const struct kpptp_reorder *r, u64 hold, u64 *when)
 {
 	struct sk_buff *head = skb_peek(&r->q);
 
 	if (!head)
 		return false;
-	*when = KPPTP_REORDER_CB(head)->arrived + timeout;
+	*when = KPPTP_REORDER_CB(head)->arrived + hold;
 	return true;
 }

@@ -21,6 +21,25 @@
  */
 #define KPPTP_REORDER_MAX_BYTES	(256 * 1024)
 
+/*
+ * How far ahead of next a packet may be and still be held: window counts
+ * the packets held, and a path that delays most packets by a few ms and
+ * lets a few through at once (the few are held) puts those far ahead of
+ * next during a burst. Beyond this it is a sequence jump: resynchronise.
+ */
+#define KPPTP_REORDER_REACH		8
+
+/*
+ * The shortest hold: added to every hold, and the whole hold of a session
+ * that has seen only losses. Two CPUs' softirqs reorder by microseconds.
+ */
+#define KPPTP_REORDER_HOLD_MIN_NS	(500 * NSEC_PER_USEC)
+/*
+ * A gap's delay is remembered for one to two periods of this: a path that
+ * reorders now and then keeps its hold; one that stopped sheds it.
+ */
+#define KPPTP_REORDER_PERIOD_NS		(4 * NSEC_PER_SEC)
+
 struct kpptp_reorder {
 	/*
 	 * next is written with WRITE_ONCE and started with a store-release
@@ -31,6 +50,29 @@ struct kpptp_reorder {
 	u32 next;			/* the next sequence number to deliver */
 	u32 bytes;			/* truesize of q */
 	struct sk_buff_head q;		/* sorted, every entry after next */
+
+	/*
+	 * The adaptive hold (TCP RACK's idea, RFC 8985: wait for reordering
+	 * as long as the reordering actually seen takes, not a fixed time).
+	 * A sample is how long a gap stayed open before its packet came:
+	 * taken when a gap closes, and when a packet of a gap given up comes
+	 * after all (the hold was too short: RACK's DSACK). The estimate is
+	 * the largest sample of this period and the last (a windowed max):
+	 * a path that reorders by 5 ms now and then is not talked down by
+	 * the many microsecond gaps two CPUs make meanwhile. Until the first
+	 * sample a gap is held for the whole cap, so that a path which
+	 * reorders by a few milliseconds loses nothing while it is learnt; a
+	 * first gap given up instead (a loss) makes the estimate 0, so a path
+	 * that only loses pays the cap once.
+	 * Written under the caller's lock, read without it (statistics). All
+	 * times are the caller's clock, in ns.
+	 */
+	u64 delay;			/* largest sample of this period */
+	u64 delay_prev;			/* of the period before */
+	u64 period_start;
+	bool learnt;			/* a sample or a loss seen: until then, the cap */
+	u32 skip_from, skip_to;		/* the gap given up last: [from, to) */
+	u64 skip_opened;		/* when its first held packet came */
 };
 
 /* What one step did: packets to deliver, in order, and what to count. */
@@ -48,14 +90,29 @@ struct kpptp_reorder_res {
 void kpptp_reorder_init(struct kpptp_reorder *r);
 void kpptp_reorder_purge(struct kpptp_reorder *r);
 void kpptp_reorder_res_init(struct kpptp_reorder_res *res);
-/* A data packet numbered seq, arrived at now (jiffies); takes skb. */
+/*
+ * Does kpptp_reorder_rx() need the time for seq? Not for the common case,
+ * the next packet with nothing held: the caller may skip the clock then.
+ */
+static inline bool kpptp_reorder_needs_clock(const struct kpptp_reorder *r, u32 seq)
+{
+	return r->started && (seq != r->next || !skb_queue_empty(&r->q));
+}
+
+/* A data packet numbered seq, arrived at now (ns); takes skb. */
 void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
-		      u32 window, unsigned long now, struct kpptp_reorder_res *res);
-/* Gaps whose first held packet has waited timeout by now are given up. */
-void kpptp_reorder_expire(struct kpptp_reorder *r, unsigned long now,
-			  unsigned long timeout, struct kpptp_reorder_res *res);
+		      u32 window, u64 now, struct kpptp_reorder_res *res);
+/*
+ * How long a gap is waited for now: twice the estimated reordering delay
+ * (a path's delay jitters), plus KPPTP_REORDER_HOLD_MIN_NS, at most cap
+ * (ns), as of the last step (a quiet session does not age it); the cap
+ * before anything was learnt. Lockless: for statistics too.
+ */
+u64 kpptp_reorder_hold(const struct kpptp_reorder *r, u64 cap);
+/* Gaps whose first held packet has waited hold by now are given up. */
+void kpptp_reorder_expire(struct kpptp_reorder *r, u64 now, u64 hold,
+			  struct kpptp_reorder_res *res);
 /* When the oldest gap times out; false when nothing is held. */
-bool kpptp_reorder_deadline(const struct kpptp_reorder *r, unsigned long timeout,
-			    unsigned long *when);
+bool kpptp_reorder_deadline(const struct kpptp_reorder *r, u64 hold, u64 *when);
 
 #endif /* _KPPTP_REORDER_H */

@@ -72,7 +72,7 @@ static void collect(struct kunit *test, struct rig *g, struct kpptp_reorder_res 
 }
 
 static void rx_sized(struct kunit *test, struct rig *g, u32 seq, u32 window,
-		     unsigned long now, unsigned int size)
+		     u64 now, unsigned int size)
 {
 	struct sk_buff *skb = alloc_skb(size, GFP_KERNEL);
 	struct kpptp_reorder_res res;
@@ -86,18 +86,18 @@ static void rx_sized(struct kunit *test, struct rig *g, u32 seq, u32 window,
 	collect(test, g, &res, started ? next_before : g->r.next);
 }
 
-static void rx(struct kunit *test, struct rig *g, u32 seq, u32 window, unsigned long now)
+static void rx(struct kunit *test, struct rig *g, u32 seq, u32 window, u64 now)
 {
 	rx_sized(test, g, seq, window, now, 64);
 }
 
-static void expire(struct kunit *test, struct rig *g, unsigned long now, unsigned long timeout)
+static void expire(struct kunit *test, struct rig *g, u64 now, u64 hold)
 {
 	struct kpptp_reorder_res res;
 	u32 next_before = g->r.next;
 
 	kpptp_reorder_res_init(&res);
-	kpptp_reorder_expire(&g->r, now, timeout, &res);
+	kpptp_reorder_expire(&g->r, now, hold, &res);
 	collect(test, g, &res, next_before);
 }
 
@@ -213,7 +213,7 @@ static void wraps(struct kunit *test)
 static void timeout_gives_up_the_gap(struct kunit *test)
 {
 	struct rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
-	unsigned long when;
+	u64 when;
 
 	KUNIT_ASSERT_NOT_NULL(test, g);
 	rig_init(g);
@@ -221,14 +221,14 @@ static void timeout_gives_up_the_gap(struct kunit *test)
 	rx(test, g, 12, 4, 1000);
 	rx(test, g, 14, 4, 1005);
 	KUNIT_ASSERT_TRUE(test, kpptp_reorder_deadline(&g->r, 20, &when));
-	KUNIT_EXPECT_EQ(test, when, 1020ul);
+	KUNIT_EXPECT_EQ(test, when, 1020ull);
 	expire(test, g, 1019, 20);
 	KUNIT_EXPECT_EQ(test, g->ngot, 1u);
 	expire(test, g, 1020, 20);	/* 12's gap goes; 14 waits its own time */
 	EXPECT_GOT(test, g, 10, 12);
 	KUNIT_EXPECT_EQ(test, g->lost, 1u);
 	KUNIT_ASSERT_TRUE(test, kpptp_reorder_deadline(&g->r, 20, &when));
-	KUNIT_EXPECT_EQ(test, when, 1025ul);
+	KUNIT_EXPECT_EQ(test, when, 1025ull);
 	expire(test, g, 1025, 20);
 	EXPECT_GOT(test, g, 10, 12, 14);
 	KUNIT_EXPECT_FALSE(test, kpptp_reorder_deadline(&g->r, 20, &when));
@@ -242,9 +242,11 @@ static void too_far_ahead_resyncs(struct kunit *test)
 	rig_init(g);
 	rx(test, g, 0, 4, 0);
 	rx(test, g, 2, 4, 0);
-	rx(test, g, 100, 4, 0);
-	EXPECT_GOT(test, g, 0, 2, 100);
-	KUNIT_EXPECT_EQ(test, g->lost, 98u);
+	rx(test, g, 33, 4, 0);		/* 32 ahead: within reach, held */
+	KUNIT_EXPECT_EQ(test, g->ngot, 1u);
+	rx(test, g, 100, 4, 0);		/* 99 ahead of next 1: beyond 8 x 4 */
+	EXPECT_GOT(test, g, 0, 2, 33, 100);
+	KUNIT_EXPECT_EQ(test, g->lost, 97u);
 	KUNIT_EXPECT_EQ(test, g->overflow, 1u);
 }
 
@@ -290,6 +292,104 @@ static void random_walk(struct kunit *test)
 	}
 }
 
+#define US(n)	((u64)(n) * NSEC_PER_USEC)
+#define MS(n)	((u64)(n) * NSEC_PER_MSEC)
+
+/*
+ * The hold: the whole cap until a gap was seen to close, then twice the
+ * largest delay seen this period or the last, plus 500 us. Microsecond
+ * gaps do not talk a 5 ms one down; a period later it is forgotten.
+ */
+static void hold_adapts(struct kunit *test)
+{
+	struct rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u64 t = MS(1000);
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	rig_init(g);
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), MS(20));
+	rx(test, g, 0, 8, t);
+	rx(test, g, 2, 8, t);			/* 1 is missing */
+	rx(test, g, 1, 8, t + US(400));		/* closes the gap after 400 us */
+	EXPECT_GOT(test, g, 0, 1, 2);
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(1300));
+	rx(test, g, 4, 8, t + MS(1));		/* a gap that closes at once */
+	rx(test, g, 3, 8, t + MS(1));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(1300));
+	rx(test, g, 6, 8, t + MS(2));		/* one of 5 ms */
+	rx(test, g, 5, 8, t + MS(7));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(10500));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(4)), MS(4));
+	/* The next period still remembers 5 ms... */
+	rx(test, g, 8, 8, t + MS(4100));
+	rx(test, g, 7, 8, t + MS(4100) + US(100));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(10500));
+	/* ...the one after only that period's 100 us... */
+	rx(test, g, 10, 8, t + MS(8200));
+	rx(test, g, 9, 8, t + MS(8200) + US(50));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(700));
+	/* ...and after a whole period with no sample, nothing. */
+	rx(test, g, 12, 8, t + MS(20000));
+	rx(test, g, 11, 8, t + MS(20000));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(500));
+	/* Not reordering: a peer silent for a minute teaches nothing. */
+	rx(test, g, 14, 8, t + MS(21000));
+	rx(test, g, 13, 8, t + MS(81000));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(500));
+	KUNIT_EXPECT_EQ(test, g->lost + g->late, 0u);
+	KUNIT_EXPECT_EQ(test, g->ngot, 15u);
+}
+
+/*
+ * A gap given up too soon: its packet comes late. That is a sample too
+ * (the hold was short by that much), and the next gap is held longer.
+ * A late packet of no gap given up (a duplicate) teaches nothing.
+ */
+static void late_packet_of_a_given_up_gap(struct kunit *test)
+{
+	struct rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u64 t = MS(1000), hold;
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	rig_init(g);
+	rx(test, g, 0, 8, t);
+	rx(test, g, 2, 8, t);
+	rx(test, g, 1, 8, t + US(100));		/* learnt: 100 us */
+	hold = kpptp_reorder_hold(&g->r, MS(20));
+	KUNIT_EXPECT_EQ(test, hold, US(700));
+	rx(test, g, 5, 8, t + MS(1));		/* 3 and 4 missing */
+	expire(test, g, t + MS(1) + hold, hold);
+	KUNIT_EXPECT_EQ(test, g->lost, 2u);
+	rx(test, g, 2, 8, t + MS(4));		/* a duplicate: nothing learnt */
+	KUNIT_EXPECT_EQ(test, g->r.delay, US(100));
+	rx(test, g, 4, 8, t + MS(4));		/* of the gap: 3 ms late */
+	KUNIT_EXPECT_EQ(test, g->late, 2u);
+	KUNIT_EXPECT_EQ(test, g->r.delay, MS(3));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(6500));
+	EXPECT_GOT(test, g, 0, 1, 2, 5);
+}
+
+/* A path that loses and never reorders pays the cap once, then the floor. */
+static void first_loss_ends_the_cap(struct kunit *test)
+{
+	struct rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u64 t = MS(1000);
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	rig_init(g);
+	rx(test, g, 0, 8, t);
+	rx(test, g, 2, 8, t);
+	expire(test, g, t + MS(20), kpptp_reorder_hold(&g->r, MS(20)));
+	EXPECT_GOT(test, g, 0, 2);
+	KUNIT_EXPECT_EQ(test, g->lost, 1u);
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)),
+			KPPTP_REORDER_HOLD_MIN_NS);
+	/* Its packet after all, 30 ms late: the next gap gets the cap. */
+	rx(test, g, 1, 8, t + MS(30));
+	KUNIT_EXPECT_EQ(test, g->r.delay, MS(30));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), MS(20));
+}
+
 static struct kunit_case reorder_cases[] = {
 	KUNIT_CASE(in_order),
 	KUNIT_CASE(reordered_within_window),
@@ -300,6 +400,9 @@ static struct kunit_case reorder_cases[] = {
 	KUNIT_CASE(too_far_ahead_resyncs),
 	KUNIT_CASE(byte_cap),
 	KUNIT_CASE(random_walk),
+	KUNIT_CASE(hold_adapts),
+	KUNIT_CASE(late_packet_of_a_given_up_gap),
+	KUNIT_CASE(first_loss_ends_the_cap),
 	{}
 };
 

@@ -4,7 +4,8 @@
  * put the packet in sequence (reorder.c, under rx_lock), hand the PPP
  * frames to ppp_generic in that order.
  *
- * A packet ahead of a gap waits at most reorder_timeout (the reorder
+ * A packet ahead of a gap waits as long as the session's reordering has
+ * been seen to take, at most reorder_timeout_ms (reorder.h, the reorder
  * timer); everything behind the next expected number is dropped, except
  * LCP echoes, so that a peer's sequence jump can never starve the
  * keepalive. The engine's invariant (reorder.h) holds whatever the window
@@ -84,7 +85,7 @@ static void kpptp_deliver(struct kpptp_session *s, struct sk_buff *skb)
 static void kpptp_rx_apply(struct kpptp_session *s, struct kpptp_reorder_res *res)
 {
 	struct sk_buff *skb;
-	unsigned long when;
+	u64 when;
 
 	if (unlikely(res->out_of_order))
 		kpptp_rx_stat_inc(s, KPPTP_STAT_rx_out_of_order);
@@ -111,39 +112,48 @@ static void kpptp_rx_apply(struct kpptp_session *s, struct kpptp_reorder_res *re
 	}
 	if (s->rx_dead)
 		return;
-	if (!kpptp_reorder_deadline(&s->rx_seq, READ_ONCE(s->reorder_timeout), &when)) {
-		if (unlikely(timer_pending(&s->reorder_timer)))
-			timer_delete(&s->reorder_timer);
-	} else if (!timer_pending(&s->reorder_timer) || res->reordered || res->lost) {
+	if (!kpptp_reorder_deadline(&s->rx_seq, kpptp_rx_hold(s), &when)) {
+		/* Not waited for: the callback takes rx_lock and finds nothing. */
+		if (unlikely(hrtimer_is_queued(&s->reorder_timer)))
+			hrtimer_try_to_cancel(&s->reorder_timer);
+	} else if (!hrtimer_is_queued(&s->reorder_timer) || res->reordered || res->lost) {
 		/* A new oldest gap (or none pending): its own deadline. */
-		mod_timer(&s->reorder_timer, when);
+		hrtimer_start(&s->reorder_timer, ns_to_ktime(when), HRTIMER_MODE_ABS_SOFT);
 	}
 }
 
-void kpptp_reorder_timeout(struct timer_list *t)
+/* Softirq (HRTIMER_MODE_ABS_SOFT): an rx_lock holder may re-arm it. */
+enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t)
 {
-	struct kpptp_session *s = timer_container_of(s, t, reorder_timer);
+	struct kpptp_session *s = container_of(t, struct kpptp_session, reorder_timer);
 	struct kpptp_reorder_res res;
+	u64 now = ktime_get_ns();
 
 	kpptp_reorder_res_init(&res);
 	rcu_read_lock();
 	spin_lock(&s->rx_lock);
 	if (!s->rx_dead) {
-		kpptp_reorder_expire(&s->rx_seq, jiffies, READ_ONCE(s->reorder_timeout), &res);
+		kpptp_reorder_expire(&s->rx_seq, now, kpptp_rx_hold(s), &res);
 		kpptp_rx_apply(s, &res);
 		kpptp_ack_schedule(s);
 	}
 	spin_unlock(&s->rx_lock);
 	rcu_read_unlock();
+	/* Re-armed above (hrtimer_start) if a gap is still held. */
+	return HRTIMER_NORESTART;
 }
 
 static void kpptp_rx_data(struct kpptp_session *s, struct sk_buff *skb,
 			  u32 seq)
 {
 	struct kpptp_reorder_res res;
+	u64 now = 0;
 
+	/* The clock only off the common path: the next packet, none held. */
+	if (unlikely(kpptp_reorder_needs_clock(&s->rx_seq, seq)))
+		now = ktime_get_ns();
 	kpptp_reorder_res_init(&res);
-	kpptp_reorder_rx(&s->rx_seq, skb, seq, READ_ONCE(s->reorder_window), jiffies, &res);
+	kpptp_reorder_rx(&s->rx_seq, skb, seq, READ_ONCE(s->reorder_window), now, &res);
 	if (unlikely(res.started))
 		WRITE_ONCE(s->ack_sent, seq - 1);
 	kpptp_rx_apply(s, &res);

@@ -212,14 +212,14 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	refcount_set(&s->refs, 2);
 	s->state = KPPTP_S_BOUND;
 	s->reorder_window = READ_ONCE(kpptp_default_reorder_window.val);
-	s->reorder_timeout =
-		msecs_to_jiffies(READ_ONCE(kpptp_default_reorder_timeout_ms.val));
+	s->reorder_timeout_ms = READ_ONCE(kpptp_default_reorder_timeout_ms.val);
 	s->ack_delay = msecs_to_jiffies(READ_ONCE(kpptp_default_ack_delay_ms.val));
 	s->last_rx = jiffies;
 	s->last_tx = jiffies;
 	spin_lock_init(&s->rx_lock);
 	kpptp_reorder_init(&s->rx_seq);
-	timer_setup(&s->reorder_timer, kpptp_reorder_timeout, 0);
+	hrtimer_setup(&s->reorder_timer, kpptp_reorder_timeout, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
 	timer_setup(&s->ack_timer, kpptp_ack_timeout, 0);
 	timer_setup(&s->watch_timer, kpptp_watch_timeout, 0);
 	u64_stats_init(&s->rx_stats.syncp);
@@ -568,7 +568,7 @@ static void kpptp_session_teardown(struct work_struct *work)
 	struct kpptp_net *kn = kpptp_pernet(s->net);
 	struct sock *sk;
 
-	timer_shutdown_sync(&s->reorder_timer);
+	hrtimer_cancel(&s->reorder_timer);
 	timer_shutdown_sync(&s->ack_timer);
 	timer_shutdown_sync(&s->watch_timer);
 	spin_lock_bh(&s->rx_lock);
@@ -724,7 +724,7 @@ int kpptp_session_set_opt(struct kpptp_session *s, int opt, u32 val)
 	case KPPTP_SO_REORDER_TIMEOUT:
 		if (!val || val > KPPTP_TIMEOUT_MAX_MS)
 			return -ERANGE;
-		WRITE_ONCE(s->reorder_timeout, msecs_to_jiffies(val));
+		WRITE_ONCE(s->reorder_timeout_ms, val);
 		return 0;
 	case KPPTP_SO_ACK_DELAY:
 		if (!val || val > KPPTP_TIMEOUT_MAX_MS)
@@ -742,7 +742,7 @@ int kpptp_session_get_opt(struct kpptp_session *s, int opt, u32 *val)
 		*val = READ_ONCE(s->reorder_window);
 		return 0;
 	case KPPTP_SO_REORDER_TIMEOUT:
-		*val = jiffies_to_msecs(READ_ONCE(s->reorder_timeout));
+		*val = READ_ONCE(s->reorder_timeout_ms);
 		return 0;
 	case KPPTP_SO_ACK_DELAY:
 		*val = jiffies_to_msecs(READ_ONCE(s->ack_delay));

@@ -42,6 +42,7 @@ TESTS=(
 	faults.sh:600:
 	kpptpd.sh:300:
 	kpptpd-client.sh:500::6.1
+	kpptpd-mtu.sh:300::6.1
 	kpptpd-intree.sh:300::6.1
 	kpptpd-pptpd.sh:300::6.1
 	'kpptpd-scale.sh:600:--mem 2048:6.1'	# quoted: one entry

@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_pppox.h>
+#include <linux/kpptp.h>
 #include <sys/socket.h>
 
 #include "kpptp/authname.h"
@@ -298,10 +299,54 @@ static void on_phase(void *arg, int p)
 		tell_daemon("ifname %s", kp_ifname());
 }
 
+/*
+ * pppd's default MTU and MRU are 1500, and a 1500-byte PPP frame does not
+ * fit a 1500-byte path after 40 bytes of IP, GRE and PPP: every full-size
+ * packet went out as two IP fragments. TCP with DF learns the path MTU
+ * (kpptp.ko answers with "fragmentation needed"), but MPPE frames hide
+ * the DF bit, so an MPPE call fragmented every packet (and lost some when
+ * the second fragment found the receiver's queue full). So: the defaults
+ * become what the path carries (kpptp.ko says, KPPTP_SO_PPP_MTU); an mtu
+ * or mru the admin gave stays, with a warning if it is too big.
+ */
+static void fit_mtu(void)
+{
+	struct lcp_options *wo = &lcp_wantoptions[0], *ao = &lcp_allowoptions[0];
+	socklen_t len = sizeof(uint32_t);
+	uint32_t fit;
+
+	if (getsockopt(kpptp_fd, SOL_KPPTP, KPPTP_SO_PPP_MTU, &fit, &len) < 0) {
+		warn("kpptp.so: kpptp.ko does not say what the path carries (%s): "
+		     "MTU and MRU stay as configured", strerror(errno));
+		return;
+	}
+	if (fit < MINMRU) {
+		warn("kpptp.so: the path to the peer carries only %u-byte PPP frames: "
+		     "MTU and MRU stay as configured (GRE will be fragmented)", fit);
+		return;
+	}
+	if (wo->mru == DEFMRU && fit < DEFMRU) {
+		wo->mru = fit;
+		wo->neg_mru = 1;
+	} else if (wo->neg_mru && wo->mru > (int)fit) {
+		warn("kpptp.so: mru %d is more than the path carries (%u): "
+		     "the peer's GRE packets will be fragmented", wo->mru, fit);
+	}
+	if (ao->mru == MAXMRU && fit < MAXMRU) {
+		ao->mru = fit;
+	} else if (ao->mru > (int)fit) {
+		warn("kpptp.so: mtu %d is more than the path carries (%u): "
+		     "our GRE packets will be fragmented", ao->mru, fit);
+	}
+	info("kpptp.so: the path carries %u-byte PPP frames: MRU %d, MTU at most %d",
+	     fit, wo->mru, ao->mru);
+}
+
 static void kpptp_check_options(void)
 {
 	if (kpptp_fd < 0)
 		fatal("kpptp.so: no kpptp-fd given (kpptpd passes it)");
+	fit_mtu();
 }
 
 static int kpptp_connect(void)

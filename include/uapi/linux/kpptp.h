@@ -24,6 +24,13 @@ enum kpptp_sockopt {
 	KPPTP_SO_REORDER_TIMEOUT,
 	/* delay before an ack-only packet is sent, in milliseconds (1..10000) */
 	KPPTP_SO_ACK_DELAY,
+	/*
+	 * Read only, on a connected socket: the largest PPP information field
+	 * (the protocol field not counted: an LCP MRU) whose GRE packet fits
+	 * the route to the peer as it was at connect(), with the address and
+	 * control field and an ack. A larger MTU is fragmented outside.
+	 */
+	KPPTP_SO_PPP_MTU,
 };
 
 /* Upper bound of KPPTP_SO_REORDER_WINDOW. */
