@@ -39,18 +39,26 @@ backlog_drops() {
 # dropped and counted: B's socket buffer full (a starved iperf3 server),
 # A's sends refused with ENOBUFS, and the input backlogs. Those are not
 # the tunnel's to answer for; any other loss is.
-udp_run() {
-	local window=$1 json drops0 a_if rcvbuf mem enobufs backlog
-	LOST= STACK=
+# tunnel_pair [pptp-static options for B]: fresh namespaces A and B joined
+# by veth, a static tunnel between them (A call 100, B call 200), up.
+# Sets A_IF and B_IF, the tunnels' interfaces.
+tunnel_pair() {
 	new_ns A
 	new_ns B
 	link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
 	start_tunnel "$A" 198.51.100.1 198.51.100.2 100 200 203.0.113.1 203.0.113.2 ||
 		ktap_bail "tunnel A"
-	a_if=$TUN_IF
-	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 \
-		--reorder-window "$window" --reorder-timeout 200 || ktap_bail "tunnel B"
+	A_IF=$TUN_IF
+	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 "$@" ||
+		ktap_bail "tunnel B"
+	B_IF=$TUN_IF
 	nsexec "$A" ping -c 1 -W 2 203.0.113.2 >/dev/null || ktap_bail "tunnel ping"
+}
+
+udp_run() {
+	local window=$1 json drops0 rcvbuf mem enobufs backlog
+	LOST='' STACK=''
+	tunnel_pair --reorder-window "$window" --reorder-timeout 200
 	nsexec "$A" tc qdisc add dev kpv0 root netem delay 5ms reorder 70% 50%
 	ip netns exec "$B" iperf3 -s -1 -D -I "/tmp/iperf.$B.pid" >/dev/null 2>&1
 	wait_for 5 listening "$B" 5201
@@ -65,8 +73,8 @@ udp_run() {
 		"B's socket buffer $rcvbuf (memory $mem), A's ENOBUFS $enobufs," \
 		"input backlogs $backlog"
 	if ((LOST > STACK)); then
-		ip -n "$A" -s link show dev "$a_if" | sed 's/^/# A: /'
-		ip -n "$B" -s link show dev "$TUN_IF" | sed 's/^/# B: /'
+		ip -n "$A" -s link show dev "$A_IF" | sed 's/^/# A: /'
+		ip -n "$B" -s link show dev "$B_IF" | sed 's/^/# B: /'
 		echo "# A: $(ip netns exec "$A" cat /proc/net/kpptp)"
 	fi
 }
@@ -95,15 +103,8 @@ ktap_ge "TCP still flows through a reordering path" 1 "${mbps:-0}"
 tcp_run() {
 	local netem=$1 json
 	shift
-	MBPS= RETRANS=
-	new_ns A
-	new_ns B
-	link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
-	start_tunnel "$A" 198.51.100.1 198.51.100.2 100 200 203.0.113.1 203.0.113.2 ||
-		ktap_bail "tunnel A"
-	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 "$@" ||
-		ktap_bail "tunnel B"
-	nsexec "$A" ping -c 1 -W 2 203.0.113.2 >/dev/null || ktap_bail "tunnel ping"
+	MBPS='' RETRANS=''
+	tunnel_pair "$@"
 	# A queue long enough that netem itself drops nothing.
 	# shellcheck disable=SC2086
 	nsexec "$A" tc qdisc add dev kpv0 root netem limit 100000 $netem
