@@ -177,7 +177,7 @@ u64 kpptp_reorder_hold(const struct kpptp_reorder *r, u64 cap)
 
 	if (!READ_ONCE(r->learnt))
 		return cap;
-	return min(2 * d + KPPTP_REORDER_HOLD_MIN_NS, cap);
+	return min(4 * d + KPPTP_REORDER_HOLD_MIN_NS, cap);
 }
 
 /* Queue a packet ahead of next, sorted; false if it is a duplicate. */

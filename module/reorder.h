@@ -103,8 +103,9 @@ static inline bool kpptp_reorder_needs_clock(const struct kpptp_reorder *r, u32 
 void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
 		      u32 window, u64 now, struct kpptp_reorder_res *res);
 /*
- * How long a gap is waited for now: twice the estimated reordering delay
- * (a path's delay jitters), plus KPPTP_REORDER_HOLD_MIN_NS, at most cap
+ * How long a gap is waited for now: four times the estimated reordering
+ * delay (a path's delay jitters: as TCP's RTO adds four deviations), plus
+ * KPPTP_REORDER_HOLD_MIN_NS, at most cap
  * (ns), as of the last step (a quiet session does not age it); the cap
  * before anything was learnt. Lockless: for statistics too.
  */

@@ -296,8 +296,8 @@ static void random_walk(struct kunit *test)
 #define MS(n)	((u64)(n) * NSEC_PER_MSEC)
 
 /*
- * The hold: the whole cap until a gap was seen to close, then twice the
- * largest delay seen this period or the last, plus 500 us. Microsecond
+ * The hold: the whole cap until a gap was seen to close, then four times
+ * the largest delay seen this period or the last, plus 500 us. Microsecond
  * gaps do not talk a 5 ms one down; a period later it is forgotten.
  */
 static void hold_adapts(struct kunit *test)
@@ -312,22 +312,22 @@ static void hold_adapts(struct kunit *test)
 	rx(test, g, 2, 8, t);			/* 1 is missing */
 	rx(test, g, 1, 8, t + US(400));		/* closes the gap after 400 us */
 	EXPECT_GOT(test, g, 0, 1, 2);
-	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(1300));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(2100));
 	rx(test, g, 4, 8, t + MS(1));		/* a gap that closes at once */
 	rx(test, g, 3, 8, t + MS(1));
-	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(1300));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(2100));
 	rx(test, g, 6, 8, t + MS(2));		/* one of 5 ms */
 	rx(test, g, 5, 8, t + MS(7));
-	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(10500));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(50)), US(20500));
 	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(4)), MS(4));
 	/* The next period still remembers 5 ms... */
 	rx(test, g, 8, 8, t + MS(4100));
 	rx(test, g, 7, 8, t + MS(4100) + US(100));
-	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(10500));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(50)), US(20500));
 	/* ...the one after only that period's 100 us... */
 	rx(test, g, 10, 8, t + MS(8200));
 	rx(test, g, 9, 8, t + MS(8200) + US(50));
-	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(700));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(900));
 	/* ...and after a whole period with no sample, nothing. */
 	rx(test, g, 12, 8, t + MS(20000));
 	rx(test, g, 11, 8, t + MS(20000));
@@ -356,7 +356,7 @@ static void late_packet_of_a_given_up_gap(struct kunit *test)
 	rx(test, g, 2, 8, t);
 	rx(test, g, 1, 8, t + US(100));		/* learnt: 100 us */
 	hold = kpptp_reorder_hold(&g->r, MS(20));
-	KUNIT_EXPECT_EQ(test, hold, US(700));
+	KUNIT_EXPECT_EQ(test, hold, US(900));
 	rx(test, g, 5, 8, t + MS(1));		/* 3 and 4 missing */
 	expire(test, g, t + MS(1) + hold, hold);
 	KUNIT_EXPECT_EQ(test, g->lost, 2u);
@@ -365,7 +365,7 @@ static void late_packet_of_a_given_up_gap(struct kunit *test)
 	rx(test, g, 4, 8, t + MS(4));		/* of the gap: 3 ms late */
 	KUNIT_EXPECT_EQ(test, g->late, 2u);
 	KUNIT_EXPECT_EQ(test, g->r.delay, MS(3));
-	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(6500));
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), US(12500));
 	EXPECT_GOT(test, g, 0, 1, 2, 5);
 }
 
