@@ -115,13 +115,14 @@ ktap_eq "... and the packet after the jump is delivered" 10 "$(sess "$B" 300 rx_
 ktap_eq "stale packet after the jump -> rx_late" 1 \
 	"$(sess_delta 300 rx_late inj "${src[@]}" --call 300 --seqs 50)"
 
-# A gap that is never filled: 203 and 204 wait for 201-202, then give up
-# (after 1 s: long enough that a loaded TCG host never gives up before
-# the check below looks).
-inj "${src[@]}" --call 300 --seqs 203,204
-ktap_eq "packets behind a gap are held" 10 "$(sess "$B" 300 rx_packets)"
+# A gap that is never filled: 203 and 204 wait for 201-202, then the gap
+# is given up. The wait adapts (the burst above closed its gap at once:
+# about 0.5 ms now), so how long they were held is KUnit's to check
+# (module/reorder_test.c); here, that they wait and then go.
+ktap_eq "packets ahead of a gap wait (out of order)" 1 \
+	"$(sess_delta 300 rx_out_of_order inj "${src[@]}" --call 300 --seqs 203,204)"
 wait_for 3 sess_ge "$B" 300 rx_packets 12
-ktap_eq "after the reorder timeout they are delivered" 12 "$(sess "$B" 300 rx_packets)"
+ktap_eq "after the hold they are delivered" 12 "$(sess "$B" 300 rx_packets)"
 ktap_eq "... and the gap counted as lost" 194 "$(sess "$B" 300 rx_lost)"
 ktap_ge "data from the peer made the session send standalone acks" 1 \
 	"$(sess "$B" 300 tx_ack_only)"
