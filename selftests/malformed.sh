@@ -119,7 +119,7 @@ ktap_eq "stale packet after the jump -> rx_late" 1 \
 # is given up. The wait adapts (the burst above closed its gap at once:
 # about 0.5 ms now), so how long they were held is KUnit's to check
 # (module/reorder_test.c); here, that they wait and then go.
-ktap_eq "packets ahead of a gap wait (out of order)" 1 \
+ktap_ge "packets ahead of a gap wait (out of order)" 1 \
 	"$(sess_delta 300 rx_out_of_order inj "${src[@]}" --call 300 --seqs 203,204)"
 wait_for 3 sess_ge "$B" 300 rx_packets 12
 ktap_eq "after the hold they are delivered" 12 "$(sess "$B" 300 rx_packets)"
