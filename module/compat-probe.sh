@@ -22,6 +22,7 @@ has linux/timer.h 'int timer_shutdown_sync' && echo -DKPPTP_HAVE_TIMER_SHUTDOWN
 # 6.1.y gained these one by one (6.1.85, 6.1.94, 6.1.158): each probed.
 has linux/timer.h 'int timer_delete_sync' && echo -DKPPTP_HAVE_TIMER_DELETE_SYNC
 has linux/timer.h 'int timer_delete\(' && echo -DKPPTP_HAVE_TIMER_DELETE
+has linux/netdevice.h 'alloc_netdev_dummy\(' && echo -DKPPTP_HAVE_ALLOC_NETDEV_DUMMY
 # hrtimer_setup() came in 6.13 and hrtimer_init() went in 6.15.
 has linux/hrtimer.h 'void hrtimer_setup\(' && echo -DKPPTP_HAVE_HRTIMER_SETUP
 has linux/net.h 'struct sockaddr_unsized' && echo -DKPPTP_HAVE_SOCKADDR_UNSIZED

@@ -14,6 +14,7 @@
 #include <net/netns/generic.h>
 
 #include "compat.h"
+#include "fastpath.h"
 #include "kpptp-version.h"
 #include "reorder.h"
 #include "stats.h"
@@ -57,6 +58,8 @@ struct kpptp_net {
 	 * of the system, so a namespace without sessions pays nothing.
 	 */
 	atomic_t teardowns;
+	/* Every fast path of the namespace, from enable to free (fastpath.c). */
+	struct list_head fps;
 
 	atomic_long_t stats[KPPTP_NET_NSTATS];
 };
@@ -160,6 +163,8 @@ struct kpptp_session {
 	 * the transmit path as that header says (acquire on started).
 	 */
 	struct kpptp_reorder rx_seq;
+	/* The receive fast path, NULL while off (fastpath.c says how). */
+	struct kpptp_fp __rcu *fp;
 	/*
 	 * Fires when the oldest gap's hold is over. An hrtimer (softirq
 	 * mode, so its callback runs as a timer_list's would): holds are

@@ -84,6 +84,14 @@ module_param_cb(ack_delay_ms, &kpptp_param_ops,
 MODULE_PARM_DESC(ack_delay_ms,
 		 "delay before an ack goes out alone when no data carries it, 1..10000 ms (default 20)");
 
+/*
+ * Off by default until its tests have run on every supported kernel: a
+ * session's pppd may ask for the fast path only when this is on.
+ */
+module_param_named(fastpath, kpptp_fastpath_allowed, bool, 0644);
+MODULE_PARM_DESC(fastpath,
+		 "let pppd's kpptp.so turn on the receive fast path (GRO on pppN) of its sessions (default 0)");
+
 static const struct gre_protocol kpptp_gre_protocol = {
 	.handler     = kpptp_gre_rcv,
 	.err_handler = kpptp_gre_err,
@@ -113,6 +121,7 @@ static int __net_init kpptp_net_init(struct net *net)
 static void __net_exit kpptp_net_exit(struct net *net)
 {
 	kpptp_net_close_all(kpptp_pernet(net));
+	kpptp_fp_net_exit(kpptp_pernet(net));
 	kpptp_proc_exit(net);
 	kpptp_net_destroy_tables(kpptp_pernet(net));
 }
@@ -142,9 +151,14 @@ static int __init kpptp_init(void)
 	if (err)
 		goto err_wq;
 
-	err = kpptp_pppox_init();
+	/* After the namespaces' state: its notifier reads it. */
+	err = kpptp_fp_init();
 	if (err)
 		goto err_pernet;
+
+	err = kpptp_pppox_init();
+	if (err)
+		goto err_fp;
 
 	err = kpptp_nl_init();
 	if (err)
@@ -164,6 +178,9 @@ err_nl:
 	kpptp_nl_exit();
 err_pppox:
 	kpptp_pppox_exit();
+err_fp:
+	kpptp_fp_stop();
+	kpptp_fp_exit();
 err_pernet:
 	unregister_pernet_subsys(&kpptp_net_ops);
 err_wq:
@@ -178,6 +195,7 @@ static void __exit kpptp_exit(void)
 	gre_del_protocol(&kpptp_gre_protocol, GREPROTO_PPTP);
 	kpptp_nl_exit();
 	kpptp_pppox_exit();
+	kpptp_fp_stop();
 	/* No session is left (each pins the module); this flushes kpptp_wq. */
 	unregister_pernet_subsys(&kpptp_net_ops);
 	/*
@@ -185,8 +203,9 @@ static void __exit kpptp_exit(void)
 	 * the work runs, and the work's last put frees by call_rcu again.
 	 */
 	rcu_barrier();
-	destroy_workqueue(kpptp_wq);
+	destroy_workqueue(kpptp_wq);	/* the fast paths' free work too */
 	rcu_barrier();
+	kpptp_fp_exit();
 	kpptp_session_cache_exit();
 }
 

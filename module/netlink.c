@@ -37,6 +37,8 @@ static const struct nla_policy kpptp_nl_policy[KPPTP_A_MAX + 1] = {
 		NLA_POLICY_MAX(NLA_U32, KPPTP_STALL_TIMEOUT_MAX_S),
 	[KPPTP_A_ANOMALY_THRESHOLD]	= { .type = NLA_U32 },
 	[KPPTP_A_ID]			= NLA_POLICY_MIN(NLA_U32, 1),
+	/* Only off: pppd turns it on, through its socket. */
+	[KPPTP_A_FASTPATH]		= NLA_POLICY_MAX(NLA_U8, 0),
 	/* What the kernel reports, never takes. */
 	[KPPTP_A_ORIGIN] = {
 		.type = NLA_REJECT, .reject_message = "origin is read-only" },
@@ -149,6 +151,7 @@ static int kpptp_nl_put_config(struct sk_buff *skb, struct kpptp_session *s,
 	    nla_put_u64_64bit(skb, KPPTP_A_COOKIE, READ_ONCE(s->cookie), KPPTP_A_PAD) ||
 	    nla_put_u32(skb, KPPTP_A_STALL_TIMEOUT, READ_ONCE(s->stall_timeout)) ||
 	    nla_put_u32(skb, KPPTP_A_ANOMALY_THRESHOLD, READ_ONCE(s->anomaly_threshold)) ||
+	    nla_put_u8(skb, KPPTP_A_FASTPATH, kpptp_fp_state(s)) ||
 	    nla_put_u32(skb, KPPTP_A_PMTU, READ_ONCE(s->pmtu)) ||
 	    nla_put_u32(skb, KPPTP_A_UID, from_kuid_munged(reader, s->uid)))
 		return -EMSGSIZE;
@@ -255,6 +258,8 @@ static void kpptp_nl_apply_tunables(struct kpptp_session *s, struct nlattr **tb)
 	if (tb[KPPTP_A_ANOMALY_THRESHOLD])
 		WRITE_ONCE(s->anomaly_threshold,
 			   nla_get_u32(tb[KPPTP_A_ANOMALY_THRESHOLD]));
+	if (tb[KPPTP_A_FASTPATH])	/* 0: the policy */
+		kpptp_fp_off(s);
 	kpptp_watch_update(s);
 }
 

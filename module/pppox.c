@@ -262,6 +262,22 @@ static int kpptp_getname(struct socket *sock, struct sockaddr *uaddr,
 	return sizeof(sp);
 }
 
+/* KPPTP_SO_FASTPATH: a struct, not a u32. Socket locked by the caller. */
+static int kpptp_set_fastpath(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen)
+{
+	struct kpptp_session *s = kpptp_sk(sk)->session;
+	struct kpptp_fastpath req;
+
+	if (optlen < sizeof(req))
+		return -EINVAL;
+	if (copy_from_sockptr(&req, optval, sizeof(req)))
+		return -EFAULT;
+	if (!s || !(sk->sk_state & PPPOX_CONNECTED))
+		return -ENOTCONN;
+	return kpptp_fp_set(sk, s, req.ifindex, req.ncp);
+}
+
 static int kpptp_setsockopt(struct socket *sock, int level, int optname,
 			    sockptr_t optval, unsigned int optlen)
 {
@@ -271,6 +287,12 @@ static int kpptp_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_KPPTP)
 		return -ENOPROTOOPT;
+	if (optname == KPPTP_SO_FASTPATH) {
+		lock_sock(sk);
+		err = kpptp_set_fastpath(sk, optval, optlen);
+		release_sock(sk);
+		return err;
+	}
 	if (optlen < sizeof(val))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -303,6 +325,8 @@ static int kpptp_getsockopt(struct socket *sock, int level, int optname,
 		err = -ENOTCONN;
 	else if (optname == KPPTP_SO_PPP_MTU)
 		err = kpptp_ppp_mtu(sk, &val);
+	else if (optname == KPPTP_SO_FASTPATH)
+		val = kpptp_fp_state(kpptp_sk(sk)->session), err = 0;
 	else
 		err = kpptp_session_get_opt(kpptp_sk(sk)->session, optname,
 					    &val);

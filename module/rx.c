@@ -77,6 +77,8 @@ static void kpptp_deliver(struct kpptp_session *s, struct sk_buff *skb)
 	if (pskb_may_pull(skb, 2) && skb->data[0] == PPP_ALLSTATIONS &&
 	    skb->data[1] == PPP_UI)
 		__skb_pull(skb, 2);
+	if (rcu_access_pointer(s->fp) && kpptp_fp_rx(s, skb))
+		return;
 
 	ppp_input(&pppox_sk(sk)->chan, skb);
 }

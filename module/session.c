@@ -66,6 +66,7 @@ int kpptp_net_init_tables(struct kpptp_net *kn)
 
 	mutex_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->sessions);
+	INIT_LIST_HEAD(&kn->fps);
 	xa_init_flags(&kn->ids, XA_FLAGS_ALLOC1);
 	xa_init_flags(&kn->index, XA_FLAGS_ALLOC1);
 	err = rhashtable_init(&kn->by_local, &kpptp_local_params);
@@ -568,6 +569,7 @@ static void kpptp_session_teardown(struct work_struct *work)
 	struct kpptp_net *kn = kpptp_pernet(s->net);
 	struct sock *sk;
 
+	kpptp_fp_off(s);
 	hrtimer_cancel(&s->reorder_timer);
 	timer_shutdown_sync(&s->ack_timer);
 	timer_shutdown_sync(&s->watch_timer);

@@ -220,6 +220,8 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	proto = get_unaligned_be16(skb->data);
 	islcp = proto == PPP_LCP && pskb_may_pull(skb, 3) &&
 		skb->data[2] >= 1 && skb->data[2] <= 7;
+	if (unlikely(rcu_access_pointer(s->fp)))
+		kpptp_fp_watch_tx(s, skb);
 	flags = READ_ONCE(s->ppp_flags);
 	poff = 2;
 	/* LCP configuration packets go uncompressed (RFC 1661 6.5, 6.6). */

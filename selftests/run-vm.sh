@@ -27,6 +27,7 @@ TESTS=(
 	datapath.sh:300:
 	malformed.sh:300:
 	reorder.sh:300:
+	fastpath.sh:300:
 	netns.sh:300:
 	icmp.sh:300:
 	loadunload.sh:600:

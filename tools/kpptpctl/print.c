@@ -114,8 +114,11 @@ void print_session(struct ctl *c, const struct kpptp_session_msg *m)
 		       m->reorder_window, m->reorder_timeout, m->ack_delay);
 		if (m->has[KPPTP_A_PEER_RECV_WINDOW])
 			printf(",\"peer-recv-window\":%u", m->peer_recv_window);
-		printf(",\"cookie\":%" PRIu64 ",\"stall-timeout\":%u,\"anomaly-threshold\":%u,\"pmtu\":%u}",
+		printf(",\"cookie\":%" PRIu64 ",\"stall-timeout\":%u,\"anomaly-threshold\":%u,\"pmtu\":%u",
 		       m->cookie, m->stall_timeout, m->anomaly_threshold, m->pmtu);
+		if (m->has[KPPTP_A_FASTPATH])
+			printf(",\"fastpath\":%u", m->fastpath);
+		putchar('}');
 		return;
 	}
 	print_key(c, m);
@@ -131,8 +134,12 @@ void print_session(struct ctl *c, const struct kpptp_session_msg *m)
 	       m->reorder_window, m->reorder_timeout, m->ack_delay);
 	if (m->has[KPPTP_A_PEER_RECV_WINDOW])
 		printf(" peer-window %u", m->peer_recv_window);
-	printf("\n    stall-timeout %us anomaly-threshold %u/s cookie %" PRIu64 "\n",
+	printf("\n    stall-timeout %us anomaly-threshold %u/s cookie %" PRIu64,
 	       m->stall_timeout, m->anomaly_threshold, m->cookie);
+	if (m->fastpath)
+		printf("\n    fastpath%s%s", m->fastpath & KPPTP_FP_IPV4 ? " ipv4" : "",
+		       m->fastpath & KPPTP_FP_IPV6 ? " ipv6" : "");
+	putchar('\n');
 }
 
 /* Counters as JSON members, by their spec names. */

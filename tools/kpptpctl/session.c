@@ -37,6 +37,15 @@ static int put_tunable(struct nlmsghdr *nlh, char **argv, int argc)
 	uint32_t v;
 	size_t i;
 
+	/* Only off: pppd turns it on, through its socket. */
+	if (!strcmp(argv[0], "fastpath")) {
+		if (argc < 2 || strcmp(argv[1], "off")) {
+			usage_error("fastpath takes only 'off', not '%s'", argc < 2 ? "" : argv[1]);
+			return -1;
+		}
+		mnl_attr_put_u8(nlh, KPPTP_A_FASTPATH, 0);
+		return 2;
+	}
 	if (!strcmp(argv[0], "cookie")) {
 		if (argc < 2 || !parse_u64(argv[1], &cookie)) {
 			usage_error("cookie needs a number, not '%s'", argc < 2 ? "" : argv[1]);

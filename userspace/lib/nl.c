@@ -40,6 +40,7 @@ static const char *const attr_names[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_COOKIE] = "cookie",
 	[KPPTP_A_STALL_TIMEOUT] = "stall-timeout",
 	[KPPTP_A_ANOMALY_THRESHOLD] = "anomaly-threshold",
+	[KPPTP_A_FASTPATH] = "fastpath",
 	[KPPTP_A_PMTU] = "pmtu",
 	[KPPTP_A_UID] = "uid",
 	[KPPTP_A_STATS] = "stats",

@@ -28,6 +28,7 @@ static const enum mnl_attr_data_type attr_types[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_COOKIE] = MNL_TYPE_U64,
 	[KPPTP_A_STALL_TIMEOUT] = MNL_TYPE_U32,
 	[KPPTP_A_ANOMALY_THRESHOLD] = MNL_TYPE_U32,
+	[KPPTP_A_FASTPATH] = MNL_TYPE_U8,
 	[KPPTP_A_PMTU] = MNL_TYPE_U32,
 	[KPPTP_A_UID] = MNL_TYPE_U32,
 	[KPPTP_A_STATS] = MNL_TYPE_NESTED,
@@ -117,6 +118,7 @@ static int attr_cb(const struct nlattr *a, void *data)
 	case KPPTP_A_COOKIE: m->cookie = mnl_attr_get_u64(a); break;
 	case KPPTP_A_STALL_TIMEOUT: m->stall_timeout = mnl_attr_get_u32(a); break;
 	case KPPTP_A_ANOMALY_THRESHOLD: m->anomaly_threshold = mnl_attr_get_u32(a); break;
+	case KPPTP_A_FASTPATH: m->fastpath = mnl_attr_get_u8(a); break;
 	case KPPTP_A_PMTU: m->pmtu = mnl_attr_get_u32(a); break;
 	case KPPTP_A_UID: m->uid = mnl_attr_get_u32(a); break;
 	case KPPTP_A_DOWN_REASON: m->down_reason = mnl_attr_get_u8(a); break;

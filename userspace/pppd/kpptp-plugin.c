@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/if_pppox.h>
 #include <linux/kpptp.h>
 #include <sys/socket.h>
@@ -50,6 +51,17 @@ char pppd_version[] = KP_PPPD_VERSION;
 static int kpptp_fd = -1;
 static int status_fd = -1;
 static bool user_check;		/* kpptp-user-check: ask before a login is checked */
+/*
+ * kpptp-fastpath: once IPCP (IPv6CP) is up, ask kpptp.ko to hand that
+ * protocol's frames to GRO on the interface, around ppp_generic. Not with
+ * what ppp_generic would do to them: compression (CCP up), an idle limit
+ * (pppd reads the idle time from ppp_generic, which the fast path does not
+ * pass through), multilink, demand dialling; pppd 2.4 says which of those
+ * is set, 2.5 hides demand. pass-filter and active-filter cannot be seen
+ * from a plugin of either: the option says not to combine them.
+ */
+static bool fastpath;
+static uint32_t fastpath_ncp;		/* what kpptp.ko was asked for */
 static struct channel kpptp_channel;
 
 /* A descriptor option: a number that must be an open descriptor. */
@@ -135,6 +147,9 @@ static option_t kpptp_options[] = {
 	{ .name = "kpptp-user-check", .type = o_bool, .addr = &user_check,
 	  .description = "ask kpptpd whether a login name is refused before checking it",
 	  .flags = 1 },
+	{ .name = "kpptp-fastpath", .type = o_bool, .addr = &fastpath,
+	  .description = "let kpptp.ko hand IP frames to GRO on the interface, around ppp_generic",
+	  .flags = 1 },
 	{ .name = NULL }
 };
 
@@ -174,6 +189,65 @@ static void on_auth_up(void *arg, int unused)
 						       strlen(name), escaped));
 }
 
+/* Why the fast path must stay off, or NULL. */
+static const char *fastpath_refusal(void)
+{
+	if (ccp_fsm[0].state == OPENED)
+		return "compression (CCP) is up";
+	if (kp_idle_limit() > 0)
+		return "an idle limit is set (idle)";
+	if (kp_multilink())
+		return "multilink";
+	if (kp_demand())
+		return "demand dialling";
+	return NULL;
+}
+
+/* Ask kpptp.ko for exactly the NCPs in ncp (0: off). */
+static void fastpath_set(uint32_t ncp)
+{
+	struct kpptp_fastpath req = { .ncp = ncp };
+	const char *why;
+
+	if (!fastpath)
+		return;
+	if (ncp && (why = fastpath_refusal())) {
+		notice("kpptp.so: no fast path: %s", why);
+		ncp = 0;
+		req.ncp = 0;
+	}
+	req.ifindex = if_nametoindex(kp_ifname());
+	if (ncp && !req.ifindex) {
+		warn("kpptp.so: no fast path: %s: %s", kp_ifname(), strerror(errno));
+		return;
+	}
+	if (setsockopt(kpptp_fd, SOL_KPPTP, KPPTP_SO_FASTPATH, &req, sizeof(req)) < 0) {
+		if (errno == EOPNOTSUPP)
+			notice("kpptp.so: no fast path: kpptp.ko's fastpath parameter is 0");
+		else
+			warn("kpptp.so: no fast path: %s", strerror(errno));
+		return;
+	}
+	if (ncp != fastpath_ncp)
+		info("kpptp.so: fast path %s%s%s", ncp ? "on for" : "off",
+		     ncp & KPPTP_FP_IPV4 ? " IPv4" : "", ncp & KPPTP_FP_IPV6 ? " IPv6" : "");
+	fastpath_ncp = ncp;
+}
+
+static void on_ip_down(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	fastpath_set(fastpath_ncp & ~KPPTP_FP_IPV4);
+}
+
+static void on_ipv6_down(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	fastpath_set(fastpath_ncp & ~KPPTP_FP_IPV6);
+}
+
 static void on_ip_up(void *arg, int unused)
 {
 	struct in_addr l = { ipcp_gotoptions[0].ouraddr };
@@ -185,6 +259,8 @@ static void on_ip_up(void *arg, int unused)
 	inet_ntop(AF_INET, &l, ls, sizeof(ls));
 	inet_ntop(AF_INET, &r, rs, sizeof(rs));
 	tell_daemon("ip-up %s %s %s", kp_ifname(), ls, rs);
+	/* Each time: kpptp.ko may have turned it off on a renegotiation. */
+	fastpath_set(fastpath_ncp | KPPTP_FP_IPV4);
 }
 
 /* fe80:: plus the 64-bit interface identifier, as pppd assigns it. */
@@ -205,6 +281,7 @@ static void on_ipv6_up(void *arg, int unused)
 	link_local(&ipv6cp_gotoptions[0].ourid, ls, sizeof(ls));
 	link_local(&ipv6cp_hisoptions[0].hisid, rs, sizeof(rs));
 	tell_daemon("ip6-up %s %s %s", kp_ifname(), ls, rs);
+	fastpath_set(fastpath_ncp | KPPTP_FP_IPV6);
 }
 
 /*
@@ -389,6 +466,8 @@ void plugin_init(void)
 	kp_notify_auth_up(on_auth_up);
 	kp_notify_ip_up(on_ip_up);
 	kp_notify_ipv6_up(on_ipv6_up);
+	kp_notify_ip_down(on_ip_down);
+	kp_notify_ipv6_down(on_ipv6_down);
 	kp_notify_phase(on_phase);
 	recv_next = snoop_recv_hook;
 	snoop_recv_hook = snoop_recv;

@@ -24,6 +24,7 @@
 #include <pppd/pppd.h>
 
 #ifdef PPPD_VERSION	/* pppd 2.5 */
+#include <pppd/multilink.h>
 #include <pppd/options.h>
 #include <pppd/eui64.h>	/* its ipv6cp.h uses eui64_t without including it */
 
@@ -82,6 +83,32 @@ static inline void kp_notify_ipv6_up(kp_notify_fn *fn)
 static inline void kp_notify_phase(kp_notify_fn *fn)
 {
 	ppp_add_notify(NF_PHASE_CHANGE, fn, NULL);
+}
+
+static inline void kp_notify_ip_down(kp_notify_fn *fn)
+{
+	ppp_add_notify(NF_IP_DOWN, fn, NULL);
+}
+
+static inline void kp_notify_ipv6_down(kp_notify_fn *fn)
+{
+	ppp_add_notify(NF_IPV6_DOWN, fn, NULL);
+}
+
+static inline int kp_idle_limit(void)
+{
+	return ppp_get_max_idle_time();
+}
+
+static inline bool kp_multilink(void)
+{
+	return mp_on();
+}
+
+/* 2.5 does not say whether it dials on demand. */
+static inline bool kp_demand(void)
+{
+	return false;
 }
 
 #else			/* pppd 2.4 */
@@ -153,6 +180,31 @@ static inline void kp_notify_ipv6_up(kp_notify_fn *fn)
 static inline void kp_notify_phase(kp_notify_fn *fn)
 {
 	add_notifier(&phasechange, fn, NULL);
+}
+
+static inline void kp_notify_ip_down(kp_notify_fn *fn)
+{
+	add_notifier(&ip_down_notifier, fn, NULL);
+}
+
+static inline void kp_notify_ipv6_down(kp_notify_fn *fn)
+{
+	add_notifier(&ipv6_down_notifier, fn, NULL);
+}
+
+static inline int kp_idle_limit(void)
+{
+	return idle_time_limit;
+}
+
+static inline bool kp_multilink(void)
+{
+	return multilink || doing_multilink;
+}
+
+static inline bool kp_demand(void)
+{
+	return demand;
 }
 
 #endif

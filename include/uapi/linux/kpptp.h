@@ -31,7 +31,26 @@ enum kpptp_sockopt {
 	 * control field and an ack. A larger MTU is fragmented outside.
 	 */
 	KPPTP_SO_PPP_MTU,
+	/*
+	 * Set: struct kpptp_fastpath. Frames of the NCPs in ncp go from the
+	 * sequence engine straight to GRO on the PPP unit ifindex, which
+	 * must be this socket's channel's (pppd's kpptp.so asks at ip-up,
+	 * only with no CCP, VJ, filter, demand, multilink or idle limit);
+	 * ncp 0 turns it off. Needs CAP_NET_ADMIN and the module parameter
+	 * fastpath=1 (EOPNOTSUPP without). The module turns it off by itself
+	 * when pppN goes, the call ends, or LCP, an NCP or CCP renegotiate.
+	 * Get: a __u32, the NCP bits on now (0: off).
+	 */
+	KPPTP_SO_FASTPATH,
 };
+
+struct kpptp_fastpath {
+	__u32 ifindex;
+	__u32 ncp;		/* KPPTP_FP_* */
+};
+
+#define KPPTP_FP_IPV4			1
+#define KPPTP_FP_IPV6			2
 
 /* Upper bound of KPPTP_SO_REORDER_WINDOW. */
 #define KPPTP_REORDER_WINDOW_MAX	256
@@ -112,6 +131,11 @@ enum kpptp_a {
 	KPPTP_A_RX_IDLE,		/* u32, ms since the peer's last GRE */
 	KPPTP_A_ANOMALIES,		/* u32: lost + late + out-of-order, last s */
 	KPPTP_A_ID,			/* u32: the session's handle in its netns */
+	/*
+	 * u8: the receive fast path's NCPs (KPPTP_FP_*), 0 = off. session-set
+	 * takes only 0: the admin turns it off; pppd turns it on.
+	 */
+	KPPTP_A_FASTPATH,
 
 	__KPPTP_A_MAX,
 	KPPTP_A_MAX = (__KPPTP_A_MAX - 1)

@@ -85,6 +85,7 @@ struct kpptp_session_msg {
 	uint16_t peer_recv_window;
 	uint64_t cookie;
 	uint32_t stall_timeout, anomaly_threshold, pmtu, uid;
+	uint8_t fastpath;		/* KPPTP_FP_* bits, 0 = off */
 	uint32_t icmp_router, rx_idle, anomalies;
 	bool has_stats[KPPTP_A_STATS_MAX + 1];
 	uint64_t stats[KPPTP_A_STATS_MAX + 1];
