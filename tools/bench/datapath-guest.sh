@@ -26,7 +26,7 @@ trap - EXIT	# cleanups run per path below, not once at exit
 secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
-((${#paths[@]})) || paths=(veth1500 veth1400 gre-seq pptp kpptp kpptp-idle kpptpd kpptpd-mppe pptpd
+((${#paths[@]})) || paths=(veth1500 veth1400 gre-seq pptp kpptp kpptp-idle kpptpd kpptpd-fast kpptpd-mppe pptpd
 	pptpd-mppe setup-kpptpd setup-pptpd)
 out=${VM_OUT:?}
 
@@ -152,6 +152,11 @@ ppp_call() {
 	local copts=(name alice password s3cret-Pw remotename kpptpd "$mppe" refuse-pap
 		     refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0
 		     mtu 1400 mru 1400 novj)
+	# kpptpd-fast: both pppds ask for kpptp.ko's receive fast path.
+	if [[ $path == kpptpd-fast ]]; then
+		echo kpptp-fastpath >>"$work/options.pptp"
+		copts+=(kpptp-fastpath)
+	fi
 	case $path in
 	kpptpd*)
 		kpptpd_start "$B" "$work" || { echo "bench: $path: kpptpd did not start" >&2; return 1; }
@@ -200,8 +205,9 @@ run_path() {
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
 		tunnel "$path"
 		;;
-	kpptpd|kpptpd-mppe)
+	kpptpd|kpptpd-mppe|kpptpd-fast)
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
+		[[ $path == kpptpd-fast ]] && echo 1 >/sys/module/kpptp/parameters/fastpath
 		modprobe ppp_mppe
 		ppp_call "$path"
 		;;

@@ -22,6 +22,8 @@ UDP with 64-byte payloads between two namespaces over:
             reported too)
   kpptpd, kpptpd-mppe  a full call, kpptpd --client to kpptpd through pppd
             and kpptp.ko, MS-CHAPv2, MPPE off / MPPE-128
+  kpptpd-fast  the kpptpd call with kpptp.ko's receive fast path (GRO on
+            pppN; kpptp-fastpath and fastpath=1)
   pptpd, pptpd-mppe    the same call with Debian's pptp-linux and pptpd
             (userspace GRE through a pty) and the same pppd options
   setup-kpptpd, setup-pptpd  call setup: N calls (--setup-calls, default
@@ -76,7 +78,7 @@ out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=12
+((npaths)) || npaths=13
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
 # The setup paths wait up to 30 min each; each call takes about 2.6 MB
