@@ -45,16 +45,7 @@ call() {
 		refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0 \
 		kpptp-fastpath >"$log" 2>&1 &
 	CLIENT=$!
-	if ! wait_for 40 has_addr "$C" '203\.0\.113\.1[01] '; then
-		sed 's/^/# client: /' "$log"
-		sed 's/^/# server: /' "$work/server.log"
-		ktap_bail "the call did not come up"
-	fi
-}
-hangup() {
-	kill -TERM "$CLIENT"
-	finished "$CLIENT"
-	wait_for 15 no_pppd
+	client_up "$log"
 }
 
 echo 1 >/sys/module/kpptp/parameters/fastpath
@@ -87,7 +78,7 @@ ip netns exec "$S" "$BIN/kpptpctl" session set "${id#*:}" fastpath off
 ktap_eq "kpptpctl session set ID fastpath off: off on the server" "1 0" \
 	"$(field "$C" fastpath) $(field "$S" fastpath)"
 ktap_check "... and the call goes on" nsexec "$C" ping -c 2 -W 2 203.0.113.1
-hangup
+client_hangup
 
 # MPPE: CCP is up when IPCP comes up; the plugin does not ask.
 sed -i 's/^nomppe$/require-mppe-128/' "$work/options.pptp"
@@ -96,7 +87,7 @@ ktap_check "with MPPE the client refuses: compression is up" \
 	grep -q 'no fast path: compression (CCP) is up' "$work/c2.log"
 ktap_eq "... and kpptp.ko has it off on both ends" "0 0" \
 	"$(field "$C" fastpath) $(field "$S" fastpath)"
-hangup
+client_hangup
 
 # The module parameter off: asked, refused, said.
 echo 0 >/sys/module/kpptp/parameters/fastpath
@@ -104,5 +95,5 @@ sed -i 's/^require-mppe-128$/nomppe/' "$work/options.pptp"
 call "$work/c3.log" nomppe
 ktap_check "fastpath=0: the client's pppd says why not" \
 	grep -q "no fast path: kpptp.ko's fastpath parameter is 0" "$work/c3.log"
-hangup
+client_hangup
 ktap_finish

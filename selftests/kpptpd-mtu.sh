@@ -32,16 +32,7 @@ call() {
 	local log=$1
 	shift
 	EXTRA_PPP="$*" kpptpd_client "$log" s3cret-Pw
-	if ! wait_for 40 has_addr "$C" '203\.0\.113\.1[01] '; then
-		sed 's/^/# client: /' "$log"
-		sed 's/^/# server: /' "$work/server.log"
-		ktap_bail "the call did not come up"
-	fi
-}
-hangup() {
-	kill -TERM "$CLIENT"
-	finished "$CLIENT"
-	wait_for 15 no_pppd
+	client_up "$log"
 }
 
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server) did not start"
@@ -57,7 +48,7 @@ echo "# iperf3 client -> server through MPPE-128: ${mbps:-failed} Mbit/s"
 ktap_ge "iperf3 through the call" 1 "${mbps:-0}"
 ktap_eq "... and not one GRE packet fragmented, either way" "0 0" \
 	"$(($(frags "$C") - f0)) $(($(frags "$S") - g0))"
-hangup
+client_hangup
 
 # The admin's own mtu stays, with a warning that it is too big; the other
 # end's MRU still keeps the packets whole.
@@ -66,7 +57,7 @@ ktap_check "an mtu bigger than the path: pppd warns" \
 	grep -q 'kpptp.so: mtu 1480 is more than the path carries (1460)' "$work/c2.log"
 ktap_eq "... and the server's MRU still makes it 1456 on both ends" "1456 1456" \
 	"$(ppp_mtu "$C") $(ppp_mtu "$S")"
-hangup
+client_hangup
 
 # A narrower path: 1400 - 40 = 1360.
 ip -n "$C" link set kpv1 mtu 1400
@@ -77,5 +68,5 @@ ktap_eq "1400-byte path, MPPE: both ends' PPP MTU is 1356" "1356 1356" \
 f0=$(frags "$C")
 ktap_check "... a full-size ping (1356 bytes) passes" nsexec "$C" ping -c 2 -W 2 -s 1328 203.0.113.1
 ktap_eq "... unfragmented" 0 "$(($(frags "$C") - f0))"
-hangup
+client_hangup
 ktap_finish

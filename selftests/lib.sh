@@ -358,6 +358,23 @@ kpptpd_client() {
 	CLIENT=$!
 }
 
+# client_up LOG: wait until the client in $C has a pool address
+# (203.0.113.10-11); if it does not, print LOG and $WORK/server.log, bail.
+client_up() {
+	if ! wait_for 40 has_addr "$C" '203\.0\.113\.1[01] '; then
+		sed 's/^/# client: /' "$1"
+		sed 's/^/# server: /' "$WORK/server.log"
+		ktap_bail "the call did not come up"
+	fi
+}
+
+# client_hangup: SIGTERM the client ($CLIENT); wait for it and every pppd.
+client_hangup() {
+	kill -TERM "$CLIENT"
+	finished "$CLIENT"
+	wait_for 15 no_pppd
+}
+
 # prom_valid < TEXT: Prometheus text exposition format, checked line by
 # line: comments are HELP or TYPE, every sample's metric has a TYPE,
 # labels are name="escaped value", values are numbers; at least one.
