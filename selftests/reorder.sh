@@ -133,11 +133,16 @@ tcp_run() {
 tcp_run "delay 5ms reorder 5%" 50M --reorder-timeout 200 --reorder-window 256 ||
 	ktap_bail "TCP through 5 % reordering"
 ktap_ge "the path reorders: B saw packets ahead of a gap" 1 "$(sess "$B" 200 rx_out_of_order)"
-# Nothing the tunnel drops: so none of TCP's retransmissions is the
-# tunnel's (a loaded host makes the guest send tail-loss probes).
-ktap_eq "5 % reordered by 5 ms: nothing dropped as late" 0 "$(sess "$B" 200 rx_late)"
-ktap_eq "5 % reordered by 5 ms: nothing given up as lost ($RETRANS TCP retransmissions)" \
-	0 "$(sess "$B" 200 rx_lost)"
+# While the hold learns, a few gaps may be given up: when the guest's two
+# CPUs close their microsecond gaps first, the hold starts short, and the
+# first 5 ms gaps (stretched by a loaded host) teach it by coming late.
+# After that, nothing: at most 10 of some 700 gaps. (TCP's retransmissions
+# are printed: a loaded host makes the guest send tail-loss probes too.)
+late=$(sess "$B" 200 rx_late) lost=$(sess "$B" 200 rx_lost)
+ktap_ge "5 % reordered by 5 ms: at most 10 packets late while the hold learns ($late)" \
+	0 "$((10 - late))"
+ktap_ge "5 % reordered by 5 ms: at most 10 given up ($lost; $RETRANS TCP retransmissions)" \
+	0 "$((10 - lost))"
 # The hold learnt the path's gaps of 5 ms and more (the guest's timers
 # are late too): four times that plus 0.5 ms, well above the floor.
 hold=$(sess "$B" 200 reorder_hold_us)
