@@ -195,7 +195,7 @@ int kpptp_fp_set(struct sock *sk, struct kpptp_session *s, u32 ifindex,
 	struct net_device *dev;
 	int err;
 
-	if (ncp & ~(KPPTP_FP_IPV4 | KPPTP_FP_IPV6))
+	if (ncp & ~KPPTP_FP_ALL)
 		return -EINVAL;
 	if (!ncp) {
 		kpptp_fp_off(s);
@@ -319,6 +319,7 @@ static void kpptp_fp_take_back(struct kpptp_session *s, u32 bits)
 
 void kpptp_fp_watch_tx(struct kpptp_session *s, const struct sk_buff *skb)
 {
+	unsigned int n;
 	u8 buf[4];
 	const u8 *hdr;
 	u32 bits;
@@ -326,11 +327,11 @@ void kpptp_fp_watch_tx(struct kpptp_session *s, const struct sk_buff *skb)
 	if (!rcu_access_pointer(s->fp) || skb->len < 2)
 		return;
 	/* pppd's frames have a 2-octet protocol field (PFC comes later). */
-	hdr = skb_header_pointer(skb, 2, min_t(unsigned int, skb->len - 2, 4), buf);
+	n = min_t(unsigned int, skb->len - 2, sizeof(buf));
+	hdr = skb_header_pointer(skb, 2, n, buf);
 	if (!hdr)
 		return;
-	bits = kpptp_fp_renegotiates(get_unaligned_be16(skb->data), hdr,
-				     min_t(unsigned int, skb->len - 2, 4));
+	bits = kpptp_fp_renegotiates(get_unaligned_be16(skb->data), hdr, n);
 	if (bits) {
 		spin_lock_bh(&s->rx_lock);
 		kpptp_fp_take_back(s, bits);
@@ -380,7 +381,7 @@ bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb)
 		skb->protocol = htons(ETH_P_IPV6);
 	} else {
 		u8 buf[4];
-		unsigned int n = min_t(unsigned int, skb->len - plen, 4);
+		unsigned int n = min_t(unsigned int, skb->len - plen, sizeof(buf));
 		const u8 *hdr = skb_header_pointer(skb, plen, n, buf);
 
 		if (hdr)

@@ -321,15 +321,17 @@ static int kpptp_getsockopt(struct socket *sock, int level, int optname,
 	if (len < (int)sizeof(val))
 		return -EINVAL;
 	lock_sock(sk);
-	if (!kpptp_sk(sk)->session)
+	if (!kpptp_sk(sk)->session) {
 		err = -ENOTCONN;
-	else if (optname == KPPTP_SO_PPP_MTU)
+	} else if (optname == KPPTP_SO_PPP_MTU) {
 		err = kpptp_ppp_mtu(sk, &val);
-	else if (optname == KPPTP_SO_FASTPATH)
-		val = kpptp_fp_state(kpptp_sk(sk)->session), err = 0;
-	else
+	} else if (optname == KPPTP_SO_FASTPATH) {
+		val = kpptp_fp_state(kpptp_sk(sk)->session);
+		err = 0;
+	} else {
 		err = kpptp_session_get_opt(kpptp_sk(sk)->session, optname,
 					    &val);
+	}
 	release_sock(sk);
 	if (err)
 		return err;

@@ -134,7 +134,6 @@ static int kpptp_id_reserve_wild(struct kpptp_net *kn, u16 *call_id)
 static int kpptp_id_reserve_peer(struct kpptp_net *kn, __be32 peer,
 				 u16 *call_id)
 {
-	struct kpptp_key key = { .peer = peer };
 	unsigned long v;
 	u32 id;
 	int err;
@@ -151,10 +150,8 @@ static int kpptp_id_reserve_peer(struct kpptp_net *kn, __be32 peer,
 		if (err != -EBUSY)
 			return err;
 		for (id = 1; id <= U16_MAX; id++) {
-			key.call_id = id;
 			if (!(kpptp_id_get(kn, id) & KPPTP_ID_WILD) &&
-			    !rhashtable_lookup_fast(&kn->by_local, &key,
-						    kpptp_local_params))
+			    !kpptp_session_by_key(kn, peer, id))
 				break;
 		}
 		if (id > U16_MAX)
@@ -451,11 +448,7 @@ struct kpptp_session *kpptp_session_create(struct net *net,
 
 	mutex_lock(&kn->lock);
 	if (sk && call_id) {
-		struct kpptp_key key = { .peer = cfg->peer_addr,
-					 .call_id = call_id };
-
-		old = rhashtable_lookup_fast(&kn->by_local, &key,
-					     kpptp_local_params);
+		old = kpptp_session_by_key(kn, cfg->peer_addr, call_id);
 		if (old) {
 			err = kpptp_session_attach(old, sk, cfg);
 			mutex_unlock(&kn->lock);

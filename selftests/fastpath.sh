@@ -20,11 +20,6 @@ kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
 sed -i 's/^require-mppe-128$/nomppe/' "$work/options.pptp"
 echo kpptp-fastpath >>"$work/options.pptp"
 
-# tcp NS FIELD: a Tcp counter of /proc/net/snmp in NS.
-tcp() {
-	ip netns exec "$1" awk -v f="$2" '$1 == "Tcp:" && !n { for (i = 2; i <= NF; i++) c[$i] = i; n = 1; next }
-		$1 == "Tcp:" { print $c[f]; exit }' /proc/net/snmp
-}
 # link NS FIELD: rx_packets, rx_bytes... of the call's interface in NS.
 link() {
 	local ifc
@@ -55,12 +50,12 @@ ktap_check "both pppds turned the fast path on for IPv4" eval \
 	"grep -q 'fast path on for IPv4' '$work/c1.log' && grep -q 'fast path on for IPv4' '$work/server.log'"
 ktap_eq "kpptp.ko says so on both ends" "1 1" "$(field "$C" fastpath) $(field "$S" fastpath)"
 
-in0=$(tcp "$S" InSegs) out0=$(tcp "$C" OutSegs)
+in0=$(snmp "$S" Tcp InSegs) out0=$(snmp "$C" Tcp OutSegs)
 r0=$(link "$S" rx_packets) k0=$(field "$S" rx_packets)
 mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 3)
 echo "# iperf3 client -> server, fast path: ${mbps:-failed} Mbit/s"
 ktap_ge "iperf3 through the fast path" 1 "${mbps:-0}"
-sent=$(($(tcp "$C" OutSegs) - out0)) got=$(($(tcp "$S" InSegs) - in0))
+sent=$(($(snmp "$C" Tcp OutSegs) - out0)) got=$(($(snmp "$S" Tcp InSegs) - in0))
 echo "# the sender sent $sent TCP segments; the receiver's TCP took $got"
 # GRO merges a burst of ~45 into one: without it, got is about sent.
 ktap_ge "GRO merged: the receiver's TCP took under a quarter of the segments" \

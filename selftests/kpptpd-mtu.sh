@@ -22,11 +22,8 @@ kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
 
 # ppp_mtu NS: the MTU of the call's interface in NS.
 ppp_mtu() { ip -n "$1" -o link show | awk '/: ppp[0-9]+:/ { for (i = 1; i < NF; i++) if ($i == "mtu") { print $(i + 1); exit } }'; }
-# frags NS: IP fragments NS has made (Ip: FragCreates).
-frags() {
-	ip netns exec "$1" awk '$1 == "Ip:" && !n { for (i = 2; i <= NF; i++) c[$i] = i; n = 1; next }
-		$1 == "Ip:" { print $c["FragCreates"]; exit }' /proc/net/snmp
-}
+# frags NS: IP fragments NS has made.
+frags() { snmp "$1" Ip FragCreates; }
 # call LOG [pppd options]: a call from $C, up (bails if not).
 call() {
 	local log=$1

@@ -358,6 +358,14 @@ kpptpd_client() {
 	CLIENT=$!
 }
 
+# snmp NS GROUP FIELD: a counter of /proc/net/snmp in NS (GROUP: Ip, Tcp,
+# Udp...; the first line of a group names its fields, the second holds them).
+snmp() {
+	ip netns exec "$1" awk -v g="$2:" -v f="$3" '
+		$1 == g && !n { for (i = 2; i <= NF; i++) col[$i] = i; n = 1; next }
+		$1 == g { print $col[f] + 0; exit }' /proc/net/snmp
+}
+
 # client_up LOG: wait until the client in $C has a pool address
 # (203.0.113.10-11); if it does not, print LOG and $WORK/server.log, bail.
 client_up() {

@@ -20,12 +20,6 @@ ktap_plan 17
 load_kpptp
 modprobe sch_netem || ktap_bail "modprobe sch_netem"
 
-# udp_stat NS FIELD: a Udp counter of /proc/net/snmp in namespace NS.
-udp_stat() {
-	ip netns exec "$1" awk -v f="$2" '
-		$1 == "Udp:" && !n { for (i = 2; i <= NF; i++) col[$i] = i; n = 1; next }
-		$1 == "Udp:" { print $col[f] + 0; exit }' /proc/net/snmp
-}
 # Packets the input backlogs dropped, all CPUs (the second column, hex).
 backlog_drops() {
 	local d t=0
@@ -66,8 +60,8 @@ udp_run() {
 	json=$(ip netns exec "$A" timeout 60 iperf3 -c 203.0.113.2 -u -b 8M -l 1000 -t 2 -J) ||
 		return 1
 	LOST=$(echo "$json" | awk -F'[:,]' '/"lost_packets"/ { v = $2 } END { printf "%d", v }')
-	rcvbuf=$(udp_stat "$B" RcvbufErrors) mem=$(udp_stat "$B" MemErrors)
-	enobufs=$(udp_stat "$A" SndbufErrors) backlog=$(($(backlog_drops) - drops0))
+	rcvbuf=$(snmp "$B" Udp RcvbufErrors) mem=$(snmp "$B" Udp MemErrors)
+	enobufs=$(snmp "$A" Udp SndbufErrors) backlog=$(($(backlog_drops) - drops0))
 	STACK=$((rcvbuf + mem + enobufs + backlog))
 	echo "# window $window: iperf3 lost $LOST; outside the tunnel:" \
 		"B's socket buffer $rcvbuf (memory $mem), A's ENOBUFS $enobufs," \

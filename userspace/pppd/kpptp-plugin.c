@@ -206,7 +206,7 @@ static const char *fastpath_refusal(void)
 /* Ask kpptp.ko for exactly the NCPs in ncp (0: off). */
 static void fastpath_set(uint32_t ncp)
 {
-	struct kpptp_fastpath req = { .ncp = ncp };
+	struct kpptp_fastpath req;
 	const char *why;
 
 	if (!fastpath)
@@ -214,8 +214,8 @@ static void fastpath_set(uint32_t ncp)
 	if (ncp && (why = fastpath_refusal())) {
 		notice("kpptp.so: no fast path: %s", why);
 		ncp = 0;
-		req.ncp = 0;
 	}
+	req.ncp = ncp;
 	req.ifindex = if_nametoindex(kp_ifname());
 	if (ncp && !req.ifindex) {
 		warn("kpptp.so: no fast path: %s: %s", kp_ifname(), strerror(errno));
