@@ -18,13 +18,18 @@
  * header GRO would compare IP IDs and TCP sequence numbers: nothing would
  * ever merge. So every fast packet gets the same constant link header.
  *
- * Locking: s->fp is written under s->rx_lock (_bh from process context)
- * and read there by the receive path; readers outside it use RCU. An fp
- * holds a reference on its session and on pppN, and is freed by a work
- * item (napi_disable and netif_napi_del sleep), then RCU. Every fp is on
- * its namespace's list kn->fps (under kn->lock) from enable to free, so
- * the netdevice notifier finds those of a pppN that goes away. Lock order:
- * rtnl, kn->lock, s->rx_lock, fp->q.lock.
+ * Locking: s->fp is written under s->fp_lock (_bh from process context),
+ * a leaf lock: the transmit watcher takes it under ppp_generic's downl,
+ * the receive path under rx_lock, and rx_lock cannot be taken under downl
+ * (rx_lock -> ppp_input's upl -> ppp's wlock -> downl). Readers use RCU
+ * (the receive path runs in gre_rcv's or the reorder timer's RCU section).
+ * An fp holds a reference on its session and on pppN, and is freed by an
+ * RCU work item: after a grace period no receive path can still queue to
+ * it, then napi_disable and netif_napi_del (they sleep), then kfree_rcu.
+ * Every fp is on its namespace's list kn->fps (under kn->lock) from enable
+ * to free, so the netdevice notifier finds those of a pppN that goes
+ * away. Lock order: rtnl, kn->lock, s->fp_lock; s->rx_lock, s->fp_lock;
+ * downl, s->fp_lock.
  */
 #include <linux/etherdevice.h>	/* the unaligned helpers, wherever they live */
 #include <linux/if_arp.h>
@@ -56,7 +61,7 @@ struct kpptp_fp {
 	struct napi_struct napi;
 	struct sk_buff_head q;		/* for the poll; its own lock */
 	struct list_head node;		/* kn->fps, under kn->lock */
-	struct work_struct free_work;
+	struct rcu_work free_work;
 	struct rcu_head rcu;
 };
 
@@ -93,7 +98,8 @@ static int kpptp_fp_poll(struct napi_struct *napi, int budget)
 
 static void kpptp_fp_free_work(struct work_struct *work)
 {
-	struct kpptp_fp *fp = container_of(work, struct kpptp_fp, free_work);
+	struct kpptp_fp *fp = container_of(to_rcu_work(work), struct kpptp_fp,
+					   free_work);
 	struct kpptp_net *kn = kpptp_pernet(fp->s->net);
 
 	napi_disable(&fp->napi);	/* waits for a running poll */
@@ -109,23 +115,32 @@ static void kpptp_fp_free_work(struct work_struct *work)
 	kfree_rcu(fp, rcu);
 }
 
-/* Under s->rx_lock: off now; the rest of the teardown in process context. */
+/* Under s->fp_lock: off now; the rest after a grace period, in a work. */
 static void kpptp_fp_detach_locked(struct kpptp_session *s)
 {
 	struct kpptp_fp *fp = rcu_dereference_protected(s->fp,
-							lockdep_is_held(&s->rx_lock));
+							lockdep_is_held(&s->fp_lock));
 
 	if (!fp)
 		return;
 	RCU_INIT_POINTER(s->fp, NULL);
-	queue_work(kpptp_wq, &fp->free_work);
+	queue_rcu_work(kpptp_wq, &fp->free_work);
 }
 
 void kpptp_fp_off(struct kpptp_session *s)
 {
-	spin_lock_bh(&s->rx_lock);
+	spin_lock_bh(&s->fp_lock);
 	kpptp_fp_detach_locked(s);
-	spin_unlock_bh(&s->rx_lock);
+	spin_unlock_bh(&s->fp_lock);
+}
+
+/* The session ends: off, and never on again (a racing enable sees it). */
+void kpptp_fp_close(struct kpptp_session *s)
+{
+	spin_lock_bh(&s->fp_lock);
+	s->fp_closed = true;
+	kpptp_fp_detach_locked(s);
+	spin_unlock_bh(&s->fp_lock);
 }
 
 u32 kpptp_fp_state(struct kpptp_session *s)
@@ -177,7 +192,7 @@ static struct kpptp_fp *kpptp_fp_alloc(struct kpptp_session *s,
 	fp->dev = dev;
 	fp->ncp = ncp;
 	skb_queue_head_init(&fp->q);
-	INIT_WORK(&fp->free_work, kpptp_fp_free_work);
+	INIT_RCU_WORK(&fp->free_work, kpptp_fp_free_work);
 	netdev_hold(dev, &fp->tracker, GFP_KERNEL);
 	refcount_inc(&s->refs);
 	mutex_lock(&kpptp_fp_napi_lock);
@@ -214,15 +229,15 @@ int kpptp_fp_set(struct sock *sk, struct kpptp_session *s, u32 ifindex,
 	err = kpptp_fp_check_dev(sk, dev);
 	if (err)
 		goto out;
-	spin_lock_bh(&s->rx_lock);
-	old = rcu_dereference_protected(s->fp, lockdep_is_held(&s->rx_lock));
+	spin_lock_bh(&s->fp_lock);
+	old = rcu_dereference_protected(s->fp, lockdep_is_held(&s->fp_lock));
 	if (old && old->dev == dev) {
 		WRITE_ONCE(old->ncp, ncp);	/* another NCP came up or went */
-		spin_unlock_bh(&s->rx_lock);
+		spin_unlock_bh(&s->fp_lock);
 		goto out;
 	}
 	kpptp_fp_detach_locked(s);
-	spin_unlock_bh(&s->rx_lock);
+	spin_unlock_bh(&s->fp_lock);
 
 	err = -ENOMEM;
 	fp = kpptp_fp_alloc(s, dev, ncp);
@@ -232,15 +247,15 @@ int kpptp_fp_set(struct sock *sk, struct kpptp_session *s, u32 ifindex,
 	list_add(&fp->node, &kn->fps);
 	mutex_unlock(&kn->lock);
 	err = 0;
-	spin_lock_bh(&s->rx_lock);
-	if (s->rx_dead) {
+	spin_lock_bh(&s->fp_lock);
+	if (s->fp_closed) {
 		err = -ENOTCONN;	/* closed meanwhile: never published */
-		queue_work(kpptp_wq, &fp->free_work);
+		queue_rcu_work(kpptp_wq, &fp->free_work);
 	} else {
 		kpptp_fp_detach_locked(s);	/* a racing enable's */
 		rcu_assign_pointer(s->fp, fp);
 	}
-	spin_unlock_bh(&s->rx_lock);
+	spin_unlock_bh(&s->fp_lock);
 out:
 	rtnl_unlock();
 	return err;
@@ -299,22 +314,26 @@ static u32 kpptp_fp_renegotiates(u16 proto, const u8 *hdr, unsigned int len)
 }
 
 /*
- * Under s->rx_lock: take back the bits a control frame renegotiates; off
- * once none is left.
+ * Take back the bits a control frame renegotiates; off once none is left.
+ * Any context: s->fp_lock is a leaf.
  */
 static void kpptp_fp_take_back(struct kpptp_session *s, u32 bits)
 {
-	struct kpptp_fp *fp = rcu_dereference_protected(s->fp,
-							lockdep_is_held(&s->rx_lock));
+	struct kpptp_fp *fp;
 	u32 ncp;
 
-	if (!fp || !bits)
+	if (!bits)
 		return;
-	ncp = READ_ONCE(fp->ncp) & ~bits;
-	if (ncp)
-		WRITE_ONCE(fp->ncp, ncp);
-	else
-		kpptp_fp_detach_locked(s);
+	spin_lock_bh(&s->fp_lock);
+	fp = rcu_dereference_protected(s->fp, lockdep_is_held(&s->fp_lock));
+	if (fp) {
+		ncp = READ_ONCE(fp->ncp) & ~bits;
+		if (ncp)
+			WRITE_ONCE(fp->ncp, ncp);
+		else
+			kpptp_fp_detach_locked(s);
+	}
+	spin_unlock_bh(&s->fp_lock);
 }
 
 void kpptp_fp_watch_tx(struct kpptp_session *s, const struct sk_buff *skb)
@@ -332,11 +351,7 @@ void kpptp_fp_watch_tx(struct kpptp_session *s, const struct sk_buff *skb)
 	if (!hdr)
 		return;
 	bits = kpptp_fp_renegotiates(get_unaligned_be16(skb->data), hdr, n);
-	if (bits) {
-		spin_lock_bh(&s->rx_lock);
-		kpptp_fp_take_back(s, bits);
-		spin_unlock_bh(&s->rx_lock);
-	}
+	kpptp_fp_take_back(s, bits);
 }
 
 /*
@@ -365,8 +380,7 @@ static int kpptp_fp_link_header(struct sk_buff *skb, struct net_device *dev,
 
 bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb)
 {
-	struct kpptp_fp *fp = rcu_dereference_protected(s->fp,
-							lockdep_is_held(&s->rx_lock));
+	struct kpptp_fp *fp = rcu_dereference(s->fp);
 	struct net_device *dev;
 	unsigned int plen;
 	u16 proto;
@@ -431,10 +445,10 @@ static int kpptp_fp_netdev_event(struct notifier_block *nb, unsigned long event,
 
 		if (fp->dev != dev)
 			continue;
-		spin_lock_bh(&s->rx_lock);
+		spin_lock_bh(&s->fp_lock);
 		if (rcu_access_pointer(s->fp) == fp)
 			kpptp_fp_detach_locked(s);
-		spin_unlock_bh(&s->rx_lock);
+		spin_unlock_bh(&s->fp_lock);
 	}
 	mutex_unlock(&kn->lock);
 	return NOTIFY_DONE;

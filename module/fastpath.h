@@ -38,12 +38,13 @@ void kpptp_fp_exit(void);
 /* setsockopt(KPPTP_SO_FASTPATH): process context, socket locked. */
 int kpptp_fp_set(struct sock *sk, struct kpptp_session *s, u32 ifindex,
 		 u32 ncp);
-/* The receive path, under s->rx_lock: true if the frame was taken. */
+/* The receive path, under s->rx_lock and RCU: true if the frame was taken. */
 bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb);
 /* The transmit path: a frame pppd sends; may turn the fast path off. */
 void kpptp_fp_watch_tx(struct kpptp_session *s, const struct sk_buff *skb);
-/* The session ends (process context). */
+/* Off (any context), and off for good as the session ends. */
 void kpptp_fp_off(struct kpptp_session *s);
+void kpptp_fp_close(struct kpptp_session *s);
 /* For readers (netlink, /proc): the NCP bits on now, 0 when off. */
 u32 kpptp_fp_state(struct kpptp_session *s);
 

@@ -163,8 +163,14 @@ struct kpptp_session {
 	 * the transmit path as that header says (acquire on started).
 	 */
 	struct kpptp_reorder rx_seq;
-	/* The receive fast path, NULL while off (fastpath.c says how). */
+	/*
+	 * The receive fast path, NULL while off: written under fp_lock, a
+	 * leaf lock, read under RCU (fastpath.c says why not rx_lock).
+	 * fp_closed: the session ended, no fast path is published again.
+	 */
 	struct kpptp_fp __rcu *fp;
+	spinlock_t fp_lock;		/* writers of fp and fp_closed */
+	bool fp_closed;
 	/*
 	 * Fires when the oldest gap's hold is over. An hrtimer (softirq
 	 * mode, so its callback runs as a timer_list's would): holds are

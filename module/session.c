@@ -215,6 +215,7 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	s->last_rx = jiffies;
 	s->last_tx = jiffies;
 	spin_lock_init(&s->rx_lock);
+	spin_lock_init(&s->fp_lock);
 	kpptp_reorder_init(&s->rx_seq);
 	hrtimer_setup(&s->reorder_timer, kpptp_reorder_timeout, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
@@ -562,7 +563,7 @@ static void kpptp_session_teardown(struct work_struct *work)
 	struct kpptp_net *kn = kpptp_pernet(s->net);
 	struct sock *sk;
 
-	kpptp_fp_off(s);
+	kpptp_fp_close(s);
 	hrtimer_cancel(&s->reorder_timer);
 	timer_shutdown_sync(&s->ack_timer);
 	timer_shutdown_sync(&s->watch_timer);
