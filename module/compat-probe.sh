@@ -26,6 +26,9 @@ has linux/netdevice.h 'alloc_netdev_dummy\(' && echo -DKPPTP_HAVE_ALLOC_NETDEV_D
 # hrtimer_setup() came in 6.13 and hrtimer_init() went in 6.15.
 has linux/hrtimer.h 'void hrtimer_setup\(' && echo -DKPPTP_HAVE_HRTIMER_SETUP
 has linux/net.h 'struct sockaddr_unsized' && echo -DKPPTP_HAVE_SOCKADDR_UNSIZED
+# skb_gso_segment() moved to <net/gso.h> in 6.5; 6.6 gave tc egress tcx.
+[ -f "$src/include/net/gso.h" ] || [ -f "$obj/include/net/gso.h" ] && echo -DKPPTP_HAVE_NET_GSO_H
+has linux/netdevice.h 'tcx_egress;' && echo -DKPPTP_HAVE_TCX_EGRESS
 has linux/ppp_channel.h 'direct_xmit' && echo -DKPPTP_HAVE_DIRECT_XMIT
 has net/sock.h 'static inline kuid_t sk_uid\(' && echo -DKPPTP_HAVE_SK_UID_HELPER
 # What kpptp cannot do without: named, so that Kbuild stops with a

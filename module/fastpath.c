@@ -58,8 +58,17 @@ struct kpptp_fp {
 	struct net_device *dev;		/* pppN, held */
 	netdevice_tracker tracker;
 	u32 ncp;			/* KPPTP_FP_IPV4 | KPPTP_FP_IPV6 */
+	/*
+	 * Off, but frames are still queued for the poll: until the queue is
+	 * empty, IP frames keep coming this way, so that none overtakes them
+	 * through ppp_generic (a TCP receiver drops a segment that arrives
+	 * behind newer ones by more than a millisecond: PAWS). The poll that
+	 * empties the queue unpublishes it. Under s->fp_lock.
+	 */
+	bool draining;
 	struct napi_struct napi;
 	struct sk_buff_head q;		/* for the poll; its own lock */
+	struct kpptp_fp_tx tx;		/* pppN's egress hook */
 	struct list_head node;		/* kn->fps, under kn->lock */
 	struct rcu_work free_work;
 	struct rcu_head rcu;
@@ -80,6 +89,8 @@ static struct net_device *kpptp_napi_dev = &kpptp_napi_dev_storage;
 #endif
 static DEFINE_MUTEX(kpptp_fp_napi_lock);
 
+static void kpptp_fp_drained(struct kpptp_fp *fp);
+
 static int kpptp_fp_poll(struct napi_struct *napi, int budget)
 {
 	struct kpptp_fp *fp = container_of(napi, struct kpptp_fp, napi);
@@ -91,9 +102,40 @@ static int kpptp_fp_poll(struct napi_struct *napi, int budget)
 		done++;
 	}
 	/* A frame queued meanwhile set NAPI_STATE_MISSED: polled again. */
-	if (done < budget)
+	if (done < budget) {
 		napi_complete_done(napi, done);
+		if (READ_ONCE(fp->draining))
+			kpptp_fp_drained(fp);
+	}
 	return done;
+}
+
+/*
+ * Frames the poll had not taken when the NAPI was disabled. A grace period
+ * after s->fp was cleared, nothing queues more; the call goes on through
+ * ppp_generic, so they are delivered (a few may overtake), not dropped:
+ * a switch under load must not lose. If pppN is going, they are dropped
+ * and counted as pppN's.
+ */
+static void kpptp_fp_drain(struct kpptp_fp *fp)
+{
+	struct net_device *dev = fp->dev;
+	struct sk_buff *skb;
+	bool up;
+
+	rtnl_lock();
+	up = dev->reg_state == NETREG_REGISTERED && netif_running(dev);
+	rtnl_unlock();
+	local_bh_disable();
+	while ((skb = skb_dequeue(&fp->q))) {
+		if (up) {
+			netif_receive_skb(skb);
+		} else {
+			dev_core_stats_rx_dropped_inc(dev);
+			kfree_skb(skb);
+		}
+	}
+	local_bh_enable();
 }
 
 static void kpptp_fp_free_work(struct work_struct *work)
@@ -102,11 +144,15 @@ static void kpptp_fp_free_work(struct work_struct *work)
 					   free_work);
 	struct kpptp_net *kn = kpptp_pernet(fp->s->net);
 
+	/* kfree_rcu below: a grace period after this, no hook runs with fp. */
+	rtnl_lock();
+	kpptp_fp_tx_unregister(&fp->tx);
+	rtnl_unlock();
 	napi_disable(&fp->napi);	/* waits for a running poll */
 	mutex_lock(&kpptp_fp_napi_lock);
 	netif_napi_del(&fp->napi);
 	mutex_unlock(&kpptp_fp_napi_lock);
-	skb_queue_purge(&fp->q);
+	kpptp_fp_drain(fp);
 	mutex_lock(&kn->lock);
 	list_del(&fp->node);
 	mutex_unlock(&kn->lock);
@@ -115,22 +161,46 @@ static void kpptp_fp_free_work(struct work_struct *work)
 	kfree_rcu(fp, rcu);
 }
 
-/* Under s->fp_lock: off now; the rest after a grace period, in a work. */
-static void kpptp_fp_detach_locked(struct kpptp_session *s)
+/*
+ * Under s->fp_lock: off now (ncp 0: nothing more is taken on transmit) and
+ * unpublished, the rest after a grace period, in a work. With drain (the
+ * call goes on), an fp with frames still queued is unpublished by the
+ * poll that empties its queue instead.
+ */
+static void kpptp_fp_detach_locked(struct kpptp_session *s, bool drain)
 {
 	struct kpptp_fp *fp = rcu_dereference_protected(s->fp,
 							lockdep_is_held(&s->fp_lock));
 
 	if (!fp)
 		return;
+	WRITE_ONCE(fp->ncp, 0);
+	if (drain && !skb_queue_empty_lockless(&fp->q)) {
+		WRITE_ONCE(fp->draining, true);
+		napi_schedule(&fp->napi);	/* a poll that sees it */
+		return;
+	}
+	fp->draining = false;
 	RCU_INIT_POINTER(s->fp, NULL);
 	queue_rcu_work(kpptp_wq, &fp->free_work);
+}
+
+/* The poll emptied the queue of an fp that is off: unpublish it now. */
+static void kpptp_fp_drained(struct kpptp_fp *fp)
+{
+	struct kpptp_session *s = fp->s;
+
+	spin_lock_bh(&s->fp_lock);
+	if (fp->draining && rcu_access_pointer(s->fp) == fp &&
+	    skb_queue_empty_lockless(&fp->q))
+		kpptp_fp_detach_locked(s, false);
+	spin_unlock_bh(&s->fp_lock);
 }
 
 void kpptp_fp_off(struct kpptp_session *s)
 {
 	spin_lock_bh(&s->fp_lock);
-	kpptp_fp_detach_locked(s);
+	kpptp_fp_detach_locked(s, true);
 	spin_unlock_bh(&s->fp_lock);
 }
 
@@ -139,8 +209,15 @@ void kpptp_fp_close(struct kpptp_session *s)
 {
 	spin_lock_bh(&s->fp_lock);
 	s->fp_closed = true;
-	kpptp_fp_detach_locked(s);
+	kpptp_fp_detach_locked(s, false);
 	spin_unlock_bh(&s->fp_lock);
+}
+
+u32 kpptp_fp_tx_ncp(struct kpptp_session *s, struct kpptp_fp_tx *tx)
+{
+	struct kpptp_fp *fp = container_of(tx, struct kpptp_fp, tx);
+
+	return rcu_dereference_bh(s->fp) == fp ? READ_ONCE(fp->ncp) : 0;
 }
 
 u32 kpptp_fp_state(struct kpptp_session *s)
@@ -181,18 +258,27 @@ static int kpptp_fp_check_dev(struct sock *sk, struct net_device *dev)
 	return same ? 0 : -EINVAL;
 }
 
+/* Under rtnl: a fast path for s on dev, its NAPI and egress hook ready. */
 static struct kpptp_fp *kpptp_fp_alloc(struct kpptp_session *s,
-				       struct net_device *dev, u32 ncp)
+				       struct net_device *dev, u32 ncp, int *err)
 {
 	struct kpptp_fp *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
 
+	*err = -ENOMEM;
 	if (!fp)
 		return NULL;
 	fp->s = s;
 	fp->dev = dev;
 	fp->ncp = ncp;
+	fp->tx.s = s;
+	fp->tx.dev = dev;
 	skb_queue_head_init(&fp->q);
 	INIT_RCU_WORK(&fp->free_work, kpptp_fp_free_work);
+	*err = kpptp_fp_tx_register(&fp->tx);
+	if (*err) {
+		kfree(fp);
+		return NULL;
+	}
 	netdev_hold(dev, &fp->tracker, GFP_KERNEL);
 	refcount_inc(&s->refs);
 	mutex_lock(&kpptp_fp_napi_lock);
@@ -233,14 +319,14 @@ int kpptp_fp_set(struct sock *sk, struct kpptp_session *s, u32 ifindex,
 	old = rcu_dereference_protected(s->fp, lockdep_is_held(&s->fp_lock));
 	if (old && old->dev == dev) {
 		WRITE_ONCE(old->ncp, ncp);	/* another NCP came up or went */
+		WRITE_ONCE(old->draining, false);
 		spin_unlock_bh(&s->fp_lock);
 		goto out;
 	}
-	kpptp_fp_detach_locked(s);
+	kpptp_fp_detach_locked(s, false);
 	spin_unlock_bh(&s->fp_lock);
 
-	err = -ENOMEM;
-	fp = kpptp_fp_alloc(s, dev, ncp);
+	fp = kpptp_fp_alloc(s, dev, ncp, &err);
 	if (!fp)
 		goto out;
 	mutex_lock(&kn->lock);
@@ -252,7 +338,7 @@ int kpptp_fp_set(struct sock *sk, struct kpptp_session *s, u32 ifindex,
 		err = -ENOTCONN;	/* closed meanwhile: never published */
 		queue_rcu_work(kpptp_wq, &fp->free_work);
 	} else {
-		kpptp_fp_detach_locked(s);	/* a racing enable's */
+		kpptp_fp_detach_locked(s, false);	/* a racing enable's */
 		rcu_assign_pointer(s->fp, fp);
 	}
 	spin_unlock_bh(&s->fp_lock);
@@ -331,7 +417,7 @@ static void kpptp_fp_take_back(struct kpptp_session *s, u32 bits)
 		if (ncp)
 			WRITE_ONCE(fp->ncp, ncp);
 		else
-			kpptp_fp_detach_locked(s);
+			kpptp_fp_detach_locked(s, true);
 	}
 	spin_unlock_bh(&s->fp_lock);
 }
@@ -389,6 +475,9 @@ bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb)
 	if (!fp || !kpptp_fp_proto(skb, &proto, &plen))
 		return false;
 	ncp = READ_ONCE(fp->ncp);
+	/* Off but still draining: IP follows the frames queued before it. */
+	if (READ_ONCE(fp->draining) && !skb_queue_empty_lockless(&fp->q))
+		ncp = KPPTP_FP_ALL;
 	if (proto == PPP_IP && (ncp & KPPTP_FP_IPV4)) {
 		skb->protocol = htons(ETH_P_IP);
 	} else if (proto == PPP_IPV6 && (ncp & KPPTP_FP_IPV6)) {
@@ -418,6 +507,8 @@ bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb)
 		goto drop;
 	/* ppp_generic's definition: the frame less its protocol field. */
 	dev_sw_netstats_rx_add(dev, skb->len);
+	atomic64_inc(&s->fp_rx_packets);
+	WRITE_ONCE(s->fp_last_rx, jiffies);
 	skb_queue_tail(&fp->q, skb);
 	napi_schedule(&fp->napi);
 	return true;
@@ -445,9 +536,11 @@ static int kpptp_fp_netdev_event(struct notifier_block *nb, unsigned long event,
 
 		if (fp->dev != dev)
 			continue;
+		/* Now: dev may be leaving for another namespace. */
+		kpptp_fp_tx_unregister(&fp->tx);
 		spin_lock_bh(&s->fp_lock);
 		if (rcu_access_pointer(s->fp) == fp)
-			kpptp_fp_detach_locked(s);
+			kpptp_fp_detach_locked(s, false);
 		spin_unlock_bh(&s->fp_lock);
 	}
 	mutex_unlock(&kn->lock);
@@ -462,6 +555,8 @@ int kpptp_fp_init(void)
 {
 	int err;
 
+	if (!IS_ENABLED(CONFIG_NETFILTER_EGRESS))
+		pr_info("fast path: receive only, this kernel has no netfilter egress hook\n");
 #ifdef KPPTP_HAVE_ALLOC_NETDEV_DUMMY
 	kpptp_napi_dev = alloc_netdev_dummy(0);
 	if (!kpptp_napi_dev)

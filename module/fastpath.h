@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The receive fast path: IPv4 and IPv6 frames of a session whose pppd said
+ * The fast path: IPv4 and IPv6 frames of a session whose pppd said
  * "network up, nothing in between" go from the sequence engine straight to
  * GRO on pppN, through a NAPI context of our own, instead of one by one
- * through ppp_input() and netif_rx(). Everything else (LCP, CCP, IPCP,
- * authentication, compressed frames) stays on ppp_input().
+ * through ppp_input() and netif_rx(); and IP packets routed to pppN are
+ * taken at its egress hook, segmented once and sent without ppp_generic
+ * (fastpath_tx.c). Everything else (LCP, CCP, IPCP, authentication,
+ * compressed frames) stays on ppp_generic's path.
  *
  * On only when the pppd plugin asks (KPPTP_SO_FASTPATH, at ip-up and
  * ip6-up, never with CCP, VJ, filters, demand, multilink or an idle
@@ -19,6 +21,7 @@
 #ifndef _KPPTP_FASTPATH_H
 #define _KPPTP_FASTPATH_H
 
+#include <linux/netfilter.h>
 #include <linux/types.h>
 
 struct kpptp_session;
@@ -27,6 +30,22 @@ struct sock;
 struct net_device;
 
 extern bool kpptp_fastpath_allowed;
+
+/*
+ * The transmit half of a session's fast path (fastpath_tx.c): pppN's
+ * egress hook. on: registered; written under rtnl.
+ */
+struct kpptp_fp_tx {
+	struct kpptp_session *s;
+	struct net_device *dev;
+	struct nf_hook_ops ops;
+	bool on;
+};
+
+int kpptp_fp_tx_register(struct kpptp_fp_tx *tx);
+void kpptp_fp_tx_unregister(struct kpptp_fp_tx *tx);
+/* Under RCU (BH): the NCP bits tx may carry now, 0 if its fp is not s's. */
+u32 kpptp_fp_tx_ncp(struct kpptp_session *s, struct kpptp_fp_tx *tx);
 
 struct kpptp_net;
 

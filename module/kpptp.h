@@ -172,6 +172,13 @@ struct kpptp_session {
 	spinlock_t fp_lock;		/* writers of fp and fp_closed */
 	bool fp_closed;
 	/*
+	 * What the fast paths moved: packets (/proc), and the jiffies of the
+	 * last one each way, which pppd's idle check adds to ppp_generic's
+	 * own (KPPTP_SO_FASTPATH_IDLE). Written under rx_lock and tx_lock.
+	 */
+	atomic64_t fp_rx_packets, fp_tx_packets;
+	unsigned long fp_last_rx, fp_last_tx;
+	/*
 	 * Fires when the oldest gap's hold is over. An hrtimer (softirq
 	 * mode, so its callback runs as a timer_list's would): holds are
 	 * fractions of a millisecond, below a jiffy. Armed and cancelled
@@ -191,8 +198,14 @@ struct kpptp_session {
 	 */
 	u32 ack_sent;
 
-	/* Transmit state, serialised by ppp_generic's channel lock. */
-	u32 tx_seq ____cacheline_aligned_in_smp;
+	/*
+	 * Transmit state, all under tx_lock (_bh): both paths, ppp_generic's
+	 * (inside its channel lock) and the fast path's (outside any PPP
+	 * lock), number and send under it, so the wire order is the order
+	 * of tx_seq (tx.c).
+	 */
+	spinlock_t tx_lock ____cacheline_aligned_in_smp;
+	u32 tx_seq;
 	struct dst_cache dst_cache;
 	/*
 	 * The socket's mark and bound device when dst_cache was filled: a
@@ -329,6 +342,14 @@ void kpptp_rx_stat_inc(struct kpptp_session *s, int stat);
 
 /* tx.c */
 int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb);
+struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
+			   __be32 *saddr);
+void kpptp_tx_lock(struct kpptp_session *s) __acquires(&s->tx_lock);
+void kpptp_tx_unlock(struct kpptp_session *s) __releases(&s->tx_lock);
+bool kpptp_tx_recursing(void);
+bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
+		     struct sk_buff *skb, u16 proto);
+void kpptp_tx_drop(struct kpptp_session *s, int stat);
 void kpptp_ack_timeout(struct timer_list *t);
 void kpptp_ack_schedule(struct kpptp_session *s);
 

@@ -267,8 +267,14 @@ int kpptp_gre_rcv(struct sk_buff *skb)
 	}
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
-	/* The outer checksum state says nothing about the PPP payload. */
-	skb->ip_summed = CHECKSUM_NONE;
+	/*
+	 * The outer checksum state says nothing about the PPP payload, but
+	 * for CHECKSUM_PARTIAL: a packet from this host (over veth) whose
+	 * sender's fast path left the inner checksum to a device; csum_start
+	 * still points at it, and the stack trusts it as ip_gre's does.
+	 */
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		skb->ip_summed = CHECKSUM_NONE;
 	ret = kpptp_rx_session(s, skb, flags, seq, ack, hlen, plen);
 	rcu_read_unlock();
 	return ret;

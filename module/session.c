@@ -216,6 +216,7 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	s->last_tx = jiffies;
 	spin_lock_init(&s->rx_lock);
 	spin_lock_init(&s->fp_lock);
+	spin_lock_init(&s->tx_lock);
 	kpptp_reorder_init(&s->rx_seq);
 	hrtimer_setup(&s->reorder_timer, kpptp_reorder_timeout, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);

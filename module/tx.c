@@ -2,9 +2,12 @@
 /*
  * Transmit: the ppp_channel start_xmit of a session, and standalone acks.
  *
- * ppp_generic calls start_xmit with the channel's downl lock held, so one
- * session never transmits on two CPUs at once: tx_seq and tx_stats need no
- * lock of their own. The route is cached per session (dst_cache) and
+ * Two paths send a session's frames: ppp_generic's start_xmit (under its
+ * channel lock) and the fast path's egress hook (fastpath_tx.c, no PPP
+ * lock at all). Both number and send under s->tx_lock, so tx_seq and
+ * tx_stats have one writer at a time and the wire order is the numbering
+ * order. Lock order: ppp_generic's downl, then tx_lock, then fp_lock
+ * (the watcher's). The route is cached per session (dst_cache) and
  * revalidated by the FIB generation, not looked up per packet.
  */
 
@@ -47,8 +50,8 @@ struct rtable *kpptp_route_output(struct net *net, struct sock *sk, __be32 peer,
 	return ip_route_output_flow(net, fl4, sk);
 }
 
-static struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
-				  __be32 *saddr)
+struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
+			   __be32 *saddr)
 {
 	u32 mark = READ_ONCE(sk->sk_mark);
 	int oif = READ_ONCE(sk->sk_bound_dev_if);
@@ -97,7 +100,13 @@ static int kpptp_ip_xmit(struct kpptp_session *s, struct sk_buff *skb,
 
 	skb_dst_set(skb, &rt->dst);
 	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_NONE;
+	/*
+	 * A fast-path segment may leave its inner checksum to a lower device
+	 * that computes any (NETIF_F_HW_CSUM): csum_start and csum_offset
+	 * still point at it. Anything else carries no checksum state.
+	 */
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		skb->ip_summed = CHECKSUM_NONE;
 	ip_select_ident(s->net, skb, NULL);
 	/* net_xmit_eval() evaluates its argument twice: never pass a call. */
 	err = ip_local_out(s->net, skb->sk, skb);
@@ -181,11 +190,16 @@ static bool kpptp_over_window(const struct kpptp_session *s)
 	return unacked >= win;
 }
 
-int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
+/*
+ * One PPP frame (protocol field first, in full) onto the wire: PFC and
+ * ACFC as negotiated, the GRE header with the next sequence number and a
+ * piggybacked ack, the outer IPv4 header. Consumes skb. Called with
+ * s->tx_lock held, by both paths: numbering and handing to the lower
+ * device under one lock is what keeps the wire order monotonic.
+ */
+static void kpptp_send_frame(struct kpptp_session *s, struct sock *sk,
+			     struct sk_buff *skb, u16 proto)
 {
-	struct sock *sk = chan->private;
-	/* Set before the channel was registered (pppox.c): never NULL. */
-	struct kpptp_session *s = kpptp_sk(sk)->session;
 	unsigned int hlen, encap, need, poff;
 	struct kpptp_gre_hdr *gh;
 	bool islcp, acf, df, ack, over;
@@ -194,34 +208,10 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	__be32 saddr;
 	__be32 *opt;
 	int flags;
-	u16 proto;
 
-	/*
-	 * A closing session, or a socket detaching from a netlink-made one
-	 * (its channel lives until a grace period has passed): either way
-	 * this channel no longer owns the session's sequence numbers.
-	 */
-	if (unlikely(READ_ONCE(s->state) != KPPTP_S_CONNECTED ||
-		     rcu_access_pointer(s->sk) != sk)) {
-		tx_add(s, KPPTP_STAT_tx_drop_dead, 1);
-		goto drop;
-	}
-	kpptp_touch(&s->last_tx);
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (unlikely(!skb)) {
-		tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);
-		return 1;
-	}
-	if (unlikely(!pskb_may_pull(skb, 2))) {
-		tx_add(s, KPPTP_STAT_tx_drop_short, 1);
-		goto drop;
-	}
-
-	proto = get_unaligned_be16(skb->data);
+	lockdep_assert_held(&s->tx_lock);
 	islcp = proto == PPP_LCP && pskb_may_pull(skb, 3) &&
 		skb->data[2] >= 1 && skb->data[2] <= 7;
-	if (unlikely(rcu_access_pointer(s->fp)))
-		kpptp_fp_watch_tx(s, skb);
 	flags = READ_ONCE(s->ppp_flags);
 	poff = 2;
 	/* LCP configuration packets go uncompressed (RFC 1661 6.5, 6.6). */
@@ -293,10 +283,98 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 
 	if (kpptp_ip_xmit(s, skb, rt, saddr, df))
 		tx_add(s, KPPTP_STAT_tx_errors, 1);
-	return 1;
+	return;
 
 drop:
 	kfree_skb(skb);
+}
+
+/*
+ * Is this CPU inside kpptp_send_frame()'s lock? Then a packet routed back
+ * into a PPP unit must not take the fast path, which would take the same
+ * lock again: it goes the slow way, where ppp_generic stops the loop.
+ */
+static DEFINE_PER_CPU(bool, kpptp_tx_busy);
+
+bool kpptp_tx_recursing(void)
+{
+	return __this_cpu_read(kpptp_tx_busy);
+}
+
+void kpptp_tx_lock(struct kpptp_session *s)
+	__acquires(&s->tx_lock)
+{
+	spin_lock_bh(&s->tx_lock);
+	__this_cpu_write(kpptp_tx_busy, true);
+}
+
+void kpptp_tx_unlock(struct kpptp_session *s)
+	__releases(&s->tx_lock)
+{
+	__this_cpu_write(kpptp_tx_busy, false);
+	spin_unlock_bh(&s->tx_lock);
+}
+
+/*
+ * Under kpptp_tx_lock(): a segment of the fast path, an IP packet. Pushes
+ * its protocol field and sends it; false if it was dropped (counted).
+ */
+bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
+		     struct sk_buff *skb, u16 proto)
+{
+	if (skb_cow_head(skb, 2)) {
+		tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);
+		kfree_skb(skb);
+		return false;
+	}
+	put_unaligned_be16(proto, __skb_push(skb, 2));
+	kpptp_send_frame(s, sk, skb, proto);
+	return true;
+}
+
+/* Under kpptp_tx_lock(): a fast-path packet dropped before segmenting. */
+void kpptp_tx_drop(struct kpptp_session *s, int stat)
+{
+	tx_add(s, stat, 1);
+}
+
+int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
+{
+	struct sock *sk = chan->private;
+	/* Set before the channel was registered (pppox.c): never NULL. */
+	struct kpptp_session *s = kpptp_sk(sk)->session;
+
+	/* From here on tx_stats is written: under the lock, as everywhere. */
+	kpptp_tx_lock(s);
+	/*
+	 * A closing session, or a socket detaching from a netlink-made one
+	 * (its channel lives until a grace period has passed): either way
+	 * this channel no longer owns the session's sequence numbers.
+	 */
+	if (unlikely(READ_ONCE(s->state) != KPPTP_S_CONNECTED ||
+		     rcu_access_pointer(s->sk) != sk)) {
+		tx_add(s, KPPTP_STAT_tx_drop_dead, 1);
+		goto drop;
+	}
+	kpptp_touch(&s->last_tx);
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);
+		goto out;
+	}
+	if (unlikely(!pskb_may_pull(skb, 2))) {
+		tx_add(s, KPPTP_STAT_tx_drop_short, 1);
+		goto drop;
+	}
+	if (unlikely(rcu_access_pointer(s->fp)))
+		kpptp_fp_watch_tx(s, skb);
+	kpptp_send_frame(s, sk, skb, get_unaligned_be16(skb->data));
+	goto out;
+
+drop:
+	kfree_skb(skb);
+out:
+	kpptp_tx_unlock(s);
 	return 1;
 }
 

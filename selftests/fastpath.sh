@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 11
+ktap_plan 18
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -44,6 +44,10 @@ call() {
 }
 
 echo 1 >/sys/module/kpptp/parameters/fastpath
+# A kernel without the netfilter egress hook (the debug guest's) has the
+# receive half only: kpptp.ko says so when it loads.
+tx_fast=1
+dmesg | grep -q 'fast path: receive only' && tx_fast=0
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server) did not start"
 call "$work/c1.log" nomppe
 ktap_check "both pppds turned the fast path on for IPv4" eval \
@@ -52,6 +56,7 @@ ktap_eq "kpptp.ko says so on both ends" "1 1" "$(field "$C" fastpath) $(field "$
 
 in0=$(snmp "$S" Tcp InSegs) out0=$(snmp "$C" Tcp OutSegs)
 r0=$(link "$S" rx_packets) k0=$(field "$S" rx_packets)
+t0=$(link "$C" tx_packets) kt0=$(field "$C" tx_packets) f0=$(field "$C" fast_tx)
 mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 3)
 echo "# iperf3 client -> server, fast path: ${mbps:-failed} Mbit/s"
 ktap_ge "iperf3 through the fast path" 1 "${mbps:-0}"
@@ -65,6 +70,28 @@ echo "# the server's ppp0 counted $rx frames received, kpptp.ko $kx"
 # kpptp counts every frame; ppp0 every frame but the few of LCP/CCP that
 # ppp_generic hands to pppd (none in a 3 s transfer with echoes off).
 ktap_eq "pppN's rx_packets are kpptp.ko's" "$kx" "$rx"
+# The transmit half: the client's packets went past ppp_generic, from
+# pppN's egress hook, and pppN still counted them.
+tx=$(($(link "$C" tx_packets) - t0)) kt=$(($(field "$C" tx_packets) - kt0))
+ft=$(($(field "$C" fast_tx) - f0))
+echo "# the client's ppp0 counted $tx frames sent, kpptp.ko $kt, $ft of them from the fast path"
+if ((tx_fast)); then
+	ktap_ge "the client sent the transfer from pppN's egress hook" "$((kt * 9 / 10))" "$ft"
+else
+	ktap_skip "the client sent the transfer from pppN's egress hook" "no egress hook in this kernel"
+fi
+ktap_eq "pppN's tx_packets are kpptp.ko's" "$kt" "$tx"
+f0=$(field "$S" fast_tx)
+echo "# TCP retransmissions so far: $(snmp "$C" Tcp RetransSegs) $(snmp "$S" Tcp RetransSegs)"
+mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 3 -R)
+echo "# TCP retransmissions so far: $(snmp "$C" Tcp RetransSegs) $(snmp "$S" Tcp RetransSegs)"
+ft=$(($(field "$S" fast_tx) - f0))
+echo "# iperf3 server -> client, fast path: ${mbps:-failed} Mbit/s, $ft fast packets"
+if ((tx_fast)); then
+	ktap_ge "the other way, the server sent from its egress hook" 1000 "$ft"
+else
+	ktap_skip "the other way, the server sent from its egress hook" "no egress hook in this kernel"
+fi
 ktap_check "ping still works both ways" eval \
 	"nsexec '$C' ping -c 2 -W 2 203.0.113.1 && nsexec '$S' ping -c 2 -W 2 203.0.113.10"
 # The admin's switch: off, and the call goes on through ppp_generic.
@@ -73,6 +100,91 @@ ip netns exec "$S" "$BIN/kpptpctl" session set "${id#*:}" fastpath off
 ktap_eq "kpptpctl session set ID fastpath off: off on the server" "1 0" \
 	"$(field "$C" fastpath) $(field "$S" fastpath)"
 ktap_check "... and the call goes on" nsexec "$C" ping -c 2 -W 2 203.0.113.1
+client_hangup
+
+# The wire: both paths number from one counter under one lock, so the GRE
+# sequence numbers rise by exactly one per packet each way, with LCP echoes
+# (the slow path) among bulk TCP (the fast path) both ways.
+sed -i 's/^lcp-echo-interval 0$/lcp-echo-interval 1/' "$work/options.pptp"
+call "$work/c4.log" nomppe
+# Each end's packets as it sent them: captured on its own veth, where the
+# taps run in transmit order (the receiving side's per-CPU backlogs may
+# reorder what two CPUs sent; that is the reorder engine's business).
+cap() {
+	ip netns exec "$1" tcpdump -i "$2" -n -s 96 -B 32768 -U -w "$work/$2.pcap" \
+		ip proto 47 and src "$3" >/dev/null 2>"$work/$2.log" &
+	echo $!
+}
+# tcpext NS FIELD: a TcpExt counter of NS.
+tcpext() {
+	ip netns exec "$1" awk -v f="$2" '$1 == "TcpExt:" && !n { for (i = 2; i <= NF; i++) c[$i] = i; n = 1; next }
+		$1 == "TcpExt:" { print $c[f] + 0; exit }' /proc/net/netstat
+}
+# tunnel_harm: what a tunnel that loses or reorders costs TCP, both ends:
+# fast retransmissions (duplicate acks, SACK) and segments dropped for
+# arriving behind newer ones (PAWS). Not counted: loss probes and timeouts,
+# which a busy emulated CPU triggers on its own.
+tunnel_harm() {
+	echo $(($(tcpext "$S" TCPFastRetrans) + $(tcpext "$C" TCPFastRetrans) +
+		$(tcpext "$S" PAWSEstab) + $(tcpext "$C" PAWSEstab)))
+}
+tcs="$(cap "$S" kpv0 198.51.100.1) $(cap "$C" kpv1 198.51.100.2)"
+wait_for 10 eval "grep -q 'listening on' '$work/kpv0.log' && grep -q 'listening on' '$work/kpv1.log'" ||
+	ktap_bail "tcpdump did not start"
+h0=$(tunnel_harm)
+re0=$(($(snmp "$S" Tcp RetransSegs) + $(snmp "$C" Tcp RetransSegs)))
+mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 4 --bidir -b 100M)
+re=$(($(snmp "$S" Tcp RetransSegs) + $(snmp "$C" Tcp RetransSegs) - re0))
+harm=$(($(tunnel_harm) - h0))
+# shellcheck disable=SC2086
+kill -INT $tcs
+# shellcheck disable=SC2086
+wait $tcs
+cat "$work/kpv0.log" "$work/kpv1.log" | grep -v listening | sed 's/^/# tcpdump: /'
+echo "# iperf3 both ways at once: ${mbps:-failed} Mbit/s; TCP retransmissions $re, $harm of them fast or PAWS"
+# seq_steps: per direction, packets with a sequence number and how many of
+# them did not follow the one before by exactly one.
+seq_steps() {
+	for f in "$work/kpv0.pcap" "$work/kpv1.pcap"; do
+		tcpdump -n -r "$f" 2>/dev/null
+	done | awk '
+		/GREv1/ && / seq / {
+			# The first seq is the GRE one; the inner TCP has one too.
+			for (i = 1; i < NF; i++) if ($i == "seq") { s = $(i + 1) + 0; break }
+			d = $3; n[d]++
+			if (d in last && s != last[d] + 1) bad[d]++
+			last[d] = s
+		}
+		END { for (d in n) printf "%s %d %d\n", d, n[d], bad[d] + 0 }'
+}
+steps=$(seq_steps)
+echo "$steps" | sed 's/^/# direction, packets, steps not +1: /'
+ktap_eq "GRE sequence numbers rise by exactly one, each way" "2 0" \
+	"$(echo "$steps" | awk '$2 >= 500 { d++; b += $3 } END { print d + 0, b + 0 }')"
+echoes=$(tcpdump -n -r "$work/kpv0.pcap" 2>/dev/null | grep -c 'Echo-Request')
+ktap_ge "LCP echoes went among the bulk packets" 2 "$echoes"
+ktap_eq "nothing lost or late on either end, TCP never retransmits for the tunnel" \
+	"0 0 0 0 0" "$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "$S" rx_late) $harm"
+
+client_hangup
+sed -i 's/^lcp-echo-interval 1$/lcp-echo-interval 0/' "$work/options.pptp"
+
+# Off under load: the admin turns the server's fast path off in the middle
+# of a transfer. Frames queued for GRO go first, then ppp_generic takes
+# over: none lost, none twice (pppN counts each once), none overtaken.
+# (No LCP echoes: pppN counts them not, kpptp.ko does.)
+call "$work/c5.log" nomppe
+id=$(ip netns exec "$S" "$BIN/kpptpctl" -j session list | grep -o '"id":[0-9]*' | head -1)
+h0=$(tunnel_harm) r0=$(link "$S" rx_packets) k0=$(field "$S" rx_packets)
+l0=$(($(field "$S" rx_lost) + $(field "$S" rx_late)))
+(sleep 2; ip netns exec "$S" "$BIN/kpptpctl" session set "${id#*:}" fastpath off) &
+mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 4)
+wait $!
+harm=$(($(tunnel_harm) - h0)) l=$(($(field "$S" rx_lost) + $(field "$S" rx_late) - l0))
+rx=$(($(link "$S" rx_packets) - r0)) kx=$(($(field "$S" rx_packets) - k0))
+echo "# fast path off after 2 of 4 s: ${mbps:-failed} Mbit/s; lost or late $l; TCP harm $harm; frames: ppp0 $rx, kpptp.ko $kx"
+ktap_eq "off under load: off, nothing lost, late, doubled or overtaken" "0 0 0 $kx" \
+	"$(field "$S" fastpath) $l $harm $rx"
 client_hangup
 
 # MPPE: CCP is up when IPCP comes up; the plugin does not ask.
