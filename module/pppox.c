@@ -307,6 +307,36 @@ static int kpptp_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
+/* KPPTP_SO_FASTPATH_IDLE: a struct, as PPPIOCGIDLE's. */
+static int kpptp_get_fastpath_idle(struct sock *sk, char __user *optval,
+				   int __user *optlen)
+{
+	struct kpptp_fastpath_idle fi;
+	struct kpptp_session *s;
+	unsigned long now = jiffies;
+	int len, err = 0;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(fi))
+		return -EINVAL;
+	lock_sock(sk);
+	s = kpptp_sk(sk)->session;
+	if (s) {
+		fi.xmit_idle = (now - READ_ONCE(s->fp_last_tx)) / HZ;
+		fi.recv_idle = (now - READ_ONCE(s->fp_last_rx)) / HZ;
+	} else {
+		err = -ENOTCONN;
+	}
+	release_sock(sk);
+	if (err)
+		return err;
+	if (put_user((int)sizeof(fi), optlen) ||
+	    copy_to_user(optval, &fi, sizeof(fi)))
+		return -EFAULT;
+	return 0;
+}
+
 static int kpptp_getsockopt(struct socket *sock, int level, int optname,
 			    char __user *optval, int __user *optlen)
 {
@@ -316,6 +346,8 @@ static int kpptp_getsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_KPPTP)
 		return -ENOPROTOOPT;
+	if (optname == KPPTP_SO_FASTPATH_IDLE)
+		return kpptp_get_fastpath_idle(sk, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < (int)sizeof(val))

@@ -214,6 +214,8 @@ static struct kpptp_session *kpptp_session_alloc(struct net *net,
 	s->ack_delay = msecs_to_jiffies(READ_ONCE(kpptp_default_ack_delay_ms.val));
 	s->last_rx = jiffies;
 	s->last_tx = jiffies;
+	s->fp_last_rx = s->last_rx;
+	s->fp_last_tx = s->last_tx;
 	spin_lock_init(&s->rx_lock);
 	spin_lock_init(&s->fp_lock);
 	spin_lock_init(&s->tx_lock);

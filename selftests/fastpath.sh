@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 18
+ktap_plan 21
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -32,13 +32,15 @@ field() {
 		$1 == "call" { for (i = 1; i < NF; i += 2) if ($i == f) { print $(i + 1); exit } }
 	' /proc/net/kpptp
 }
-# call LOG MPPE-OPTION: a call from $C asking for the fast path, up.
+# call LOG MPPE-OPTION [PPPD-OPTION...]: a call from $C asking for the
+# fast path, up.
 call() {
 	local log=$1 mppe=$2
+	shift 2
 	ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
 		-- name alice password s3cret-Pw remotename kpptpd "$mppe" refuse-pap \
 		refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0 \
-		kpptp-fastpath >"$log" 2>&1 &
+		kpptp-fastpath "$@" >"$log" 2>&1 &
 	CLIENT=$!
 	client_up "$log"
 }
@@ -48,6 +50,11 @@ echo 1 >/sys/module/kpptp/parameters/fastpath
 # receive half only: kpptp.ko says so when it loads.
 tx_fast=1
 dmesg | grep -q 'fast path: receive only' && tx_fast=0
+# The debug guest runs some 30 times slower: its two CPUs lag each other
+# by more than the default 20 ms a gap is held at most.
+case $(uname -r) in
+*debug*) echo 200 >/sys/module/kpptp/parameters/reorder_timeout_ms ;;
+esac
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server) did not start"
 call "$work/c1.log" nomppe
 ktap_check "both pppds turned the fast path on for IPv4" eval \
@@ -163,8 +170,14 @@ ktap_eq "GRE sequence numbers rise by exactly one, each way" "2 0" \
 	"$(echo "$steps" | awk '$2 >= 500 { d++; b += $3 } END { print d + 0, b + 0 }')"
 echoes=$(tcpdump -n -r "$work/kpv0.pcap" 2>/dev/null | grep -c 'Echo-Request')
 ktap_ge "LCP echoes went among the bulk packets" 2 "$echoes"
-ktap_eq "nothing lost or late on either end, TCP never retransmits for the tunnel" \
-	"0 0 0 0 0" "$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "$S" rx_late) $harm"
+got="$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "$S" rx_late) $harm"
+# Without the egress hook every packet goes ppp_generic's way from two
+# CPUs, at a thirtieth of the speed: what reorder.sh measures, not this.
+if ((tx_fast)); then
+	ktap_eq "nothing lost or late on either end, TCP never retransmits for the tunnel" "0 0 0 0 0" "$got"
+else
+	ktap_skip "nothing lost or late on either end ($got)" "no egress hook in this kernel"
+fi
 
 client_hangup
 sed -i 's/^lcp-echo-interval 1$/lcp-echo-interval 0/' "$work/options.pptp"
@@ -183,9 +196,28 @@ wait $!
 harm=$(($(tunnel_harm) - h0)) l=$(($(field "$S" rx_lost) + $(field "$S" rx_late) - l0))
 rx=$(($(link "$S" rx_packets) - r0)) kx=$(($(field "$S" rx_packets) - k0))
 echo "# fast path off after 2 of 4 s: ${mbps:-failed} Mbit/s; lost or late $l; TCP harm $harm; frames: ppp0 $rx, kpptp.ko $kx"
-ktap_eq "off under load: off, nothing lost, late, doubled or overtaken" "0 0 0 $kx" \
-	"$(field "$S" fastpath) $l $harm $rx"
+if ((tx_fast)); then
+	ktap_eq "off under load: off, nothing lost, late, doubled or overtaken" "0 0 0 $kx" \
+		"$(field "$S" fastpath) $l $harm $rx"
+else
+	ktap_eq "off under load: off, nothing lost or doubled" "0 $kx" "$(field "$S" fastpath) $rx"
+fi
 client_hangup
+
+# pppd's idle limit on a fast call: pppd reads the idle time from
+# ppp_generic, which the transfer goes around; kpptp.so's idle hook adds
+# the fast path's. Busy for longer than the limit: up; then idle: down.
+call "$work/c6.log" nomppe idle 5
+ktap_check "with an idle limit the fast path is on" grep -q 'fast path on for IPv4' "$work/c6.log"
+mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 9)
+echo "# 9 s of iperf3 with idle 5: ${mbps:-failed} Mbit/s"
+ktap_check "busy for 9 s with idle 5: still up" eval \
+	"has_addr '$C' '203\.0\.113\.1[01] ' && ! grep -q 'lack of activity' '$work/c6.log'"
+wait_for 20 gone "$CLIENT"
+finished "$CLIENT"
+ktap_check "then idle: pppd hangs up for lack of activity" \
+	grep -q 'Terminating connection due to lack of activity' "$work/c6.log"
+wait_for 15 no_pppd
 
 # MPPE: CCP is up when IPCP comes up; the plugin does not ask.
 sed -i 's/^nomppe$/require-mppe-128/' "$work/options.pptp"

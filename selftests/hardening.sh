@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 29
+ktap_plan 34
 load_kpptp
 CTL=$BIN/kpptpctl
 SOCK=$BIN/pptp-sock
@@ -263,4 +263,26 @@ ktap_check "ping with PFC and ACFC both ways" ip netns exec "$A" ping -c 3 -W 2 
 # 3 pings of 128-byte IP packets: PFC and ACFC leave 1 byte of PPP header.
 ktap_eq "tx bytes are the IP packets plus a 1-byte protocol field" $((3 * 129)) \
 	"$(sess "$A" 100 tx_bytes)"
+
+# --- The fast path's socket options: every bad input refused, each with
+# its own error, and nothing switched on by one who may not.
+echo 1 >/sys/module/kpptp/parameters/fastpath
+fp() {
+	ip netns exec "$A" "$@" 2>&1 | grep -E '^(fastpath|ppp-mtu):' | tr '\n' ' '
+}
+ktap_eq "unconnected: KPPTP_SO_FASTPATH and KPPTP_SO_PPP_MTU say ENOTCONN" \
+	"fastpath: ENOTCONN ppp-mtu: ENOTCONN " \
+	"$(fp "$SOCK" --local 198.51.100.1 --fastpath 1,1 --ppp-mtu)"
+conn=("$SOCK" --local 198.51.100.1 --peer 198.51.100.2 --peer-call 600)
+ktap_eq "a short optlen, unknown NCP bits: EINVAL each" "fastpath: EINVAL fastpath: EINVAL " \
+	"$(fp "${conn[@]}" --fastpath 1,1,4)$(fp "${conn[@]}" --fastpath 1,4)"
+ktap_eq "an ifindex that is no PPP unit (lo), or none: EINVAL, ENODEV" \
+	"fastpath: EINVAL fastpath: ENODEV " \
+	"$(fp "${conn[@]}" --fastpath 1,1)$(fp "${conn[@]}" --fastpath 99999,1)"
+ktap_eq "uid 65534: EPERM (it would bypass pppN's filters); off is allowed" \
+	"fastpath: EPERM fastpath: ok " \
+	"$(fp "${NOBODY[@]}" "${conn[@]}" --fastpath 1,1)$(fp "${NOBODY[@]}" "${conn[@]}" --fastpath 1,0)"
+echo 0 >/sys/module/kpptp/parameters/fastpath
+ktap_eq "module parameter fastpath=0: EOPNOTSUPP" "fastpath: EOPNOTSUPP " \
+	"$(fp "${conn[@]}" --fastpath 1,1)"
 ktap_finish

@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 39
+ktap_plan 40
 load_kpptp
 CTL=$BIN/kpptpctl
 new_ns A
@@ -71,6 +71,9 @@ ktap_check "read-only attribute refused by name" \
 	raw_err "pmtu is read-only" session-set id:01000000 pmtu:dc050000
 ktap_check "a command without a key is refused" \
 	raw_err "give id, or local-call-id" session-del
+# The fast path is the pppd plugin's to turn on, never netlink's: 0 only.
+ktap_check "fastpath 1 over netlink is refused by the policy" \
+	raw_err "out of range" session-set id:01000000 fastpath:01
 ktap_check "a non-unicast address is refused" \
 	ctl_err "peer-addr must be a unicast IPv4 address" session add local 198.51.100.1 peer 224.0.0.1 peer-call 5
 ktap_check "ambiguous call ID without peer" \

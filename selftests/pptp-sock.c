@@ -35,6 +35,10 @@ static const char usage_text[] =
 "  --retry-call N     after the first connect (which may fail), wait for\n"
 "  --retry-after FILE FILE to exist (at most 20 s), then connect the same\n"
 "                     socket again with peer call N: 'reconnect: ...'\n"
+"  --fastpath I,N[,L] after connect (or bind, without --peer), setsockopt\n"
+"                     KPPTP_SO_FASTPATH with ifindex I, NCP bits N, an\n"
+"                     optlen of L (default the struct's): 'fastpath: ...'\n"
+"  --ppp-mtu          then getsockopt KPPTP_SO_PPP_MTU: 'ppp-mtu: ok N'\n"
 "\n"
 "Prints one line per step: 'bind: ok', 'connect: EADDRINUSE', ...\n"
 "Exit status: 0 when the last step succeeded, 1 when it failed, 2 on bad\n"
@@ -56,6 +60,8 @@ static const char *errname(int e)
 	case ENOMEM: return "ENOMEM";
 	case EMFILE: return "EMFILE";
 	case ENFILE: return "ENFILE";
+	case ENODEV: return "ENODEV";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	}
 	return strerror(e);
 }
@@ -114,12 +120,41 @@ static int many(struct in_addr local, long n, long hold)
 	return ok == n ? 0 : 1;
 }
 
+/* --fastpath and --ppp-mtu, in that order: the last one's error, or 0. */
+static int sockopts(int fd, const char *fp, int mtu)
+{
+	struct kpptp_fastpath req = {0};
+	unsigned int ifindex, ncp, len = sizeof(req);
+	socklen_t vlen;
+	__u32 val;
+	int err = 0, n;
+
+	if (fp) {
+		n = sscanf(fp, "%u,%u,%u", &ifindex, &ncp, &len);
+		if (n < 2 || len > sizeof(req))
+			return EINVAL;
+		req.ifindex = ifindex;
+		req.ncp = ncp;
+		err = setsockopt(fd, SOL_KPPTP, KPPTP_SO_FASTPATH, &req, len) ? errno : 0;
+		printf("fastpath: %s\n", errname(err));
+	}
+	if (mtu) {
+		vlen = sizeof(val);
+		err = getsockopt(fd, SOL_KPPTP, KPPTP_SO_PPP_MTU, &val, &vlen) ? errno : 0;
+		if (err)
+			printf("ppp-mtu: %s\n", errname(err));
+		else
+			printf("ppp-mtu: ok %u\n", val);
+	}
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct in_addr local = {0}, peer = {0};
 	long call = 0, pa = -1, pb = -1, window = -1, n = 0, hold = 0, retry = -1;
-	const char *retry_after = NULL;
-	int fd, err;
+	const char *retry_after = NULL, *fastpath = NULL;
+	int fd, err, ppp_mtu = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -127,6 +162,10 @@ int main(int argc, char **argv)
 		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			fputs(usage_text, stdout);
 			return 0;
+		}
+		if (!strcmp(o, "--ppp-mtu")) {
+			ppp_mtu = 1;
+			continue;
 		}
 		if (!v)
 			goto bad;
@@ -151,6 +190,8 @@ int main(int argc, char **argv)
 			retry = strtol(v, NULL, 0);
 		else if (!strcmp(o, "--retry-after"))
 			retry_after = v;
+		else if (!strcmp(o, "--fastpath"))
+			fastpath = v;
 		else
 			goto bad;
 	}
@@ -161,8 +202,10 @@ int main(int argc, char **argv)
 
 	fd = sock_bound(local, call);
 	printf("bind: %s\n", errname(fd < 0 ? -fd : 0));
-	if (fd < 0 || !peer.s_addr)
-		return fd < 0;
+	if (fd < 0)
+		return 1;
+	if (!peer.s_addr)
+		return sockopts(fd, fastpath, ppp_mtu) ? 1 : 0;
 	if (pa >= 0) {
 		long counts[4] = {0};	/* ok, EADDRINUSE, other, bind failed */
 		long first_ok = -1;
@@ -209,6 +252,8 @@ int main(int argc, char **argv)
 				 sizeof(w)) ? errno : 0;
 		printf("setsockopt: %s\n", errname(err));
 	}
+	if (!err)
+		err = sockopts(fd, fastpath, ppp_mtu);
 	fflush(stdout);
 	if (hold > 0)
 		sleep(hold);

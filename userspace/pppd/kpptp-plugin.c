@@ -52,13 +52,13 @@ static int kpptp_fd = -1;
 static int status_fd = -1;
 static bool user_check;		/* kpptp-user-check: ask before a login is checked */
 /*
- * kpptp-fastpath: once IPCP (IPv6CP) is up, ask kpptp.ko to hand that
- * protocol's frames to GRO on the interface, around ppp_generic. Not with
- * what ppp_generic would do to them: compression (CCP up), an idle limit
- * (pppd reads the idle time from ppp_generic, which the fast path does not
- * pass through), multilink, demand dialling; pppd 2.4 says which of those
- * is set, 2.5 hides demand. pass-filter and active-filter cannot be seen
- * from a plugin of either: the option says not to combine them.
+ * kpptp-fastpath: once IPCP (IPv6CP) is up, ask kpptp.ko to take that
+ * protocol's packets around ppp_generic both ways. Not with what
+ * ppp_generic would do to them: compression (CCP up), multilink, demand
+ * dialling; pppd 2.4 says which of those is set, 2.5 hides demand.
+ * pass-filter and active-filter cannot be seen from a plugin of either:
+ * the option says not to combine them. An idle limit works: pppd reads
+ * its idle time from ppp_generic, and idle_hook() adds the fast path's.
  */
 static bool fastpath;
 static uint32_t fastpath_ncp;		/* what kpptp.ko was asked for */
@@ -194,13 +194,39 @@ static const char *fastpath_refusal(void)
 {
 	if (ccp_fsm[0].state == OPENED)
 		return "compression (CCP) is up";
-	if (kp_idle_limit() > 0)
-		return "an idle limit is set (idle)";
 	if (kp_multilink())
 		return "multilink";
 	if (kp_demand())
 		return "demand dialling";
 	return NULL;
+}
+
+/*
+ * pppd's idle check: the time since a data packet went either way, as
+ * ppp_generic saw it (idle) and as the fast path did, whichever is less.
+ * NULL when the network comes up: the limit itself. Chains a hook another
+ * plugin set before us.
+ */
+static int (*idle_next)(struct ppp_idle *);
+
+static int idle_hook(struct ppp_idle *idle)
+{
+	struct kpptp_fastpath_idle fi;
+	socklen_t len = sizeof(fi);
+
+	if (idle && fastpath && kpptp_fd >= 0 &&
+	    !getsockopt(kpptp_fd, SOL_KPPTP, KPPTP_SO_FASTPATH_IDLE, &fi, &len)) {
+		if ((time_t)fi.xmit_idle < idle->xmit_idle)
+			idle->xmit_idle = fi.xmit_idle;
+		if ((time_t)fi.recv_idle < idle->recv_idle)
+			idle->recv_idle = fi.recv_idle;
+	}
+	if (idle_next)
+		return idle_next(idle);
+	if (!idle)
+		return kp_idle_limit();
+	return kp_idle_limit() - (int)(idle->xmit_idle < idle->recv_idle ?
+				       idle->xmit_idle : idle->recv_idle);
 }
 
 /* Ask kpptp.ko for exactly the NCPs in ncp (0: off). */
@@ -473,4 +499,6 @@ void plugin_init(void)
 	snoop_recv_hook = snoop_recv;
 	send_next = snoop_send_hook;
 	snoop_send_hook = snoop_send;
+	idle_next = idle_time_hook;
+	idle_time_hook = idle_hook;
 }

@@ -27,6 +27,7 @@
 #include <pppd/multilink.h>
 #include <pppd/options.h>
 #include <pppd/eui64.h>	/* its ipv6cp.h uses eui64_t without including it */
+#include <linux/ppp_defs.h>	/* struct ppp_idle, which its pppd.h only declares */
 
 #define KP_PPPD_VERSION		PPPD_VERSION
 #define kp_option_error		ppp_option_error

@@ -42,6 +42,19 @@ enum kpptp_sockopt {
 	 * Get: a __u32, the NCP bits on now (0: off).
 	 */
 	KPPTP_SO_FASTPATH,
+	/*
+	 * Read only: struct kpptp_fastpath_idle, the seconds since the fast
+	 * path last moved a data packet each way (since the session began if
+	 * it never did). pppd reads its idle time from ppp_generic, which
+	 * fast packets go around: kpptp.so's idle_time_hook takes the smaller
+	 * of the two, so an idle limit works on a fast call.
+	 */
+	KPPTP_SO_FASTPATH_IDLE,
+};
+
+struct kpptp_fastpath_idle {
+	__u32 xmit_idle;	/* seconds */
+	__u32 recv_idle;
 };
 
 struct kpptp_fastpath {
