@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The receive fast path: a kpptpd call without MPPE whose pppds ask for it
-# (kpptp-fastpath) hands IPv4 to GRO on pppN: the receiver's TCP sees far
-# fewer, bigger segments than the sender sent, and pppN's counters still
-# add up. Refused with MPPE; off when the module parameter is 0.
+# The fast path: a kpptpd call without MPPE whose pppds ask for it
+# (kpptp-fastpath) hands IPv4 to GRO on pppN and sends it from pppN's
+# egress hook: the receiver's TCP sees far fewer, bigger segments than the
+# sender sent, pppN's counters still add up, the wire order is the GRE
+# numbering, and switching it off under load, or an idle limit, work.
+# Refused with MPPE; off when the module parameter is 0.
 #
 #  ┌─ $C: kpptpd --client + pppd ┐  veth  ┌─ $S: kpptpd + pppd ─────┐
 #  │ kpv1 198.51.100.2           ├────────┤ 198.51.100.1 kpv0       │
@@ -13,7 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 21
+ktap_plan 24
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -219,13 +221,32 @@ ktap_check "then idle: pppd hangs up for lack of activity" \
 	grep -q 'Terminating connection due to lack of activity' "$work/c6.log"
 wait_for 15 no_pppd
 
-# MPPE: CCP is up when IPCP comes up; the plugin does not ask.
+# A pass-filter: fast packets would not pass it, so the plugin does not ask.
+call "$work/c7.log" nomppe pass-filter 'ip'
+ktap_check "with a pass-filter the client refuses" \
+	grep -q 'no fast path: a pass-filter is set' "$work/c7.log"
+ktap_eq "... off on the client's end" 0 "$(field "$C" fastpath)"
+client_hangup
+
+# MPPE: CCP is up when IPCP comes up; the plugin does not ask, and not one
+# IP packet crosses the wire in clear (tcpdump decodes GRE, PPP and IP).
 sed -i 's/^nomppe$/require-mppe-128/' "$work/options.pptp"
 call "$work/c2.log" require-mppe-128
 ktap_check "with MPPE the client refuses: compression is up" \
 	grep -q 'no fast path: compression (CCP) is up' "$work/c2.log"
 ktap_eq "... and kpptp.ko has it off on both ends" "0 0" \
 	"$(field "$C" fastpath) $(field "$S" fastpath)"
+tc=$(cap "$C" kpv1 198.51.100.2)
+wait_for 10 grep -q 'listening on' "$work/kpv1.log" || ktap_bail "tcpdump did not start"
+iperf_run "$C" 203.0.113.1 "$S" -t 2 --bidir >/dev/null
+nsexec "$C" ping -c 3 -W 2 203.0.113.1 >/dev/null
+kill -INT "$tc"
+wait "$tc"
+clear=$(tcpdump -n -r "$work/kpv1.pcap" 2>/dev/null | grep -c ': IP6\? [0-9a-f.:]* > ')
+sealed=$(tcpdump -n -r "$work/kpv1.pcap" 2>/dev/null | grep -c 'GREv1')
+echo "# MPPE call: $sealed GRE packets from the client, $clear of them with IP in clear"
+ktap_eq "with MPPE no IP packet in clear on the wire (of $sealed)" "0 yes" \
+	"$clear $( ((sealed > 1000)) && echo yes || echo no)"
 client_hangup
 
 # The module parameter off: asked, refused, said.

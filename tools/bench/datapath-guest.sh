@@ -26,7 +26,7 @@ trap - EXIT	# cleanups run per path below, not once at exit
 secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
-((${#paths[@]})) || paths=(veth1500 veth1400 gre-seq pptp kpptp kpptp-idle kpptpd kpptpd-fast kpptpd-mppe pptpd
+((${#paths[@]})) || paths=(veth1500 veth1400 gre-seq pptp kpptp kpptp-fast kpptp-idle kpptpd kpptpd-fast kpptpd-mppe pptpd
 	pptpd-mppe setup-kpptpd setup-pptpd)
 out=${VM_OUT:?}
 
@@ -98,12 +98,14 @@ idle_delete() {
 
 # tunnel MODULE: A and B joined by veth, a static PPTP tunnel over it.
 tunnel() {
-	local path=$1
+	local path=$1 extra=()
 	new_ns A
 	new_ns B
 	link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
-	start_tunnel "$A" 198.51.100.1 198.51.100.2 100 200 203.0.113.1 203.0.113.2 &&
-	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 &&
+	# kpptp-fast: both ends around ppp_generic (kpptp.ko's fast path).
+	[[ $path == kpptp-fast ]] && extra=(--fastpath)
+	start_tunnel "$A" 198.51.100.1 198.51.100.2 100 200 203.0.113.1 203.0.113.2 "${extra[@]}" &&
+	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 "${extra[@]}" &&
 	wait_for 10 ip netns exec "$A" ping -c 1 -W 1 203.0.113.2 ||
 		{ echo "bench: $path: tunnel did not come up" >&2; return 1; }
 	# The receiver's session among 100,000 others: the lookup must not care.
@@ -152,7 +154,7 @@ ppp_call() {
 	local copts=(name alice password s3cret-Pw remotename kpptpd "$mppe" refuse-pap
 		     refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0
 		     mtu 1400 mru 1400 novj)
-	# kpptpd-fast: both pppds ask for kpptp.ko's receive fast path.
+	# kpptpd-fast: both pppds ask for kpptp.ko's fast path.
 	if [[ $path == kpptpd-fast ]]; then
 		echo kpptp-fastpath >>"$work/options.pptp"
 		copts+=(kpptp-fastpath)
@@ -201,8 +203,9 @@ run_path() {
 		modprobe pptp || { echo "bench: modprobe pptp" >&2; exit 1; }
 		KPPTP_MODULE=pptp tunnel pptp
 		;;
-	kpptp|kpptp-idle)
+	kpptp|kpptp-idle|kpptp-fast)
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
+		[[ $path == kpptp-fast ]] && echo 1 >/sys/module/kpptp/parameters/fastpath
 		tunnel "$path"
 		;;
 	kpptpd|kpptpd-mppe|kpptpd-fast)

@@ -17,13 +17,15 @@ UDP with 64-byte payloads between two namespaces over:
             ceiling a numbered tunnel reaches today
   pptp      Debian's in-tree pptp.ko, static tunnel (no pppd)
   kpptp     kpptp.ko, the same static tunnel
+  kpptp-fast  the same with kpptp.ko's fast path on both ends (GRO on
+            receive, GSO from pppN's egress hook on transmit; fastpath=1)
   kpptp-idle  kpptp.ko with 100,000 idle netlink sessions in the receiver's
             namespace (their create, dump and delete times and memory are
             reported too)
   kpptpd, kpptpd-mppe  a full call, kpptpd --client to kpptpd through pppd
             and kpptp.ko, MS-CHAPv2, MPPE off / MPPE-128
-  kpptpd-fast  the kpptpd call with kpptp.ko's receive fast path (GRO on
-            pppN; kpptp-fastpath and fastpath=1)
+  kpptpd-fast  the kpptpd call with kpptp.ko's fast path (kpptp-fastpath
+            and fastpath=1)
   pptpd, pptpd-mppe    the same call with Debian's pptp-linux and pptpd
             (userspace GRE through a pty) and the same pppd options
   setup-kpptpd, setup-pptpd  call setup: N calls (--setup-calls, default
@@ -32,8 +34,8 @@ UDP with 64-byte payloads between two namespaces over:
             not fit in the documentation ranges): calls per second and
             memory per call
 Prints Mbit/s and TCP retransmissions per path and the ratios kpptp/pptp,
-kpptp/veth1400, kpptp/gre-seq,
-kpptp-idle/kpptp, kpptpd/kpptp (a whole call against the static tunnel),
+kpptp/veth1400, kpptp/gre-seq, kpptp-fast/kpptp, kpptp-fast/gre-seq,
+kpptp-fast/pptp, kpptpd-fast/kpptp-fast, kpptp-idle/kpptp, kpptpd/kpptp (a whole call against the static tunnel),
 kpptpd/pptpd and kpptpd-mppe/pptpd-mppe, and writes the figures as JSON to
 bench/results/datapath-DATE.json.
 

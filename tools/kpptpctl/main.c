@@ -33,7 +33,7 @@ static const char usage_tail[] =
 "  cookie N              a number of your own, kept with the session\n"
 "  stall-timeout S       rx-stall event after S seconds without GRE from the peer\n"
 "                        while sending, 0..3600 (0: off)\n"
-"  fastpath off          turn the receive fast path off (pppd turns it on)\n"
+"  fastpath off          turn the fast path off (pppd turns it on)\n"
 "  anomaly-threshold N   seq-anomaly event when lost + late + out-of-order\n"
 "                        packets reach N in a second (0: off)\n"
 "\n"

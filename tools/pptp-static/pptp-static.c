@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -50,6 +51,9 @@ static const char usage_text[] =
 "  --reorder-timeout MS  kpptp only: the longest a gap is waited for (the\n"
 "                        wait adapts below it)\n"
 "  --ack-delay MS        kpptp only: delay before a standalone ack\n"
+"  --fastpath            kpptp only: IPv4 and IPv6 around ppp_generic both\n"
+"                        ways (KPPTP_SO_FASTPATH; needs the module\n"
+"                        parameter fastpath=1 and CAP_NET_ADMIN)\n"
 "  -h, --help            this text\n"
 "\n"
 "Exit status: 0 after a signal, 1 on a system error (the message names\n"
@@ -94,7 +98,7 @@ struct options {
 	struct in_addr local, peer;
 	unsigned int call, peer_call;
 	int unit;
-	bool acfc, pfc, have_local, have_peer, have_peer_call;
+	bool acfc, pfc, fastpath, have_local, have_peer, have_peer_call;
 	long reorder_window, reorder_timeout, ack_delay;	/* -1: unset */
 };
 
@@ -111,6 +115,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "reorder-window", required_argument, NULL, 'w' },
 		{ "reorder-timeout", required_argument, NULL, 't' },
 		{ "ack-delay", required_argument, NULL, 'd' },
+		{ "fastpath", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,6 +156,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'f':
 			o->pfc = true;
+			break;
+		case 'F':
+			o->fastpath = true;
 			break;
 		case 'w':
 			if (parse_u32("--reorder-window", optarg,
@@ -288,6 +296,17 @@ int main(int argc, char **argv)
 	np.protocol = PPP_IPV6;
 	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
 		return fail("ioctl PPPIOCSNPMODE IPv6");
+	if (o.fastpath) {
+		struct kpptp_fastpath fp = { .ncp = KPPTP_FP_IPV4 | KPPTP_FP_IPV6 };
+		char name[IF_NAMESIZE];
+
+		snprintf(name, sizeof(name), "ppp%d", unit);
+		fp.ifindex = if_nametoindex(name);
+		if (!fp.ifindex)
+			return fail("if_nametoindex");
+		if (setsockopt(sock, SOL_KPPTP, KPPTP_SO_FASTPATH, &fp, sizeof(fp)) < 0)
+			return fail("setsockopt KPPTP_SO_FASTPATH");
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

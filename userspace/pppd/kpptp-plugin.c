@@ -24,6 +24,7 @@
  * 2.5.2) through pppd-compat.h; pppd loads only a plugin built for its
  * exact version (pppd_version below).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -55,10 +56,9 @@ static bool user_check;		/* kpptp-user-check: ask before a login is checked */
  * kpptp-fastpath: once IPCP (IPv6CP) is up, ask kpptp.ko to take that
  * protocol's packets around ppp_generic both ways. Not with what
  * ppp_generic would do to them: compression (CCP up), multilink, demand
- * dialling; pppd 2.4 says which of those is set, 2.5 hides demand.
- * pass-filter and active-filter cannot be seen from a plugin of either:
- * the option says not to combine them. An idle limit works: pppd reads
- * its idle time from ppp_generic, and idle_hook() adds the fast path's.
+ * dialling, VJ, a pass-filter or an active-filter; pppd 2.4 says which of
+ * those is set, 2.5 hides demand. An idle limit works: pppd reads its
+ * idle time from ppp_generic, and idle_hook() adds the fast path's.
  */
 static bool fastpath;
 static uint32_t fastpath_ncp;		/* what kpptp.ko was asked for */
@@ -189,11 +189,30 @@ static void on_auth_up(void *arg, int unused)
 						       strlen(name), escaped));
 }
 
+/*
+ * Is pppd's NAME (pass_filter, active_filter) a compiled filter? Neither
+ * pppd 2.4 nor 2.5 declares them to plugins, but both export them (as
+ * struct bpf_program, whose first member is the instruction count); a
+ * pppd built without filters has neither.
+ */
+static bool pppd_filter_set(const char *name)
+{
+	const unsigned int *bf_len = dlsym(RTLD_DEFAULT, name);
+
+	return bf_len && *bf_len;
+}
+
 /* Why the fast path must stay off, or NULL. */
 static const char *fastpath_refusal(void)
 {
 	if (ccp_fsm[0].state == OPENED)
 		return "compression (CCP) is up";
+	if (ipcp_gotoptions[0].neg_vj || ipcp_hisoptions[0].neg_vj)
+		return "Van Jacobson compression is on (novj allows the fast path)";
+	if (pppd_filter_set("pass_filter"))
+		return "a pass-filter is set (fast packets would not pass it)";
+	if (pppd_filter_set("active_filter"))
+		return "an active-filter is set (fast packets would not pass it)";
 	if (kp_multilink())
 		return "multilink";
 	if (kp_demand())
