@@ -29,7 +29,7 @@
  * Every fp is on its namespace's list kn->fps (under kn->lock) from enable
  * to free, so the netdevice notifier finds those of a pppN that goes
  * away. Lock order: rtnl, kn->lock, s->fp_lock; s->rx_lock, s->fp_lock;
- * downl, s->fp_lock.
+ * downl, s->tx_lock, s->fp_lock (the transmit watcher runs in tx.c's lock).
  */
 #include <linux/etherdevice.h>	/* the unaligned helpers, wherever they live */
 #include <linux/if_arp.h>
@@ -111,21 +111,18 @@ static int kpptp_fp_poll(struct napi_struct *napi, int budget)
 }
 
 /*
- * Frames the poll had not taken when the NAPI was disabled. A grace period
+ * Frames the poll had not taken when the NAPI was disabled; up: pppN was
+ * registered and running when the hook went (under rtnl). A grace period
  * after s->fp was cleared, nothing queues more; the call goes on through
  * ppp_generic, so they are delivered (a few may overtake), not dropped:
  * a switch under load must not lose. If pppN is going, they are dropped
  * and counted as pppN's.
  */
-static void kpptp_fp_drain(struct kpptp_fp *fp)
+static void kpptp_fp_drain(struct kpptp_fp *fp, bool up)
 {
 	struct net_device *dev = fp->dev;
 	struct sk_buff *skb;
-	bool up;
 
-	rtnl_lock();
-	up = dev->reg_state == NETREG_REGISTERED && netif_running(dev);
-	rtnl_unlock();
 	local_bh_disable();
 	while ((skb = skb_dequeue(&fp->q))) {
 		if (up) {
@@ -143,16 +140,18 @@ static void kpptp_fp_free_work(struct work_struct *work)
 	struct kpptp_fp *fp = container_of(to_rcu_work(work), struct kpptp_fp,
 					   free_work);
 	struct kpptp_net *kn = kpptp_pernet(fp->s->net);
+	bool up;
 
 	/* kfree_rcu below: a grace period after this, no hook runs with fp. */
 	rtnl_lock();
 	kpptp_fp_tx_unregister(&fp->tx);
+	up = fp->dev->reg_state == NETREG_REGISTERED && netif_running(fp->dev);
 	rtnl_unlock();
 	napi_disable(&fp->napi);	/* waits for a running poll */
 	mutex_lock(&kpptp_fp_napi_lock);
 	netif_napi_del(&fp->napi);
 	mutex_unlock(&kpptp_fp_napi_lock);
-	kpptp_fp_drain(fp);
+	kpptp_fp_drain(fp, up);
 	mutex_lock(&kn->lock);
 	list_del(&fp->node);
 	mutex_unlock(&kn->lock);

@@ -349,7 +349,6 @@ void kpptp_tx_unlock(struct kpptp_session *s) __releases(&s->tx_lock);
 bool kpptp_tx_recursing(void);
 bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
 		     struct sk_buff *skb, u16 proto);
-void kpptp_tx_drop(struct kpptp_session *s, int stat);
 void kpptp_ack_timeout(struct timer_list *t);
 void kpptp_ack_schedule(struct kpptp_session *s);
 

@@ -332,12 +332,6 @@ bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
 	return true;
 }
 
-/* Under kpptp_tx_lock(): a fast-path packet dropped before segmenting. */
-void kpptp_tx_drop(struct kpptp_session *s, int stat)
-{
-	tx_add(s, stat, 1);
-}
-
 int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 {
 	struct sock *sk = chan->private;
