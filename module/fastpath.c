@@ -449,8 +449,17 @@ static int kpptp_fp_link_header(struct sk_buff *skb, struct net_device *dev,
 	unsigned int hh = dev->hard_header_len;
 	u8 *mac;
 
-	/* Writes where the outer headers were: a tap may still share them. */
-	if (skb_cow_head(skb, hh))
+	/*
+	 * Writes where the outer headers were, and GRO then moves this skb's
+	 * frags into the packet it merges with (skb_gro_receive): so nothing
+	 * of it may be shared. A clone shares its frags array with its other
+	 * copies: a tap's, or, over veth, the sending TCP's retransmit queue,
+	 * whose skbs GRO would empty (gro_cells_receive sends clones around
+	 * GRO for this reason; here they would overtake the queue). Not
+	 * skb_cow_head(): a clone whose header TCP released is not header-
+	 * cloned, and still shares its frags.
+	 */
+	if (skb_cow(skb, hh))
 		return -ENOMEM;
 	mac = skb_network_header(skb) - hh;
 	memset(mac, 0, hh);
