@@ -43,6 +43,8 @@ void kpptp_reorder_init(struct kpptp_reorder *r)
 	__skb_queue_head_init(&r->q);
 	r->delay = 0;
 	r->delay_prev = 0;
+	r->delay_late = 0;
+	r->late_persist = 0;
 	r->period_start = 0;
 	r->learnt = false;
 	r->skip_from = 0;
@@ -138,6 +140,12 @@ static void skip_gap(struct kpptp_reorder *r, struct kpptp_reorder_res *res)
 	r->skip_from = from;
 	r->skip_to = to;
 	/*
+	 * One more gap given up: if none of its packets comes late, the
+	 * longer hold it was given was not needed.
+	 */
+	if (r->late_persist && !--r->late_persist)
+		WRITE_ONCE(r->delay_late, 0);
+	/*
 	 * Nothing learnt yet, and a gap not closed within the cap: a loss,
 	 * as far as we know. From now on the hold is the floor, until a
 	 * gap closes (or this one's packets come after all).
@@ -171,9 +179,25 @@ static void learn(struct kpptp_reorder *r, u64 now, u64 d)
 	WRITE_ONCE(r->learnt, true);
 }
 
+/*
+ * A packet of the gap given up last came after all, d after the gap
+ * opened: the hold was too short, and stays at least this long for the
+ * next KPPTP_REORDER_PERSIST gaps given up.
+ */
+static void learn_late(struct kpptp_reorder *r, u64 now, u64 d)
+{
+	learn(r, now, d);
+	if (d > KPPTP_REORDER_DELAY_MAX_NS)
+		return;
+	if (d > r->delay_late)
+		WRITE_ONCE(r->delay_late, d);
+	r->late_persist = KPPTP_REORDER_PERSIST;
+}
+
 u64 kpptp_reorder_hold(const struct kpptp_reorder *r, u64 cap)
 {
-	u64 d = max(READ_ONCE(r->delay), READ_ONCE(r->delay_prev));
+	u64 d = max3(READ_ONCE(r->delay), READ_ONCE(r->delay_prev),
+		     READ_ONCE(r->delay_late));
 
 	if (!READ_ONCE(r->learnt))
 		return cap;
@@ -241,7 +265,7 @@ void kpptp_reorder_rx(struct kpptp_reorder *r, struct sk_buff *skb, u32 seq,
 		if (r->skip_from != r->skip_to &&
 		    !kpptp_seq_before(seq, r->skip_from) &&
 		    kpptp_seq_before(seq, r->skip_to)) {
-			learn(r, now, now - r->skip_opened);
+			learn_late(r, now, now - r->skip_opened);
 		}
 		res->late = skb;
 		return;

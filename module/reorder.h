@@ -39,6 +39,15 @@
  * reorders now and then keeps its hold; one that stopped sheds it.
  */
 #define KPPTP_REORDER_PERIOD_NS		(4 * NSEC_PER_SEC)
+/*
+ * A hold proven too short (a packet of a gap given up came after all) is
+ * not forgotten with the period: it stays until this many more gaps have
+ * been given up with none of theirs coming late (RACK's reo_wnd_persist).
+ * A host whose CPUs stall now and then (a loaded hypervisor) pays for its
+ * longest stall once, not once per period; a path that only loses pays
+ * the longer hold for this many losses.
+ */
+#define KPPTP_REORDER_PERSIST		16
 
 struct kpptp_reorder {
 	/*
@@ -63,12 +72,16 @@ struct kpptp_reorder {
 	 * sample a gap is held for the whole cap, so that a path which
 	 * reorders by a few milliseconds loses nothing while it is learnt; a
 	 * first gap given up instead (a loss) makes the estimate 0, so a path
-	 * that only loses pays the cap once.
+	 * that only loses pays the cap once. A sample of a gap given up too
+	 * soon is also kept in delay_late, which only gaps given up in vain
+	 * wear off (KPPTP_REORDER_PERSIST), not time.
 	 * Written under the caller's lock, read without it (statistics). All
 	 * times are the caller's clock, in ns.
 	 */
 	u64 delay;			/* largest sample of this period */
 	u64 delay_prev;			/* of the period before */
+	u64 delay_late;			/* largest sample of a gap given up too soon */
+	u32 late_persist;		/* gaps given up before delay_late goes */
 	u64 period_start;
 	bool learnt;			/* a sample or a loss seen: until then, the cap */
 	u32 skip_from, skip_to;		/* the gap given up last: [from, to) */

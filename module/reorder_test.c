@@ -390,6 +390,49 @@ static void first_loss_ends_the_cap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(20)), MS(20));
 }
 
+/*
+ * A hold proven too short is kept past the period: a host that stalls a
+ * CPU now and then pays for its longest stall once. Only gaps given up
+ * with none of theirs coming late wear it off.
+ */
+static void late_hold_persists(struct kunit *test)
+{
+	struct rig *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	u64 t = MS(1000), hold;
+	u32 seq, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	rig_init(g);
+	rx(test, g, 0, 8, t);
+	rx(test, g, 2, 8, t);
+	rx(test, g, 1, 8, t + US(100));		/* learnt: 100 us */
+	rx(test, g, 4, 8, t + MS(1));		/* 3 is stalled */
+	hold = kpptp_reorder_hold(&g->r, MS(50));
+	expire(test, g, t + MS(1) + hold, hold);
+	rx(test, g, 3, 8, t + MS(6));		/* 5 ms late */
+	KUNIT_EXPECT_EQ(test, g->late, 1u);
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(50)), US(20500));
+	/* Two periods of microsecond gaps later, still remembered. */
+	seq = 5;
+	for (i = 0; i < 3; i++) {
+		t += MS(4000);
+		rx(test, g, seq + 1, 8, t);
+		rx(test, g, seq, 8, t + US(10));
+		seq += 2;
+	}
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(50)), US(20500));
+	/* Losses, each given up at the longer hold, wear it off. */
+	for (i = 0; i < KPPTP_REORDER_PERSIST; i++) {
+		KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(50)), US(20500));
+		rx(test, g, seq + 1, 8, t);
+		expire(test, g, t + US(20500), kpptp_reorder_hold(&g->r, MS(50)));
+		seq += 2;
+		t += MS(30);
+	}
+	KUNIT_EXPECT_EQ(test, g->lost, 1u + KPPTP_REORDER_PERSIST);
+	KUNIT_EXPECT_EQ(test, kpptp_reorder_hold(&g->r, MS(50)), US(540));
+}
+
 static struct kunit_case reorder_cases[] = {
 	KUNIT_CASE(in_order),
 	KUNIT_CASE(reordered_within_window),
@@ -403,6 +446,7 @@ static struct kunit_case reorder_cases[] = {
 	KUNIT_CASE(hold_adapts),
 	KUNIT_CASE(late_packet_of_a_given_up_gap),
 	KUNIT_CASE(first_loss_ends_the_cap),
+	KUNIT_CASE(late_hold_persists),
 	{}
 };
 
