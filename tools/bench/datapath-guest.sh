@@ -8,8 +8,9 @@
 # turns them into the table.
 #
 # usage: datapath-guest.sh SECONDS [PATH...]
-#   PATH: veth1500 veth1400 pptp kpptp kpptp-idle kpptpd kpptpd-mppe pptpd
-#   pptpd-mppe (default: all, in that order); kpptp-idle is kpptp with
+#   PATH: veth1500 veth1400 gre-seq pptp kpptp kpptp-fast kpptp-idle kpptpd
+#   kpptpd-fast kpptpd-mppe pptpd pptpd-mppe pptp-x8 kpptp-x8 kpptp-fast-x8
+#   setup-kpptpd setup-pptpd (default: all, in that order); kpptp-idle is kpptp with
 #   100,000 idle sessions (KPPTP_IDLE) in the receiver's namespace. The
 #   last four are full PPTP calls with pppd and MS-CHAPv2, MPPE off or
 #   MPPE-128: kpptpd --client to kpptpd over kpptp.ko, and Debian's
@@ -27,7 +28,7 @@ secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
 ((${#paths[@]})) || paths=(veth1500 veth1400 gre-seq pptp kpptp kpptp-fast kpptp-idle kpptpd kpptpd-fast kpptpd-mppe pptpd
-	pptpd-mppe setup-kpptpd setup-pptpd)
+	pptpd-mppe pptp-x8 kpptp-x8 kpptp-fast-x8 setup-kpptpd setup-pptpd)
 out=${VM_OUT:?}
 
 load_ppp_modules
@@ -47,9 +48,16 @@ measure() {
 				sleep "$secs" >/dev/null 2>&1 &
 			prof=$!
 		fi
+		local sent0 took0
+		sent0=$(snmp "$nc" Tcp OutSegs) took0=$(snmp "$ns" Tcp InSegs)
 		ip netns exec "$nc" timeout $((secs * 4 + 30)) iperf3 -c "$addr" -J $opts \
 			>"$out/$path.$name.json" 2>&1 ||
 			echo "bench: $path $name: iperf3 failed" >&2
+		# GRO's work: TCP segments the sender sent against those the
+		# receiver's TCP took (one per merged packet).
+		[[ $name == tcp1 ]] &&
+			printf 'sent %d\ntaken %d\n' $(($(snmp "$nc" Tcp OutSegs) - sent0)) \
+				$(($(snmp "$ns" Tcp InSegs) - took0)) >"$out/$path.segs"
 		if [[ -n $prof ]]; then
 			wait "$prof"
 			perf report -q --stdio --no-children -g none --sort sym \
@@ -117,6 +125,40 @@ tunnel() {
 	if [[ $path == kpptp || $path == kpptp-fast ]]; then
 		ip netns exec "$B" cat /proc/net/kpptp >"$out/$path.sessions"
 	fi
+}
+
+# multi PATH: PATH's module (pptp-x8: pptp.ko, kpptp-x8: kpptp.ko,
+# kpptp-fast-x8: kpptp.ko's fast path) with 8 static tunnels between A and
+# B over one veth, and one iperf3 TCP stream through each at once: what
+# the sessions get together and how evenly (one JSON per session,
+# $out/PATH.sN.json). Meant for --wall, where 2 CPUs run them.
+multi() {
+	local path=$1 extra=() i a b pids=()
+	new_ns A
+	new_ns B
+	link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
+	[[ $path == kpptp-fast-x8 ]] && extra=(--fastpath)
+	for ((i = 0; i < 8; i++)); do
+		a=203.0.113.$((2 * i + 1)) b=203.0.113.$((2 * i + 2))
+		start_tunnel "$A" 198.51.100.1 198.51.100.2 $((100 + i)) $((200 + i)) "$a" "$b" "${extra[@]}" &&
+		start_tunnel "$B" 198.51.100.2 198.51.100.1 $((200 + i)) $((100 + i)) "$b" "$a" "${extra[@]}" &&
+		wait_for 10 ip netns exec "$A" ping -c 1 -W 1 "$b" ||
+			{ echo "bench: $path: tunnel $i did not come up" >&2; return 1; }
+		ip netns exec "$B" iperf3 -s -1 -D -p $((5201 + i)) -I "/tmp/iperf.$i.pid" >/dev/null 2>&1 ||
+			{ echo "bench: $path: iperf3 server $i" >&2; return 1; }
+	done
+	for ((i = 0; i < 8; i++)); do
+		wait_for 5 listening "$B" $((5201 + i)) || { echo "bench: $path: iperf3 server $i" >&2; return 1; }
+	done
+	for ((i = 0; i < 8; i++)); do
+		ip netns exec "$A" timeout $((secs * 4 + 30)) iperf3 -c 203.0.113.$((2 * i + 2)) \
+			-p $((5201 + i)) -t "$secs" -J >"$out/$path.s$i.json" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}" || echo "bench: $path: an iperf3 client failed" >&2
+	for ((i = 0; i < 8; i++)); do
+		wait_for 5 bash -c "! kill -0 \$(cat /tmp/iperf.$i.pid 2>/dev/null) 2>/dev/null"
+	done
 }
 
 # gre_seq: the kernel's own GRE tunnel with sequence numbers (oseq iseq),
@@ -211,6 +253,15 @@ run_path() {
 		[[ $path == kpptp-fast ]] && echo 1 >/sys/module/kpptp/parameters/fastpath
 		tunnel "$path"
 		;;
+	pptp-x8)
+		modprobe pptp || { echo "bench: modprobe pptp" >&2; exit 1; }
+		multi "$path"
+		;;
+	kpptp-x8|kpptp-fast-x8)
+		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
+		[[ $path == kpptp-fast-x8 ]] && echo 1 >/sys/module/kpptp/parameters/fastpath
+		multi "$path"
+		;;
 	kpptpd|kpptpd-mppe|kpptpd-fast)
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
 		[[ $path == kpptpd-fast ]] && echo 1 >/sys/module/kpptp/parameters/fastpath
@@ -244,7 +295,7 @@ for path in "${paths[@]}"; do
 	_cleanups=()
 	# The two modules both claim GRE version 1: one at a time.
 	case $path in
-	pptp) wait_for 10 rmmod pptp || { echo "bench: rmmod pptp" >&2; exit 1; } ;;
+	pptp|pptp-x8) wait_for 10 rmmod pptp || { echo "bench: rmmod pptp" >&2; exit 1; } ;;
 	kpptp*|setup-*) wait_for 30 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
 	esac
 done

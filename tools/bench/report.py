@@ -11,9 +11,13 @@ import sys
 PATHS = ["veth1500", "veth1400", "gre-seq", "pptp", "kpptp", "kpptp-fast", "kpptp-idle",
          "kpptpd", "kpptpd-fast", "kpptpd-mppe", "pptpd", "pptpd-mppe"]
 TESTS = ["tcp1", "tcp4", "udp64"]
+# Eight sessions at once, one TCP stream each (datapath-guest.sh multi).
+MULTI = ["pptp-x8", "kpptp-x8", "kpptp-fast-x8"]
+MULTI_N = 8
 # A failure on one of these is ours: make bench fails. A competitor's
 # (veth, pptp.ko, pptpd) is one of its results: printed, not a failure.
-OURS = {"kpptp", "kpptp-fast", "kpptp-idle", "kpptpd", "kpptpd-fast", "kpptpd-mppe", "setup-kpptpd"}
+OURS = {"kpptp", "kpptp-fast", "kpptp-idle", "kpptpd", "kpptpd-fast", "kpptpd-mppe", "setup-kpptpd",
+        "kpptp-x8", "kpptp-fast-x8"}
 
 
 def figures(path):
@@ -54,6 +58,33 @@ def read_scale(path):
         return None
 
 
+def read_segs(path):
+    """TCP segments per packet the receiver's TCP took (GRO's merging) in
+    the 1-stream run, or None."""
+    sc = read_scale(path)
+    if not sc or not sc.get("taken"):
+        return None
+    return sc["sent"] / sc["taken"]
+
+
+def multi(d, p):
+    """The eight sessions of path p: their Mbit/s (None where a run gave
+    none) and the first error."""
+    rates, err = [], None
+    for i in range(MULTI_N):
+        mbps, _, _, e = figures(os.path.join(d, "%s.s%d.json" % (p, i)))
+        rates.append(mbps)
+        err = err or (e and "session %d: %s" % (i, e))
+    return rates, err
+
+
+def jain(xs):
+    """Jain's fairness index: 1 when every session gets the same, 1/n when
+    one gets everything."""
+    sq = sum(x * x for x in xs)
+    return sum(xs) ** 2 / (len(xs) * sq) if sq else None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mode", required=True)
@@ -67,7 +98,7 @@ def main():
     def failed(path, what):
         (errors if path in OURS else limits).append("%s: %s" % (path, what))
 
-    for p in PATHS + ["setup-kpptpd", "setup-pptpd"]:
+    for p in PATHS + MULTI + ["setup-kpptpd", "setup-pptpd"]:
         try:
             with open(os.path.join(args.dir, p + ".failed")) as f:
                 failed(p, f.read().strip())
@@ -82,7 +113,21 @@ def main():
             if err:
                 failed(p, "%s: %s" % (t, err))
             res.setdefault(p, {})[t] = {"mbps": mbps, "pps": pps, "retransmits": retx}
-    if not res and not errors and not limits and not any(
+        segs = read_segs(os.path.join(args.dir, p + ".segs"))
+        if p in res and segs:
+            res[p]["tcp1"]["segments_per_receive"] = segs
+    multis = {}
+    for p in MULTI:
+        if not os.path.exists(os.path.join(args.dir, "%s.s0.json" % p)):
+            continue
+        rates, err = multi(args.dir, p)
+        if err:
+            failed(p, err)
+        got = [r for r in rates if r is not None]
+        multis[p] = {"mbps": rates, "aggregate": sum(got) if got else None,
+                     "min": min(got) if got else None, "max": max(got) if got else None,
+                     "jain": jain(got) if len(got) == MULTI_N else None}
+    if not res and not multis and not errors and not limits and not any(
             os.path.exists(os.path.join(args.dir, p + ".setup"))
             for p in ("setup-kpptpd", "setup-pptpd")):
         sys.exit("bench: no results in %s (see the guest log)" % args.dir)
@@ -96,16 +141,25 @@ def main():
     print("data path, iperf3 between two namespaces, %s mode, %d s per run"
           % (args.mode, args.seconds))
     if res:
-        print("%-12s %12s %12s %12s %12s %10s" % ("path", "TCP 1 Mbit/s", "TCP 4 Mbit/s",
-                                                  "UDP64 Mbit/s", "UDP64 kpps",
-                                                  "TCP retx"))
+        print("%-12s %12s %12s %12s %12s %10s %8s" % ("path", "TCP 1 Mbit/s", "TCP 4 Mbit/s",
+                                                      "UDP64 Mbit/s", "UDP64 kpps",
+                                                      "TCP retx", "GRO"))
     for p in PATHS:
         if p in res:
             retx = [get(p, t, "retransmits") for t in ("tcp1", "tcp4")]
-            print("%-12s %12s %12s %12s %12s %10s" % (
+            print("%-12s %12s %12s %12s %12s %10s %8s" % (
                 p, fmt(get(p, "tcp1")), fmt(get(p, "tcp4")), fmt(get(p, "udp64")),
                 fmt(kilo(get(p, "udp64", "pps"))),
-                "/".join("-" if r is None else str(r) for r in retx)))
+                "/".join("-" if r is None else str(r) for r in retx),
+                fmt(get(p, "tcp1", "segments_per_receive"), "%8.1f")))
+    if res:
+        print("(GRO: TCP segments sent per segment the receiver's TCP took, TCP 1 stream)")
+    for p in MULTI:
+        m = multis.get(p)
+        if m:
+            print("%-14s 8 sessions at once: %s Mbit/s together; each %s..%s; Jain's index %s"
+                  % (p, fmt(m["aggregate"], "%.1f"), fmt(m["min"], "%.1f"),
+                     fmt(m["max"], "%.1f"), fmt(m["jain"], "%.3f")))
     ratios = {}
     for name, top, base in (("kpptp/pptp", "kpptp", "pptp"),
                             ("kpptp/veth1400", "kpptp", "veth1400"),
@@ -130,6 +184,12 @@ def main():
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
         print("%-22s %6s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
                                                   for t in TESTS)))
+    for name, top, base in (("kpptp-x8/pptp-x8", "kpptp-x8", "pptp-x8"),
+                            ("kpptp-fast-x8/pptp-x8", "kpptp-fast-x8", "pptp-x8"),
+                            ("kpptp-fast-x8/kpptp-x8", "kpptp-fast-x8", "kpptp-x8")):
+        if top in multis and base in multis:
+            ratios[name] = {"aggregate": ratio(multis[top]["aggregate"], multis[base]["aggregate"])}
+            print("%-22s %6s (8 sessions together)" % (name, fmt(ratios[name]["aggregate"], "%9.3f")))
     setups = {}
     for p in ("setup-kpptpd", "setup-pptpd"):
         sc = read_scale(os.path.join(args.dir, p + ".setup"))
@@ -173,6 +233,7 @@ def main():
     with open(args.json, "w") as f:
         json.dump({"mode": args.mode, "seconds": args.seconds, "commit": commit,
                    "results": res, "ratios": ratios, "idle_sessions": scale,
+                   "eight_sessions": multis,
                    "setup": setups,
                    "competitor_limits": limits,
                    "errors": errors}, f,

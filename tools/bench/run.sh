@@ -28,15 +28,23 @@ UDP with 64-byte payloads between two namespaces over:
             and fastpath=1)
   pptpd, pptpd-mppe    the same call with Debian's pptp-linux and pptpd
             (userspace GRE through a pty) and the same pppd options
+  pptp-x8, kpptp-x8, kpptp-fast-x8  8 static tunnels of pptp.ko, kpptp.ko,
+            kpptp.ko's fast path over one veth, one TCP stream through each
+            at once: Mbit/s together, the least and most one session got,
+            and Jain's fairness index (1: all equal). Run them with --wall
+            too: with 2 CPUs the sessions compete for both
   setup-kpptpd, setup-pptpd  call setup: N calls (--setup-calls, default
             1000) dialled at once by kpptpd --client to kpptpd or to Debian's
             pptpd, MS-CHAPv2 + MPPE-128, IPv6 only (1,000 IPv4 addresses do
             not fit in the documentation ranges): calls per second and
             memory per call
-Prints Mbit/s and TCP retransmissions per path and the ratios kpptp/pptp,
+Prints Mbit/s, TCP retransmissions and GRO's merging (TCP segments sent
+per segment the receiving TCP took, 1 stream) per path, and the ratios kpptp/pptp,
 kpptp/veth1400, kpptp/gre-seq, kpptp-fast/kpptp, kpptp-fast/gre-seq,
 kpptp-fast/pptp, kpptpd-fast/kpptp-fast, kpptp-idle/kpptp, kpptpd/kpptp (a whole call against the static tunnel),
-kpptpd/pptpd and kpptpd-mppe/pptpd-mppe, and writes the figures as JSON to
+kpptpd/pptpd, kpptpd-mppe/pptpd-mppe, kpptp-x8/pptp-x8,
+kpptp-fast-x8/pptp-x8 and kpptp-fast-x8/kpptp-x8 (8 sessions together), and
+writes the figures as JSON to
 bench/results/datapath-DATE.json.
 
 By default the guest runs with -icount shift=0,sleep=off on one CPU: guest
@@ -80,7 +88,7 @@ out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=13
+((npaths)) || npaths=16
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
 # The setup paths wait up to 30 min each; each call takes about 2.6 MB
