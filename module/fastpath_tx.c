@@ -108,23 +108,22 @@ static unsigned int kpptp_fp_egress(void *priv, struct sk_buff *skb,
 	lower = rt->dst.dev;
 	mtu = dst_mtu(&rt->dst);
 	features = NETIF_F_SG | (lower->features & NETIF_F_HW_CSUM);
-	ip_rt_put(rt);	/* the cache keeps it; each segment takes its own */
 	if (lower->type == ARPHRD_PPP || mtu <= KPPTP_FP_ENCAP + 68)
-		return NF_ACCEPT;
+		goto slow;
 	mtu -= KPPTP_FP_ENCAP;
 	if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
 			      skb->len > mtu)
-		return NF_ACCEPT;
+		goto slow;
 
 	if (skb_is_gso(skb)) {
 		segs = skb_gso_segment(skb, features);
 		if (IS_ERR_OR_NULL(segs))
-			return NF_ACCEPT;	/* ppp_generic's path copes */
+			goto slow;	/* ppp_generic's path copes */
 		consume_skb(skb);
 	} else {
 		if (skb->ip_summed == CHECKSUM_PARTIAL &&
 		    !(features & NETIF_F_HW_CSUM) && skb_checksum_help(skb))
-			return NF_ACCEPT;
+			goto slow;
 		skb_mark_not_on_list(skb);
 		segs = skb;
 	}
@@ -135,17 +134,23 @@ static unsigned int kpptp_fp_egress(void *priv, struct sk_buff *skb,
 		unsigned int len = seg->len;
 
 		skb_mark_not_on_list(seg);
-		if (kpptp_xmit_fast(s, sk, seg, proto)) {
+		/* One route for all: each segment takes a reference of it. */
+		if (kpptp_xmit_fast(s, seg, proto, rt, saddr)) {
 			n++;
 			bytes += len;
 		}
 	}
 	kpptp_tx_unlock(s);
+	ip_rt_put(rt);
 	/* What ppp_generic counts: the frame less its protocol field. */
 	dev_sw_netstats_tx_add(dev, n, bytes);
 	atomic64_add(n, &s->fp_tx_packets);
 	WRITE_ONCE(s->fp_last_tx, jiffies);
 	return NF_STOLEN;
+
+slow:
+	ip_rt_put(rt);
+	return NF_ACCEPT;
 }
 
 int kpptp_fp_tx_register(struct kpptp_fp_tx *tx)

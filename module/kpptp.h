@@ -347,8 +347,8 @@ struct rtable *kpptp_route(struct kpptp_session *s, struct sock *sk,
 void kpptp_tx_lock(struct kpptp_session *s) __acquires(&s->tx_lock);
 void kpptp_tx_unlock(struct kpptp_session *s) __releases(&s->tx_lock);
 bool kpptp_tx_recursing(void);
-bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
-		     struct sk_buff *skb, u16 proto);
+bool kpptp_xmit_fast(struct kpptp_session *s, struct sk_buff *skb, u16 proto,
+		     struct rtable *rt, __be32 saddr);
 void kpptp_ack_timeout(struct timer_list *t);
 void kpptp_ack_schedule(struct kpptp_session *s);
 

@@ -193,19 +193,19 @@ static bool kpptp_over_window(const struct kpptp_session *s)
 /*
  * One PPP frame (protocol field first, in full) onto the wire: PFC and
  * ACFC as negotiated, the GRE header with the next sequence number and a
- * piggybacked ack, the outer IPv4 header. Consumes skb. Called with
- * s->tx_lock held, by both paths: numbering and handing to the lower
- * device under one lock is what keeps the wire order monotonic.
+ * piggybacked ack, the outer IPv4 header. Consumes skb and a reference
+ * to rt, the route to the peer from kpptp_route() (source saddr): the
+ * fast path looks it up once for all the segments of a packet. Called
+ * with s->tx_lock held, by both paths: numbering and handing to the
+ * lower device under one lock is what keeps the wire order monotonic.
  */
-static void kpptp_send_frame(struct kpptp_session *s, struct sock *sk,
-			     struct sk_buff *skb, u16 proto)
+static void kpptp_send_frame(struct kpptp_session *s, struct sk_buff *skb,
+			     u16 proto, struct rtable *rt, __be32 saddr)
 {
 	unsigned int hlen, encap, need, poff;
 	struct kpptp_gre_hdr *gh;
 	bool islcp, acf, df, ack, over;
-	struct rtable *rt;
 	u32 ack_val = 0;
-	__be32 saddr;
 	__be32 *opt;
 	int flags;
 
@@ -221,12 +221,6 @@ static void kpptp_send_frame(struct kpptp_session *s, struct sock *sk,
 	}
 	acf = !(flags & SC_COMP_AC) || islcp;
 	df = proto == PPP_IP && kpptp_inner_df(skb, poff);
-
-	rt = kpptp_route(s, sk, &saddr);
-	if (IS_ERR(rt)) {
-		tx_add(s, KPPTP_STAT_tx_drop_no_route, 1);
-		goto drop;
-	}
 
 	ack = false;
 	/* Pairs with the engine's store-release: next is set before started. */
@@ -290,6 +284,25 @@ drop:
 }
 
 /*
+ * A frame of ppp_generic's path: its route, then onto the wire. Under
+ * s->tx_lock; consumes skb.
+ */
+static void kpptp_send_routed(struct kpptp_session *s, struct sock *sk,
+			      struct sk_buff *skb, u16 proto)
+{
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = kpptp_route(s, sk, &saddr);
+	if (IS_ERR(rt)) {
+		tx_add(s, KPPTP_STAT_tx_drop_no_route, 1);
+		kfree_skb(skb);
+		return;
+	}
+	kpptp_send_frame(s, skb, proto, rt, saddr);
+}
+
+/*
  * Is this CPU inside kpptp_send_frame()'s lock? Then a packet routed back
  * into a PPP unit must not take the fast path, which would take the same
  * lock again: it goes the slow way, where ppp_generic stops the loop.
@@ -317,10 +330,12 @@ void kpptp_tx_unlock(struct kpptp_session *s)
 
 /*
  * Under kpptp_tx_lock(): a segment of the fast path, an IP packet. Pushes
- * its protocol field and sends it; false if it was dropped (counted).
+ * its protocol field and sends it by rt (saddr), the route the hook looked
+ * up once for the whole packet; the caller keeps its reference. False if
+ * it was dropped (counted).
  */
-bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
-		     struct sk_buff *skb, u16 proto)
+bool kpptp_xmit_fast(struct kpptp_session *s, struct sk_buff *skb, u16 proto,
+		     struct rtable *rt, __be32 saddr)
 {
 	if (skb_cow_head(skb, 2)) {
 		tx_add(s, KPPTP_STAT_tx_drop_nomem, 1);
@@ -328,7 +343,8 @@ bool kpptp_xmit_fast(struct kpptp_session *s, struct sock *sk,
 		return false;
 	}
 	put_unaligned_be16(proto, __skb_push(skb, 2));
-	kpptp_send_frame(s, sk, skb, proto);
+	dst_hold(&rt->dst);	/* the segment's own */
+	kpptp_send_frame(s, skb, proto, rt, saddr);
 	return true;
 }
 
@@ -362,7 +378,7 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	}
 	if (unlikely(rcu_access_pointer(s->fp)))
 		kpptp_fp_watch_tx(s, skb);
-	kpptp_send_frame(s, sk, skb, get_unaligned_be16(skb->data));
+	kpptp_send_routed(s, sk, skb, get_unaligned_be16(skb->data));
 	goto out;
 
 drop:
