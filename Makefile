@@ -35,7 +35,7 @@ VERSION := $(shell sed -n 's/^\#define KPPTP_VERSION "\(.*\)"/\1/p' include/kppt
 KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 
 TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw \
-	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile
+	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile $(BIN)/ppp-chan-send
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
 	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c \
@@ -128,6 +128,10 @@ $(BIN)/pptp-hostile: selftests/pptp-hostile.c
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
 
 $(BIN)/gre-inject: selftests/gre-inject.c
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $<
+
+$(BIN)/ppp-chan-send: selftests/ppp-chan-send.c
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
 

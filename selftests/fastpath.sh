@@ -15,7 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 24
+ktap_plan 29
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -156,9 +156,10 @@ cap "$S" kpv0 198.51.100.1
 cap "$C" kpv1 198.51.100.2
 wait_for 10 eval "grep -q 'listening on' '$work/kpv0.log' && grep -q 'listening on' '$work/kpv1.log'" ||
 	ktap_bail "tcpdump did not start"
-h0=$(tunnel_harm)
+h0=$(tunnel_harm) drops0=$(backlog_drops)
 re0=$(($(snmp "$S" Tcp RetransSegs) + $(snmp "$C" Tcp RetransSegs)))
 mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 4 --bidir -b 100M)
+drops=$(($(backlog_drops) - drops0))
 re=$(($(snmp "$S" Tcp RetransSegs) + $(snmp "$C" Tcp RetransSegs) - re0))
 harm=$(($(tunnel_harm) - h0))
 cap_stop
@@ -185,17 +186,20 @@ ktap_eq "GRE sequence numbers rise by exactly one, each way" "2 0" \
 	"$(echo "$steps" | awk '$2 >= 500 { d++; b += $3 } END { print d + 0, b + 0 }')"
 echoes=$(tcpdump -n -r "$work/kpv0.pcap" 2>/dev/null | grep -c 'Echo-Request')
 ktap_ge "LCP echoes went among the bulk packets" 2 "$echoes"
-got="$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "$S" rx_late) $harm"
+got="$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "$S" rx_late) $harm $drops"
 # Without the egress hook every packet goes ppp_generic's way from two
 # CPUs, at a thirtieth of the speed: what reorder.sh measures, not this.
 # Lost is what the reorder engine gave up on; each such packet that still
 # came is late too. An emulated CPU that a busy host stalls for longer
 # than the hold learnt so far makes pairs (reordering: reorder.sh's
 # business); a packet the tunnel really lost, or numbered twice, makes
-# lost and late differ. TCP may retransmit only where the engine gave up.
+# lost and late differ, unless a loaded guest's input backlog dropped it
+# before the tunnel saw it (softnet_stat counts those: the last number).
+# TCP may retransmit only where the engine gave up or a backlog dropped.
 if ((tx_fast)); then
 	ktap_check "nothing lost on either end; TCP retransmits only where reordering was given up ($got)" \
-		eval "echo '$got' | awk '{ exit !(\$1 == \$2 && \$3 == \$4 && \$5 <= \$1 + \$3 + 2) }'"
+		eval "echo '$got' | awk '{ gone = \$1 - \$2 + \$3 - \$4
+			exit !(\$2 <= \$1 && \$4 <= \$3 && gone <= \$6 && \$5 <= \$1 + \$3 + \$6 + 2) }'"
 else
 	ktap_skip "nothing lost or late on either end ($got)" "no egress hook in this kernel"
 fi
@@ -224,6 +228,51 @@ echo "# fast path off after 2 of 4 s: ${mbps:-failed} Mbit/s; lost or late $l; T
 # dropped at the switch once cost 170 to 227 retransmissions.
 ktap_eq "off under load: off, every frame reached pppN once, nothing lost" "0 $kx 0" \
 	"$(field "$S" fastpath) $rx $(($(field "$S" rx_lost) - $(field "$S" rx_late)))"
+client_hangup
+
+# The watch under load: a CCP Configure-Ack with options (MPPE-128) goes
+# out on the client's channel 2 s into a transfer both ways, as a pppd
+# that renegotiates compression would send it. The client's kpptp.ko sees
+# it leave, the server's sees it come: compression may start, so both
+# take the fast path back in the middle of the transfer, and the transfer
+# goes on ppp_generic's way. Every IP frame one pppN sent reached the
+# other's, once: pppN counts what ppp_generic's unit sends and receives,
+# the CCP frames pppd answers with too; the injected frame only on the
+# server (it left by the channel, not the client's unit).
+call "$work/c8.log" nomppe
+ct0=$(link "$C" tx_packets) cr0=$(link "$C" rx_packets)
+st0=$(link "$S" tx_packets) sr0=$(link "$S" rx_packets) drops0=$(backlog_drops)
+kc0=$(field "$C" tx_packets) ks0=$(field "$S" rx_packets)
+cl0=$(field "$C" rx_lost) cL0=$(field "$C" rx_late) sl0=$(field "$S" rx_lost) sL0=$(field "$S" rx_late)
+(sleep 2; ip netns exec "$C" "$BIN/ppp-chan-send" 80fd0201000a120601000040 >"$work/chan.log" 2>&1) &
+mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 4 --bidir -b 100M)
+wait $!
+sed 's/^/# /' "$work/chan.log"
+c2s=$(($(link "$C" tx_packets) - ct0 + 1 - ($(link "$S" rx_packets) - sr0)))
+s2c=$(($(link "$S" tx_packets) - st0 - ($(link "$C" rx_packets) - cr0)))
+drops=$(($(backlog_drops) - drops0))
+# Given up and then late: reordering a stalled CPU made (reorder.sh's
+# business, as above), dropped by the receiver's engine, counted.
+cl=$(($(field "$C" rx_lost) - cl0)) cL=$(($(field "$C" rx_late) - cL0))
+sl=$(($(field "$S" rx_lost) - sl0)) sL=$(($(field "$S" rx_late) - sL0))
+echo "# CCP Configure-Ack at 2 of 4 s: ${mbps:-failed} Mbit/s; frames sent and not received: client to server $c2s, back $s2c; input backlog drops $drops"
+echo "# client to server: ppp0 sent $(($(link "$C" tx_packets) - ct0)), kpptp.ko sent $(($(field "$C" tx_packets) - kc0)); kpptp.ko took $(($(field "$S" rx_packets) - ks0)), ppp0 took $(($(link "$S" rx_packets) - sr0))"
+for n in "$C" "$S"; do
+	echo "# $(ip netns exec "$n" cat /proc/net/kpptp | grep -o 'rx_lost [0-9]* rx_late [0-9]*\|rx_no_channel [0-9]*\|tx_drop[a-z_]* [1-9][0-9]*\|tx_errors [0-9]*' | tr '\n' ' ')"
+done
+grep -i 'ccp\|compress' "$work/server.log" "$work/c8.log" | tail -5 | sed 's/^/# /'
+ktap_eq "a CCP Configure-Ack mid-transfer: the fast path off on both ends" "0 0" \
+	"$(field "$C" fastpath) $(field "$S" fastpath)"
+ktap_check "... every IP frame one pppN sent reached the other's once, but those late ($c2s $s2c; late $sL $cL; lost $sl $cl; $drops)" \
+	test "$sL" -le "$sl" -a "$cL" -le "$cl" -a "$((sl - sL + cl - cL))" -le "$drops" \
+	-a "$c2s" -ge "$sL" -a "$s2c" -ge "$cL" -a "$((c2s - sL + s2c - cL))" -le "$drops"
+ktap_check "... and the call goes on" nsexec "$C" ping -c 2 -W 2 203.0.113.1
+client_hangup
+
+# Multilink: ppp_generic would put its header on every frame.
+call "$work/c9.log" nomppe multilink
+ktap_check "with multilink the client refuses" grep -q 'no fast path: multilink' "$work/c9.log"
+ktap_eq "... off on the client's end" 0 "$(field "$C" fastpath)"
 client_hangup
 
 # pppd's idle limit on a fast call: pppd reads the idle time from

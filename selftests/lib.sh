@@ -366,6 +366,15 @@ snmp() {
 		$1 == g { print $col[f] + 0; exit }' /proc/net/snmp
 }
 
+# backlog_drops: packets the input backlogs dropped since boot, all CPUs
+# and namespaces (softnet_stat's second column, hex): a loaded guest's
+# veth drops there, outside any tunnel.
+backlog_drops() {
+	local d t=0
+	while read -r _ d _; do t=$((t + 16#$d)); done </proc/net/softnet_stat
+	echo "$t"
+}
+
 # client_up LOG: wait until the client in $C has a pool address
 # (203.0.113.10-11); if it does not, print LOG and $WORK/server.log, bail.
 client_up() {

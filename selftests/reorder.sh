@@ -16,16 +16,9 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 17
+ktap_plan 24
 load_kpptp
 modprobe sch_netem || ktap_bail "modprobe sch_netem"
-
-# Packets the input backlogs dropped, all CPUs (the second column, hex).
-backlog_drops() {
-	local d t=0
-	while read -r _ d _; do t=$((t + 16#$d)); done </proc/net/softnet_stat
-	echo "$t"
-}
 
 # udp_run WINDOW: a 2 s UDP stream A -> B through a fresh tunnel pair,
 # B's session with the given reorder window. Sets LOST to the datagrams
@@ -34,16 +27,18 @@ backlog_drops() {
 # A's sends refused with ENOBUFS, and the input backlogs. Those are not
 # the tunnel's to answer for; any other loss is.
 # tunnel_pair [pptp-static options for B]: fresh namespaces A and B joined
-# by veth, a static tunnel between them (A call 100, B call 200), up.
-# Sets A_IF and B_IF, the tunnels' interfaces.
+# by veth, a static tunnel between them (A call 100, B call 200), up; the
+# options in the array BOTH go to both ends. Sets A_IF and B_IF, the
+# tunnels' interfaces.
+BOTH=()
 tunnel_pair() {
 	new_ns A
 	new_ns B
 	link_ns "$A" 198.51.100.1 "$B" 198.51.100.2
-	start_tunnel "$A" 198.51.100.1 198.51.100.2 100 200 203.0.113.1 203.0.113.2 ||
+	start_tunnel "$A" 198.51.100.1 198.51.100.2 100 200 203.0.113.1 203.0.113.2 "${BOTH[@]}" ||
 		ktap_bail "tunnel A"
 	A_IF=$TUN_IF
-	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 "$@" ||
+	start_tunnel "$B" 198.51.100.2 198.51.100.1 200 100 203.0.113.2 203.0.113.1 "${BOTH[@]}" "$@" ||
 		ktap_bail "tunnel B"
 	B_IF=$TUN_IF
 	nsexec "$A" ping -c 1 -W 2 203.0.113.2 >/dev/null || ktap_bail "tunnel ping"
@@ -76,10 +71,18 @@ udp_run() {
 udp_run 64 || ktap_bail "iperf3 UDP with window 64"
 ktap_ge "the path reorders: B saw packets ahead of a gap" 1 "$(sess "$B" 200 rx_out_of_order)"
 ktap_ge "B put them back in order" 1 "$(sess "$B" 200 rx_reordered)"
-ktap_eq "with window 64: nothing dropped as late" 0 "$(sess "$B" 200 rx_late)"
-ktap_eq "with window 64: nothing given up as lost" 0 "$(sess "$B" 200 rx_lost)"
-ktap_eq "with window 64: iperf3 lost no datagram but those the stack dropped outside the tunnel" \
-	0 "$((LOST > STACK ? LOST - STACK : 0))"
+# The first gap is held for the whole cap; after it, four times the gaps
+# seen. A loaded host (make check runs two guests on two cores) may stall
+# the guest longer than that once: that gap is given up, its packets come
+# late, and the hold keeps the longer delay from then on (reorder.h,
+# KPPTP_REORDER_PERSIST). So: every packet given up came late (reordering,
+# not loss), at most 2 of them, and iperf3 lost nothing else.
+late=$(sess "$B" 200 rx_late) lost=$(sess "$B" 200 rx_lost)
+ktap_ge "with window 64: at most 2 packets late while the hold learns ($late)" 0 "$((2 - late))"
+ktap_eq "with window 64: every packet given up came after all: reordering, not loss" \
+	"$late" "$lost"
+ktap_eq "with window 64: iperf3 lost no datagram but those the stack dropped outside the tunnel and those late" \
+	0 "$((LOST > STACK + late ? LOST - STACK - late : 0))"
 echo "# B: $(ip netns exec "$B" cat /proc/net/kpptp | tr ' ' '\n' | paste - - | grep -E 'rx_(packets|out_of|reord|late|lost)' | tr '\n' ' ')"
 
 udp_run 0 || ktap_bail "iperf3 UDP with window 0"
@@ -149,4 +152,39 @@ tcp_run "loss 1%" 100M || ktap_bail "TCP, 1 % loss, defaults"
 ktap_eq "the module's default reorder window is 64" 64 "$(sess "$B" 200 reorder_window)"
 ktap_ge "1 % loss, defaults: TCP goes on ($MBPS Mbit/s)" 1 "${MBPS:-0}"
 ktap_ge "... and the losses are counted, not held forever" 1 "$(sess "$B" 200 rx_lost)"
+
+# The same paths with the fast path on both ends (GRO on receive, GSO from
+# pppN's egress hook): the reorder engine stays strictly before GRO, so a
+# reordering path costs nothing more, and under loss TCP does as well as
+# with the in-tree module's behaviour (window 0: nothing held).
+params=/sys/module/kpptp/parameters
+defer "echo $(cat $params/fastpath) >$params/fastpath"
+echo 1 >$params/fastpath
+BOTH=(--fastpath)
+a_harm() {
+	ip netns exec "$A" awk '$1 == "TcpExt:" && !n { for (i = 2; i <= NF; i++) c[$i] = i; n = 1; next }
+		$1 == "TcpExt:" { print $c["TCPFastRetrans"] + 0; exit }' /proc/net/netstat
+}
+tcp_run "delay 5ms reorder 5%" 50M --reorder-timeout 200 --reorder-window 256 ||
+	ktap_bail "TCP through 5 % reordering, fast path"
+late=$(sess "$B" 200 rx_late) lost=$(sess "$B" 200 rx_lost) fast=$(sess "$B" 200 fast_rx)
+ktap_ge "fast path, 5 % reordered by 5 ms: B's frames went to GRO ($fast)" 1000 "${fast:-0}"
+ktap_ge "fast path, 5 % reordered: at most 10 late while the hold learns ($late)" 0 "$((10 - late))"
+ktap_eq "fast path, 5 % reordered: every packet given up came after all" "$late" "$lost"
+# A fast retransmission is TCP's answer to a gap it saw: with the tunnel
+# in order, only where a packet was given up.
+fr=$(a_harm)
+ktap_ge "fast path, 5 % reordered: TCP fast-retransmitted only where a gap was given up ($fr)" \
+	"$fr" "$lost"
+# Unlimited (iperf3 -b 0): how fast loss recovery lets TCP go is the point.
+tcp_run "loss 1%" 0 --reorder-window 0 || ktap_bail "TCP, 1 % loss, window 0"
+window0_mbps=$MBPS
+tcp_run "loss 1%" 0 || ktap_bail "TCP, 1 % loss, fast path, defaults"
+ktap_ge "fast path, 1 % loss: the frames went to GRO" 1000 "$(sess "$B" 200 fast_rx)"
+# Measured in one boot, one after the other: a loaded host moves each by
+# a fifth or more, so the point asks for 70 %; tools/bench/reorder.sh
+# measures the ratio in a deterministic guest.
+ktap_ge "fast path, 1 % loss: TCP at least 70 % of window 0's ($MBPS against $window0_mbps Mbit/s)" \
+	"$((window0_mbps * 7))" "$((MBPS * 10))"
+ktap_ge "fast path, 1 % loss: the losses are counted, not held forever" 1 "$(sess "$B" 200 rx_lost)"
 ktap_finish
