@@ -35,14 +35,15 @@ VERSION := $(shell sed -n 's/^\#define KPPTP_VERSION "\(.*\)"/\1/p' include/kppt
 KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 
 TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw \
-	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile $(BIN)/ppp-chan-send
+	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile $(BIN)/ppp-chan-send \
+	$(BIN)/dhcp-client
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
 	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c \
-	userspace/lib/authname.c
+	userspace/lib/authname.c userspace/lib/dhcp.c
 LIBKPPTP_HDR := userspace/include/kpptp/nl.h userspace/include/kpptp/ctrl.h \
 	userspace/include/kpptp/conn.h userspace/include/kpptp/authname.h \
-	userspace/lib/attr.h include/uapi/linux/kpptp.h
+	userspace/include/kpptp/dhcp.h userspace/lib/attr.h include/uapi/linux/kpptp.h
 KPPTPCTL_SRC := $(wildcard tools/kpptpctl/*.c)
 
 .PHONY: all module guest-module tools programs deb check-packages install uninstall install-module deps check check-kernel unit vm-check demo bench style sparse fuzz \
@@ -103,8 +104,10 @@ $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
 PLUGIN_FLAGS = $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared
-PLUGIN_SRC := userspace/pppd/kpptp-plugin.c userspace/lib/authname.c
-$(BUILD)/lib/kpptp.so: $(PLUGIN_SRC) userspace/pppd/pppd-compat.h userspace/include/kpptp/authname.h
+PLUGIN_SRC := userspace/pppd/kpptp-plugin.c userspace/pppd/kpptp-push.c userspace/lib/authname.c \
+	userspace/lib/dhcp.c
+$(BUILD)/lib/kpptp.so: $(PLUGIN_SRC) userspace/pppd/pppd-compat.h userspace/pppd/kpptp-push.h \
+		userspace/include/kpptp/authname.h userspace/include/kpptp/dhcp.h
 	@mkdir -p $(BUILD)/lib
 	$(CC) $(PLUGIN_FLAGS) $(UAPI) -Iuserspace/include -o $@ $(PLUGIN_SRC) $(LDFLAGS)
 
@@ -130,6 +133,10 @@ $(BIN)/pptp-hostile: selftests/pptp-hostile.c
 $(BIN)/gre-inject: selftests/gre-inject.c
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
+
+$(BIN)/dhcp-client: selftests/dhcp-client.c userspace/lib/dhcp.c userspace/include/kpptp/dhcp.h
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(WARN) -Iuserspace/include -o $@ selftests/dhcp-client.c userspace/lib/dhcp.c
 
 $(BIN)/ppp-chan-send: selftests/ppp-chan-send.c
 	@mkdir -p $(BIN)

@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 10
+ktap_plan 11
 root=${KPPTP_TRIXIE_ROOT:?run me through selftests/run-vm.sh (it shares the Debian 13 root)}
 [[ -x $root/usr/sbin/freeradius ]] ||
 	ktap_bail "no FreeRADIUS in $root (tools/pppd/plugin-2.5.sh installs it)"
@@ -28,7 +28,10 @@ bind_into_root "$root" dev proc sys tmp run
 cp -a "$root/etc/freeradius/3.0" "$work/fr"
 rm -f "$work/fr/sites-enabled/"* "$work/fr/mods-enabled/eap"
 cp "$REPO/selftests/radius/site" "$work/fr/sites-enabled/kpptp"
-printf 'alice\tCleartext-Password := "s3cret-Pw"\n' >"$work/users"
+# Her routes (Framed-Route): kpptpd's DHCPINFORM answer gives them to her.
+printf '%s\n' 'alice	Cleartext-Password := "s3cret-Pw"' \
+	'	Framed-Route = "198.51.100.0/24 0.0.0.0 1",' \
+	'	Framed-Route += "192.0.2.0/25 0.0.0.0 1"' >"$work/users"
 cat "$work/fr/mods-config/files/authorize" >>"$work/users"
 cp "$work/users" "$work/fr/mods-config/files/authorize"
 sed -i 's/secret = testing123/secret = kpptp-radius-test/' "$work/fr/clients.conf"
@@ -68,6 +71,12 @@ ktap_check "... FreeRADIUS checked her MS-CHAPv2 response and accepted" \
 ktap_check "... MPPE 128-bit with the keys from RADIUS" \
 	grep -q 'MPPE 128-bit stateless compression enabled' "$work/c1.log"
 ktap_check "... and the call carries traffic" nsexec "$C" ping -c 3 -W 2 203.0.113.1
+got=$(ip netns exec "$C" "$BIN/dhcp-client" --dev ppp0 --ciaddr 203.0.113.10 --wait 3000)
+echo "# DHCPINFORM: $got"
+ktap_check "... her DHCPINFORM is answered with her two RADIUS Framed-Routes" \
+	grep -q '^ack routes 198.51.100.0/24>203.0.113.1,192.0.2.0/25>203.0.113.1 ' <<<"$got" ||
+	{ grep -E 'Framed-Route' "$work/radius.log" | sed 's/^/# radius: /'
+	  grep -E 'Framed-Route|radius|RADIUS' "$work/server.log" | sed 's/^/# server: /'; }
 kill -TERM "$CLIENT"
 finished "$CLIENT"
 wait_for 15 no_pppd

@@ -101,6 +101,12 @@ check "the PPTP control codec's unit tests build with ASan/UBSan" \
 st=$?
 grep -v '^ok ' "$results/ctrl-test.log" | sed 's/^/# /'
 check "PPTP control codec unit tests: all $(grep -c '^ok ' "$results/ctrl-test.log") pass" test $st -eq 0
+check "the DHCP codec's unit tests build with ASan/UBSan" \
+	cc $ucflags -o "$asan/dhcp-test" selftests/host/dhcp-test.c userspace/lib/dhcp.c
+"$asan/dhcp-test" >"$results/dhcp-test.log" 2>&1
+st=$?
+grep -v '^ok ' "$results/dhcp-test.log" | sed 's/^/# /'
+check "DHCP codec unit tests: all $(grep -c '^ok ' "$results/dhcp-test.log") pass" test $st -eq 0
 check "the control-connection state machine's unit tests build with ASan/UBSan" \
 	cc $ucflags -o "$asan/conn-test" selftests/host/conn-test.c userspace/lib/conn.c $ctrl
 "$asan/conn-test" >"$results/conn-test.log" 2>&1
@@ -475,7 +481,7 @@ if clang -fsanitize=fuzzer -x c -o /dev/null - <<<'int LLVMFuzzerTestOneInput(co
 	tools/fuzz/run.sh 20 >"$results/fuzz.log" 2>&1
 	st=$?
 	grep -E '^# fuzz-|^Done|ERROR|SUMMARY' "$results/fuzz.log" | sed 's/^/# /'
-	check "fuzz-nl-parse, fuzz-ctrl-decode, fuzz-conn, fuzz-authname: 20 s each under ASan/UBSan, no crash" test $st -eq 0
+	check "fuzz-nl-parse, fuzz-ctrl-decode, fuzz-conn, fuzz-authname, fuzz-dhcp: 20 s each under ASan/UBSan, no crash" test $st -eq 0
 else
 	n=$((n + 1)); skip=$((skip + 1)); echo "ok $n fuzzers # SKIP clang with libFuzzer missing"
 fi

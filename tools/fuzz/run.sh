@@ -20,9 +20,10 @@ declare -A srcs=(
 	[ctrl-decode]="userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
 	[conn]="userspace/lib/conn.c userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
 	[authname]="userspace/lib/authname.c"
+	[dhcp]="userspace/lib/dhcp.c"
 )
 rc=0
-for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn authname}; do
+for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn authname dhcp}; do
 	[[ -n ${srcs[$target]:-} ]] || { echo "run.sh: no fuzz target '$target'" >&2; exit 2; }
 	# shellcheck disable=SC2086
 	clang $flags -o "$out/fuzz-$target" "tools/fuzz/fuzz-$target.c" \

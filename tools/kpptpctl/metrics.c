@@ -18,7 +18,9 @@
  *   kpptpd_limit_refused_total{limit}   what each limit refused (kpptpctl limits)
  *   kpptpd_closed_idle_total, kpptpd_failed_logins_total,
  *   kpptpd_backoffs_total, kpptpd_users, kpptpd_user_backoffs_total,
- *   kpptpd_log_suppressed_total, kpptpd_pppd_killed_total
+ *   kpptpd_log_suppressed_total, kpptpd_pppd_killed_total,
+ *   kpptpd_dhcp_answered_total, kpptpd_dhcp_ignored_total{reason},
+ *   kpptpd_dhcp_send_failed_total, kpptpd_dhcp_no_socket_total
  *
  * Counter names are the netlink spec's (Documentation/netlink/specs/
  * kpptp.yaml) with '-' as '_'. Label values are escaped as the format
@@ -192,6 +194,12 @@ static void limit_metrics(void)
 		  "Log lines held back by log-rate." },
 		{ "pppd-killed", "kpptpd_pppd_killed_total", "counter",
 		  "pppds that needed SIGKILL after SIGTERM." },
+		{ "dhcp-answered", "kpptpd_dhcp_answered_total", "counter",
+		  "DHCPINFORMs of calls answered with their routes and domain." },
+		{ "dhcp-send-failed", "kpptpd_dhcp_send_failed_total", "counter",
+		  "DHCPACKs that could not be sent." },
+		{ "dhcp-no-socket", "kpptpd_dhcp_no_socket_total", "counter",
+		  "Calls whose interface could not get a port 67 socket (no DHCPINFORM answers)." },
 	};
 	struct call_fields *v = NULL;
 	size_t n = 0;
@@ -208,6 +216,12 @@ static void limit_metrics(void)
 	for (int i = 0; i < v[0].n; i++)
 		if (!strncmp(v[0].f[i].key, "refused-", 8))
 			printf("kpptpd_limit_refused_total{limit=\"%s\"} %s\n", v[0].f[i].key + 8,
+			       v[0].f[i].val);
+	printf("# HELP kpptpd_dhcp_ignored_total DHCP messages on call interfaces not answered, by why.\n"
+	       "# TYPE kpptpd_dhcp_ignored_total counter\n");
+	for (int i = 0; i < v[0].n; i++)
+		if (!strncmp(v[0].f[i].key, "dhcp-ignored-", 13))
+			printf("kpptpd_dhcp_ignored_total{reason=\"%s\"} %s\n", v[0].f[i].key + 13,
 			       v[0].f[i].val);
 	calls_free(v, n);
 }

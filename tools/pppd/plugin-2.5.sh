@@ -24,14 +24,15 @@ flock 9
 src=$root/tmp/kpptp-plugin
 rm -rf "$src"
 mkdir -p "$src"
-cp "$repo"/userspace/pppd/*.c "$repo"/userspace/pppd/*.h "$repo/userspace/lib/authname.c" "$src/"
+cp "$repo"/userspace/pppd/*.c "$repo"/userspace/pppd/*.h "$repo/userspace/lib/authname.c" \
+	"$repo/userspace/lib/dhcp.c" "$src/"
 cp -r "$repo/include" "$src/"
 mkdir -p "$src/uinc"
 cp -r "$repo/userspace/include/kpptp" "$src/uinc/"
 # The flags of the Makefile's kpptp.so rule, from its own variables.
 flags=$(make -s -C "$repo" --no-print-directory print-plugin-flags)
 # shellcheck disable=SC2086
-chroot "$root" sh -c "cd /tmp/kpptp-plugin && gcc $flags -Iinclude/uapi -Iuinc -o kpptp.so kpptp-plugin.c authname.c" ||
+chroot "$root" sh -c "cd /tmp/kpptp-plugin && gcc $flags -Iinclude/uapi -Iuinc -o kpptp.so kpptp-plugin.c kpptp-push.c authname.c dhcp.c" ||
 	{ echo "plugin-2.5: kpptp.so does not build against pppd 2.5" >&2; exit 1; }
 cp "$src/kpptp.so" "$out/kpptp.so"
 rm -rf "$src"

@@ -147,6 +147,7 @@ static void call_free(struct daemon *d, struct call *call)
 		close(call->status_fd);
 		call->status_fd = -1;
 	}
+	inform_free(d, call);
 	timer_disarm(&d->loop, &call->health_timer);
 	/*
 	 * The client's socket and session outlive a running pppd, so that
@@ -710,6 +711,8 @@ static void status_line(struct call *call, char *line)
 	struct pptp_call *pc = call->pc;
 	char a[64], b[64], e[64];
 
+	if (inform_status_line(call, line))
+		return;
 	if (!strncmp(line, "ifname ", 7)) {
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", line + 7);
 		/* LCP is up (pppd names the interface in its network phase). */
@@ -742,11 +745,14 @@ static void status_line(struct call *call, char *line)
 			user_auth_ok(&call->d->cfg, call->user, call->src_addr, now_ms());
 		call_started(call->conn->d, call);
 	} else if (sscanf(line, "ip-up %63s %63s %63s", a, b, e) == 3) {
-		struct in_addr ra;
+		struct in_addr ra, la;
 
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", a);
 		if (inet_pton(AF_INET, e, &ra) == 1)
 			call->ppp_remote = ntohl(ra.s_addr);
+		if (call->ppp_remote && inet_pton(AF_INET, b, &la) == 1)
+			inform_start(call->d, call, call->ifname, ntohl(la.s_addr),
+				     call->ppp_remote);
 		/* A static address from chap-secrets is not the pool's. */
 		if (call->access == ACCESS_LOCAL && call->ppp_remote &&
 		    call->ppp_remote != call->access_addr[0] && !call->access_addr[1]) {

@@ -29,6 +29,7 @@ void config_defaults(struct config *cfg)
 		 KPPTPD_CONTROL_SOCKET);
 	if (gethostname(cfg->hostname, sizeof(cfg->hostname) - 1))
 		snprintf(cfg->hostname, sizeof(cfg->hostname), "kpptpd");
+	cfg->dhcp_inform = true;
 	cfg->max_connections = 1024;
 	cfg->max_calls = 1024;
 	cfg->max_calls_per_conn = 4;
@@ -152,6 +153,22 @@ static int range(struct parse *p, struct config *cfg, char *v)
 	return 0;
 }
 
+/* push-route CIDR: one more route for DHCPINFORM answers (inform.c). */
+static int push_route(struct parse *p, struct config *cfg, const char *v)
+{
+	struct dhcp_route r;
+
+	if (!dhcp_route_parse(v, &r))
+		return bad(p, "push-route needs a network like 198.51.100.0/24 (no host bits), not '%s'", v);
+	if (cfg->npush_routes == DHCP_MAX_ROUTES)
+		return bad(p, "push-route: at most %d routes", DHCP_MAX_ROUTES);
+	cfg->push_routes[cfg->npush_routes] = r;
+	if (dhcp_routes_len(cfg->push_routes, cfg->npush_routes + 1) > 255)
+		return bad(p, "push-route: the routes no longer fit one DHCP option (255 octets)");
+	cfg->npush_routes++;
+	return 0;
+}
+
 static int allow(struct parse *p, struct config *cfg, char *v)
 {
 	char *slash = strchr(v, '/');
@@ -265,6 +282,19 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 	}
 	if (!strcmp(key, "allow"))
 		return allow(p, cfg, v);
+	if (!strcmp(key, "push-route"))
+		return push_route(p, cfg, v);
+	if (!strcmp(key, "dns-domain")) {
+		if (!dhcp_domain_ok(v))
+			return bad(p, "dns-domain needs a DNS name (letters, digits, hyphens, dots), not '%s'", v);
+		return text(p, key, v, cfg->dns_domain, sizeof(cfg->dns_domain));
+	}
+	if (!strcmp(key, "dhcp-inform")) {
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			return bad(p, "dhcp-inform needs on or off, not '%s'", v);
+		cfg->dhcp_inform = !strcmp(v, "on");
+		return 0;
+	}
 	if (!strcmp(key, "access")) {
 		for (enum access_mode m = ACCESS_ROUTED; m <= ACCESS_NETWORK; m++)
 			if (!strcmp(v, access_str(m))) {

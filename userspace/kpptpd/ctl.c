@@ -264,10 +264,16 @@ static void limits_line(struct daemon *d, struct out *o)
 	put(o, " users=%u refused-max-users=%llu refused-user-blocked=%llu user-back-offs=%llu",
 	    users_count(), (unsigned long long)st->refused_users_full,
 	    (unsigned long long)st->refused_user_blocked, (unsigned long long)st->user_blocks);
-	put(o, " closed-idle=%llu failed-logins=%llu back-offs=%llu log-suppressed=%llu pppd-killed=%llu\n",
+	put(o, " closed-idle=%llu failed-logins=%llu back-offs=%llu log-suppressed=%llu pppd-killed=%llu",
 	    (unsigned long long)st->closed_idle, (unsigned long long)st->auth_failures,
 	    (unsigned long long)st->blocks, (unsigned long long)st->log_suppressed,
 	    (unsigned long long)st->pppd_killed);
+	/* DHCPINFORM answers (inform.c), and what was not answered, why. */
+	put(o, " dhcp-answered=%llu dhcp-ignored-not-inform=%llu dhcp-ignored-wrong-source=%llu dhcp-ignored-malformed=%llu dhcp-ignored-rate=%llu dhcp-send-failed=%llu dhcp-no-socket=%llu\n",
+	    (unsigned long long)inform_stats.answered, (unsigned long long)inform_stats.not_inform,
+	    (unsigned long long)inform_stats.wrong_source, (unsigned long long)inform_stats.malformed,
+	    (unsigned long long)inform_stats.rate_limited, (unsigned long long)inform_stats.send_failed,
+	    (unsigned long long)inform_stats.no_socket);
 }
 
 static void unblock(char *arg, struct out *o)

@@ -15,6 +15,7 @@
 
 #include "kpptp/authname.h"
 #include "kpptp/conn.h"
+#include "kpptp/dhcp.h"
 #include "kpptp/nl.h"
 #include "eloop.h"
 
@@ -73,6 +74,11 @@ struct config {
 	unsigned int recv_window;
 	unsigned int gre_stall_timeout;	/* s; 0: off (health.c) */
 	unsigned int anomaly_threshold;	/* per s; 0: off */
+	/* DHCPINFORM answers (inform.c): routes and domain for every call. */
+	bool dhcp_inform;		/* dhcp-inform on (the default) */
+	struct dhcp_route push_routes[DHCP_MAX_ROUTES];	/* router 0: the call's end */
+	unsigned int npush_routes;
+	char dns_domain[254];		/* "": none */
 };
 
 /* config.c: 0, or -1 with "FILE:LINE: what" in err. */
@@ -240,6 +246,7 @@ struct call {
 	uint64_t health_rx;		/* the peer's GRE packets when it changed */
 	uint64_t anomalies;		/* lost + late + out-of-order, from events */
 	uint64_t lossy_logged_ms;
+	struct inform *inform;		/* DHCPINFORM answers (inform.c); NULL: none */
 	struct call *next;		/* daemon's list */
 };
 
@@ -389,6 +396,24 @@ const char *kpptpd_exit_str(int code);
 
 /* server.c: the server role's calls. */
 void server_pppd_exec(struct daemon *d, const struct call *call, const char **argv, int n);
+
+/* inform.c: DHCPINFORM answers, per call, once its IPv4 is up. */
+struct inform_stats {
+	uint64_t answered;
+	uint64_t not_inform;		/* a DISCOVER, REQUEST...: a DHCP server's */
+	uint64_t wrong_source;		/* not from (or ciaddr not) the call's address */
+	uint64_t malformed;		/* dhcp_decode() refused it */
+	uint64_t rate_limited;		/* over the call's answer rate */
+	uint64_t send_failed;
+	uint64_t no_socket;		/* port 67 could not be bound on the interface */
+};
+extern struct inform_stats inform_stats;
+/* A status line of kpptp.so's about the user's routes, domain, DNS; false: not one. */
+bool inform_status_line(struct call *call, const char *line);
+/* IPv4 is up on ifname, local and remote in host order: listen. */
+void inform_start(struct daemon *d, struct call *call, const char *ifname,
+		  uint32_t local, uint32_t remote);
+void inform_free(struct daemon *d, struct call *call);
 
 /* call.c: a PPTP socket's address (AF_PPPOX, PX_PROTO_PPTP). */
 struct sockaddr_pppox call_sockaddr(struct in_addr a, uint16_t call_id);

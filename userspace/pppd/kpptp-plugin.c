@@ -46,6 +46,7 @@
 #include <pppd/ipcp.h>
 #include <pppd/ipv6cp.h>
 #include <pppd/ccp.h>
+#include "kpptp-push.h"
 
 char pppd_version[] = KP_PPPD_VERSION;
 
@@ -154,6 +155,7 @@ static option_t kpptp_options[] = {
 };
 
 /* One line to kpptpd; it may be gone, which must not stop pppd. */
+static void tell_daemon(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void tell_daemon(const char *fmt, ...)
 {
 	char line[256];
@@ -303,6 +305,8 @@ static void on_ip_up(void *arg, int unused)
 	(void)unused;
 	inet_ntop(AF_INET, &l, ls, sizeof(ls));
 	inet_ntop(AF_INET, &r, rs, sizeof(rs));
+	/* The user's routes and domain first: kpptpd answers DHCPINFORM from ip-up on. */
+	kpptp_push_report(tell_daemon);
 	tell_daemon("ip-up %s %s %s", kp_ifname(), ls, rs);
 	/* Each time: kpptp.ko may have turned it off on a renegotiation. */
 	fastpath_set(fastpath_ncp | KPPTP_FP_IPV4);
@@ -417,6 +421,8 @@ static void snoop_send(unsigned char *p, int len)
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
+	if (p == PHASE_AUTHENTICATE)
+		kpptp_push_auth_phase();
 	if (p == PHASE_NETWORK)
 		tell_daemon("ifname %s", kp_ifname());
 }
@@ -508,6 +514,7 @@ void plugin_init(void);
 void plugin_init(void)
 {
 	kp_add_options(kpptp_options);
+	kp_add_options(kpptp_push_options);
 	kp_notify_auth_up(on_auth_up);
 	kp_notify_ip_up(on_ip_up);
 	kp_notify_ipv6_up(on_ipv6_up);

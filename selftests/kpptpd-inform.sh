@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kpptpd answers a call's DHCPINFORM as Windows RRAS does: the routes and
+# DNS domain of kpptpd.conf (push-route, dns-domain), or the user's own
+# from chap-secrets, with pppd's ms-dns; to the call's own address only,
+# on the call's interface only, at a bounded rate; everything else is
+# counted and not answered.
+#
+#  ┌──────────────────────────┐   veth    ┌──────────────────────────┐
+#  │ $S 198.51.100.1          ├───────────┤ 198.51.100.2          $C │
+#  │ kpptpd, 203.0.113.1      │  PPTP     │ kpptpd --client           │
+#  │ answers on pppN:67       │  call     │ dhcp-client on ppp0:68    │
+#  └──────────────────────────┘           └──────────────────────────┘
+source "$(dirname "$0")/lib.sh"
+
+ktap_header
+ktap_plan 19
+kpptpd_pair
+work=$WORK
+kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' 'push-route 198.51.100.128/25' \
+	'push-route 192.0.2.0/24' 'dns-domain corp.example'
+echo 'ms-dns 192.0.2.53' >>"$work/options.pptp"
+kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start"
+
+# call LOG: a call from $C, up; its address in ADDR.
+call() {
+	ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
+		-- name alice password s3cret-Pw remotename kpptpd require-mppe-128 refuse-pap \
+		refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0 >"$1" 2>&1 &
+	CLIENT=$!
+	client_up "$1"
+	ADDR=$(ip -n "$C" -4 addr show dev ppp0 | awk '/inet / { print $2; exit }')
+	ADDR=${ADDR%/*}
+}
+# inform [dhcp-client options]: from the client's ppp0 and its address.
+inform() {
+	ip netns exec "$C" "$BIN/dhcp-client" --dev ppp0 --ciaddr "$ADDR" --wait 2000 "$@"
+}
+# counter NAME: one of kpptpctl limits' dhcp-* counters.
+counter() {
+	ip netns exec "$S" "$BIN/kpptpctl" limits | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+call "$work/c1.log"
+want='routes 198.51.100.128/25>203.0.113.1,192.0.2.0/24>203.0.113.1'
+got=$(inform)
+echo "# $got"
+ktap_check "an INFORM from the call's address: kpptpd.conf's routes (121), via our end" \
+	grep -q "ack $want " <<<"$got"
+ktap_check "... the same in Microsoft's option 249" \
+	grep -q "routes249 ${want#routes } " <<<"$got"
+ktap_check "... the domain, pppd's ms-dns, and our end as server" \
+	grep -q 'domain corp.example dns 192.0.2.53 server 203.0.113.1$' <<<"$got"
+got=$(inform --to 203.0.113.1)
+ktap_check "an INFORM sent to our end, not broadcast: answered too" grep -q "^ack $want " <<<"$got"
+got=$(inform --params 249)
+ktap_check "asked for 249 only: 249 only ($got)" \
+	test "$got" = "ack routes249 ${want#routes } server 203.0.113.1"
+a0=$(counter dhcp-answered)
+ktap_eq "kpptpctl limits counts them: dhcp-answered" 3 "$a0"
+
+# Not answered, and counted: a DISCOVER (a DHCP server's business), an
+# INFORM for another address, a datagram that is no DHCP message.
+ktap_check "a DHCPDISCOVER: no answer" inform --type 1 --expect-none --wait 1000
+ktap_eq "... counted: dhcp-ignored-not-inform" 1 "$(counter dhcp-ignored-not-inform)"
+ktap_check "an INFORM whose ciaddr is not the call's: no answer" \
+	ip netns exec "$C" "$BIN/dhcp-client" --dev ppp0 --ciaddr 203.0.113.99 --expect-none --wait 1000
+ktap_eq "... counted: dhcp-ignored-wrong-source" 1 "$(counter dhcp-ignored-wrong-source)"
+ktap_check "100 octets of garbage: no answer" inform --garbage --expect-none --wait 1000
+ktap_eq "... counted: dhcp-ignored-malformed" 1 "$(counter dhcp-ignored-malformed)"
+# On the link that carries the call (no kpptpd interface): not heard.
+before=$(ip netns exec "$S" "$BIN/kpptpctl" limits | grep '^dhcp-' | tr '\n' ' ')
+ktap_check "an INFORM on the server's veth, not a call's interface: no answer" \
+	ip netns exec "$C" "$BIN/dhcp-client" --dev kpv1 --ciaddr 198.51.100.2 --expect-none --wait 1000
+ktap_eq "... and no counter moved" "$before" \
+	"$(ip netns exec "$S" "$BIN/kpptpctl" limits | grep '^dhcp-' | tr '\n' ' ')"
+
+# A client that asks on and on: 4 answers at once, then one per 2.5 s.
+for i in 1 2 3 4 5 6; do inform --wait 200 >/dev/null; done
+rate=$(counter dhcp-ignored-rate)
+ktap_ge "6 INFORMs in a row: the rest over the call's rate is not answered ($rate)" 1 "${rate:-0}"
+ktap_check "the rate's counter is in kpptpctl metrics" eval \
+	"ip netns exec '$S' '$BIN/kpptpctl' metrics | grep -q '^kpptpd_dhcp_ignored_total{reason=\"rate\"} $rate\$'"
+client_hangup
+
+# Per user: chap-secrets options after "--" replace kpptpd.conf's.
+printf '%s\n' 'alice kpptpd s3cret-Pw * -- kpptp-push-route 203.0.113.128/25 kpptp-dns-domain alice.example' \
+	>/etc/ppp/chap-secrets
+call "$work/c2.log"
+got=$(inform)
+echo "# $got"
+ktap_check "alice's own route and domain from chap-secrets, not kpptpd.conf's" \
+	grep -q '^ack routes 203.0.113.128/25>203.0.113.1 routes249 203.0.113.128/25>203.0.113.1 domain alice.example dns 192.0.2.53 ' <<<"$got"
+client_hangup
+
+# dhcp-inform off, applied by SIGHUP to new calls: nothing listens.
+echo 'dhcp-inform off' >>"$work/kpptpd.conf"
+kill -HUP "$KPPTPD"
+wait_for 10 grep -q 'reloaded' "$work/server.log" || ktap_bail "kpptpd did not reload"
+call "$work/c3.log"
+a0=$(counter dhcp-answered)
+ktap_check "dhcp-inform off: no answer" inform --expect-none --wait 1000
+ktap_eq "... nothing answered" "$a0" "$(counter dhcp-answered)"
+client_hangup
+ktap_finish
