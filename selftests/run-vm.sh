@@ -52,7 +52,7 @@ TESTS=(
 	kpptpd-nat.sh:300::6.1
 	kpptpd-access.sh:300::6.1
 	kpptpd-ipv6.sh:300::6.1
-	kpptpd-inform.sh:300::6.1
+	kpptpd-windows.sh:300::6.1
 	kpptpd-fds.sh:300::6.1
 	'kpptpd-hostile.sh:600:--mem 2048:6.1'
 	probe.sh:400::6.1

@@ -47,6 +47,7 @@
 #include <pppd/ipv6cp.h>
 #include <pppd/ccp.h>
 #include "kpptp-push.h"
+#include "kpptp-early-ipcp.h"
 
 char pppd_version[] = KP_PPPD_VERSION;
 
@@ -394,6 +395,7 @@ static void snoop_recv(unsigned char *p, int len)
 
 	if (recv_next)
 		recv_next(p, len);
+	kpptp_early_ipcp_recv(p, len);
 	if (len < 0 || authpkt_parse(p, (size_t)len, name) != AUTHPKT_TRY)
 		return;
 	memcpy(tried, name, sizeof(tried));
@@ -421,6 +423,8 @@ static void snoop_send(unsigned char *p, int len)
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
+	if (p == PHASE_DEAD || p == PHASE_ESTABLISH)
+		kpptp_early_ipcp_reset();
 	if (p == PHASE_AUTHENTICATE)
 		kpptp_push_auth_phase();
 	if (p == PHASE_NETWORK)
@@ -515,6 +519,8 @@ void plugin_init(void)
 {
 	kp_add_options(kpptp_options);
 	kp_add_options(kpptp_push_options);
+	kp_add_options(kpptp_early_ipcp_options);
+	kpptp_early_ipcp_init();
 	kp_notify_auth_up(on_auth_up);
 	kp_notify_ip_up(on_ip_up);
 	kp_notify_ipv6_up(on_ipv6_up);

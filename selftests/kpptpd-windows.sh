@@ -1,11 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kpptpd answers a call's DHCPINFORM as Windows RRAS does: the routes and
-# DNS domain of kpptpd.conf (push-route, dns-domain), or the user's own
-# from chap-secrets, with pppd's ms-dns; to the call's own address only,
-# on the call's interface only, at a bounded rate; everything else is
-# counted and not answered.
+# What Windows clients get from kpptpd that Windows RRAS gives them.
+#
+# kpptpd answers a call's DHCPINFORM as RRAS does: the routes and DNS
+# domain of kpptpd.conf (push-route, dns-domain), or the user's own from
+# chap-secrets, with pppd's ms-dns; to the call's own address only, on the
+# call's interface only, at a bounded rate; everything else is counted
+# and not answered.
+#
+# IPv4 without a 3 s wait: a client that sends its IPCP request in the
+# same burst as CCP, as Windows does (here pppd without require-mppe,
+# which opens IPCP at once and accepts the server's MPPE), has IPv4 as
+# soon as MPPE is up; pppd alone (kpptp-no-early-ipcp) answers that early
+# request with Terminate-Ack and the client asks again after 3 s.
 #
 #  ┌──────────────────────────┐   veth    ┌──────────────────────────┐
 #  │ $S 198.51.100.1          ├───────────┤ 198.51.100.2          $C │
@@ -15,11 +23,12 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 19
+ktap_plan 23
 kpptpd_pair
 work=$WORK
+# log-rate 0: the last part reads pppd's debug lines in kpptpd's log.
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11' 'push-route 198.51.100.128/25' \
-	'push-route 192.0.2.0/24' 'dns-domain corp.example'
+	'push-route 192.0.2.0/24' 'dns-domain corp.example' 'log-rate 0'
 echo 'ms-dns 192.0.2.53' >>"$work/options.pptp"
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd did not start"
 
@@ -102,5 +111,57 @@ call "$work/c3.log"
 a0=$(counter dhcp-answered)
 ktap_check "dhcp-inform off: no answer" inform --expect-none --wait 1000
 ktap_eq "... nothing answered" "$a0" "$(counter dhcp-answered)"
+client_hangup
+sed -i '/^dhcp-inform off$/d' "$work/kpptpd.conf"
+
+# An IPCP request that comes before CCP is up (Windows sends it in the
+# same burst as CCP). pppd cannot send one so early itself (with MPPE
+# required its IPCP waits for CCP too), so the client's channel gets one
+# by hand (ppp-chan-send), id 0xee, once the server has authenticated
+# alice; the server's answers go through a 1 s netem delay, so its CCP
+# is up only about 1 s later. pppd answers the early request at once
+# with Terminate-Ack (its IPCP is Closed); kpptp.so keeps a copy and
+# hands it to IPCP when CCP is up, and pppd answers it (a Configure-Nak
+# of address 0.0.0.0): the peer need not wait for its restart timer.
+# (How long Windows' IPCP then takes is measured with a Windows-like
+# client; see issue 20.)
+echo debug >>"$work/options.pptp"
+modprobe sch_netem || ktap_bail "modprobe sch_netem"
+ip netns exec "$S" tc qdisc add dev kpv0 root netem delay 1000ms || ktap_bail "netem on kpv0"
+early_call() {
+	local from
+	from=$(($(wc -l <"$work/server.log") + 1))
+	ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
+		-- name alice password s3cret-Pw remotename kpptpd require-mppe-128 refuse-pap \
+		refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0 >"$1" 2>&1 &
+	CLIENT=$!
+	if ! wait_for 20 eval "tail -n +$from '$work/server.log' | grep -q 'sent .CHAP Success'"; then
+		tail -n +"$from" "$work/server.log" | grep -iE 'chap|auth|mppe|netem|succe' | sed 's/^/# server: /'
+		sed 's/^/# client: /' "$1" | tail -10
+		ktap_bail "the server did not authenticate alice"
+	fi
+	ip netns exec "$C" "$BIN/ppp-chan-send" 802101ee000a030600000000 | sed 's/^/# /'
+	client_up "$1"
+	EARLY=$(tail -n +"$from" "$work/server.log")
+}
+# answered_after_ccp: the server's pppd answered id 0xee with a
+# Configure-Nak or -Ack, after its MPPE was up.
+answered_after_ccp() {
+	awk '/MPPE 128-bit/ { ccp = 1 } /sent \[IPCP Conf(Nak|Ack|Rej) id=0xee/ { exit !ccp } END { }' <<<"$EARLY" &&
+		grep -qE 'sent \[IPCP Conf(Nak|Ack|Rej) id=0xee' <<<"$EARLY"
+}
+early_call "$work/w1.log"
+grep -E 'IPCP .*id=0xee|MPPE 128-bit' <<<"$EARLY" | sed 's/^/# server: /'
+ktap_check "an IPCP request before CCP: pppd answers Terminate-Ack (its IPCP waits for MPPE)" \
+	grep -q 'sent \[IPCP TermAck id=0xee' <<<"$EARLY"
+ktap_check "... and, once MPPE is up, kpptp.so hands it to IPCP: answered then" answered_after_ccp
+client_hangup
+echo kpptp-no-early-ipcp >>"$work/options.pptp"
+early_call "$work/w2.log"
+grep -E 'IPCP .*id=0xee|MPPE 128-bit' <<<"$EARLY" | sed 's/^/# server: /'
+ktap_check "kpptp-no-early-ipcp (pppd's own way): Terminate-Ack" \
+	grep -q 'sent \[IPCP TermAck id=0xee' <<<"$EARLY"
+not_answered() { ! grep -qE 'sent \[IPCP Conf(Nak|Ack|Rej) id=0xee' <<<"$EARLY"; }
+ktap_check "... and nothing more: the peer must ask again" not_answered
 client_hangup
 ktap_finish
