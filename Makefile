@@ -36,7 +36,7 @@ KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 
 TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw \
 	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile $(BIN)/ppp-chan-send \
-	$(BIN)/dhcp-client
+	$(BIN)/dhcp-client $(BIN)/win-client
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
 	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c \
@@ -139,6 +139,10 @@ $(BIN)/gre-inject: selftests/gre-inject.c
 $(BIN)/dhcp-client: selftests/dhcp-client.c userspace/lib/dhcp.c userspace/include/kpptp/dhcp.h
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(WARN) -Iuserspace/include -o $@ selftests/dhcp-client.c userspace/lib/dhcp.c
+
+# Crypto for MS-CHAPv2 and the MPPE keys from nettle (the test client only).
+$(BIN)/win-client: selftests/win-client.c $(BIN)/libkpptp.a
+	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $< $(BIN)/libkpptp.a -lnettle
 
 $(BIN)/ppp-chan-send: selftests/ppp-chan-send.c
 	@mkdir -p $(BIN)

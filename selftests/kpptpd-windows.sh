@@ -23,7 +23,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 23
+ktap_plan 30
 kpptpd_pair
 work=$WORK
 # log-rate 0: the last part reads pppd's debug lines in kpptpd's log.
@@ -113,6 +113,49 @@ ktap_check "dhcp-inform off: no answer" inform --expect-none --wait 1000
 ktap_eq "... nothing answered" "$a0" "$(counter dhcp-answered)"
 client_hangup
 sed -i '/^dhcp-inform off$/d' "$work/kpptpd.conf"
+printf '%s\n' 'alice kpptpd s3cret-Pw *' >/etc/ppp/chap-secrets
+kill -HUP "$KPPTPD"
+wait_for 10 eval "[ \$(grep -c reloaded '$work/server.log') -ge 2 ]" || ktap_bail "kpptpd did not reload"
+
+# The Windows-like client (win-client): Windows' PPTP messages, LCP with
+# callback and multilink that the server rejects, MS-CHAPv2, MPPE-128,
+# IPCP in the same burst as CCP; its DHCPINFORM; its hang-up.
+win_call() {
+	ip netns exec "$C" "$BIN/win-client" --server 198.51.100.1 --user alice \
+		--password s3cret-Pw --hold "$2" >"$1" 2>&1 &
+	CLIENT=$!
+	wait_for 20 grep -q '^ipcp-up-ms' "$1"
+}
+win_call "$work/win1.log" 6
+sed 's/^/# win-client: /' "$work/win1.log"
+ktap_check "win-client: a call, as Windows places it" grep -q '^ocrp call' "$work/win1.log"
+ktap_check "... the server rejects callback and multilink, LCP opens without them" eval \
+	"grep -q '^lcp rejected: callback multilink' '$work/win1.log' && grep -q '^lcp open' '$work/win1.log'"
+ktap_check "... MS-CHAPv2, MPPE-128 and IPCP: an address from the pool" \
+	grep -q '^ipcp up address 203\.0\.113\.1[01] server 203\.0\.113\.1 dns 192\.0\.2\.53' "$work/win1.log"
+ms=$(awk '/^ipcp-up-ms/ { print $2 }' "$work/win1.log")
+echo "# time from Outgoing-Call-Request to IPCP up, Windows-style: ${ms:-?} ms"
+ktap_ge "... IPv4 up within 2 s of the Outgoing-Call-Request (${ms:-?} ms)" "${ms:-99999}" 2000
+wif=$(awk '/^ppp[0-9]+ channel/ { print $1 }' "$work/win1.log")
+waddr=$(awk '/^ipcp up address/ { print $4 }' "$work/win1.log")
+got=$(ip netns exec "$C" "$BIN/dhcp-client" --dev "$wif" --ciaddr "$waddr" --wait 2000)
+ktap_check "... its DHCPINFORM is answered with the routes ($got)" grep -q '^ack routes 198.51.100.128/25' <<<"$got" || {
+	nsexec "$C" ping -c 2 -W 1 203.0.113.1 | sed 's/^/# /'
+	ip -n "$C" -s link show "$wif" | sed 's/^/# client: /'
+	ip -n "$S" -s link | grep -A5 ppp | sed 's/^/# server: /'
+	dmesg | grep -iE 'mppe|ppp' | tail -5 | sed 's/^/# dmesg: /'
+	tail -5 "$work/server.log" | sed 's/^/# server: /'
+}
+finished "$CLIENT"
+ktap_check "... it hangs up as Windows does: LCP, Call-Clear, Stop-Control-Connection" eval \
+	"test $ST = 0 && grep -q '^cleared' '$work/win1.log'"
+echo kpptp-no-early-ipcp >>"$work/options.pptp"
+win_call "$work/win2.log" 0
+finished "$CLIENT"
+slow=$(awk '/^ipcp-up-ms/ { print $2 }' "$work/win2.log")
+echo "# the same with pppd's own way (kpptp-no-early-ipcp): ${slow:-?} ms"
+ktap_ge "... pppd's own way: IPv4 only after Windows' 3 s restart timer (${slow:-?} ms)" 2900 "${slow:-0}"
+sed -i '/^kpptp-no-early-ipcp$/d' "$work/options.pptp"
 
 # An IPCP request that comes before CCP is up (Windows sends it in the
 # same burst as CCP). pppd cannot send one so early itself (with MPPE

@@ -17,6 +17,8 @@ pkgs=(
 	nftables
 	# build and checks (tshark: an independent PPTP dissector for kpptpd's messages)
 	build-essential sparse python3-yaml libmnl-dev pkg-config tshark
+	# the Windows-like test client's MS-CHAPv2 and MPPE keys
+	nettle-dev
 	# kpptpd enforces "access local" with nftables through its library
 	libnftables-dev
 	clang libclang-rt-14-dev

@@ -85,7 +85,8 @@ done
 if [[ -d /usr/lib/pppd ]]; then
 	while read -r f; do copy "$f"; add_libs "$f"; done < <(find /usr/lib/pppd -name '*.so')
 fi
-for lib in /usr/lib/x86_64-linux-gnu/libmnl.so.0 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
+for lib in /usr/lib/x86_64-linux-gnu/libmnl.so.0 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 \
+	/usr/lib/x86_64-linux-gnu/libnettle.so.8; do
 	[[ -e $lib ]] && libs[$lib]=1
 done
 for lib in "${!libs[@]}"; do
