@@ -67,7 +67,7 @@ struct kpptp_fp {
 	 */
 	bool draining;
 	struct napi_struct napi;
-	struct sk_buff_head q;		/* for the poll; its own lock */
+	struct sk_buff_head q;		/* for the poll; its lock only in softirq */
 	struct kpptp_fp_tx tx;		/* pppN's egress hook */
 	struct list_head node;		/* kn->fps, under kn->lock */
 	struct rcu_work free_work;
@@ -94,10 +94,23 @@ static void kpptp_fp_drained(struct kpptp_fp *fp);
 static int kpptp_fp_poll(struct napi_struct *napi, int budget)
 {
 	struct kpptp_fp *fp = container_of(napi, struct kpptp_fp, napi);
+	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	int done = 0;
 
-	while (done < budget && (skb = skb_dequeue(&fp->q))) {
+	/*
+	 * The queue's lock once per poll, not per frame. Producers and the
+	 * poll all run in softirq context: a plain spin_lock is enough.
+	 */
+	__skb_queue_head_init(&batch);
+	spin_lock(&fp->q.lock);
+	if (skb_queue_len(&fp->q) <= budget)
+		skb_queue_splice_init(&fp->q, &batch);
+	else
+		while (skb_queue_len(&batch) < budget)
+			__skb_queue_tail(&batch, __skb_dequeue(&fp->q));
+	spin_unlock(&fp->q.lock);
+	while ((skb = __skb_dequeue(&batch))) {
 		napi_gro_receive(napi, skb);
 		done++;
 	}
@@ -476,7 +489,7 @@ bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb)
 {
 	struct kpptp_fp *fp = rcu_dereference(s->fp);
 	struct net_device *dev;
-	unsigned int plen;
+	unsigned int plen, len, qlen;
 	u16 proto;
 	u32 ncp;
 
@@ -511,14 +524,28 @@ bool kpptp_fp_rx(struct kpptp_session *s, struct sk_buff *skb)
 		goto drop;
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
-	if (skb_queue_len(&fp->q) >= KPPTP_FP_QLEN)
-		goto drop;
 	/* ppp_generic's definition: the frame less its protocol field. */
-	dev_sw_netstats_rx_add(dev, skb->len);
+	len = skb->len;
+	/* Softirq context, as the poll: no irqsave (kpptp_fp_poll). */
+	spin_lock(&fp->q.lock);
+	qlen = skb_queue_len(&fp->q);
+	if (qlen >= KPPTP_FP_QLEN) {
+		spin_unlock(&fp->q.lock);
+		goto drop;
+	}
+	__skb_queue_tail(&fp->q, skb);
+	spin_unlock(&fp->q.lock);
+	dev_sw_netstats_rx_add(dev, len);
 	atomic64_inc(&s->fp_rx_packets);
 	WRITE_ONCE(s->fp_last_rx, jiffies);
-	skb_queue_tail(&fp->q, skb);
-	napi_schedule(&fp->napi);
+	/*
+	 * Frames were queued already: whoever queued the first of them
+	 * schedules (or has scheduled) a poll that takes the whole queue,
+	 * this one too. The poll empties the queue in one splice, so a
+	 * frame that finds it empty is the one that must schedule.
+	 */
+	if (!qlen)
+		napi_schedule(&fp->napi);
 	return true;
 
 drop:

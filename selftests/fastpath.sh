@@ -199,7 +199,14 @@ got="$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "
 if ((tx_fast)); then
 	ktap_check "nothing lost on either end; TCP retransmits only where reordering was given up ($got)" \
 		eval "echo '$got' | awk '{ gone = \$1 - \$2 + \$3 - \$4
-			exit !(\$2 <= \$1 && \$4 <= \$3 && gone <= \$6 && \$5 <= \$1 + \$3 + \$6 + 2) }'"
+			exit !(\$2 <= \$1 && \$4 <= \$3 && gone <= \$6 && \$5 <= \$1 + \$3 + \$6 + 2) }'" || {
+		# Where a frame went: every counter of both ends that is not 0.
+		for n in "$C" "$S"; do
+			echo "# $(ip netns exec "$n" cat /proc/net/kpptp | tr ' ' '\n' | paste - - |
+				awk '$2 != "0" && $1 ~ /^(rx|tx|fast)_/' | tr '\n\t' '  ')"
+			ip netns exec "$n" ip -s -s link | grep -A14 -E 'ppp0|kpv' | sed 's/^/# /'
+		done
+	}
 else
 	ktap_skip "nothing lost or late on either end ($got)" "no egress hook in this kernel"
 fi
