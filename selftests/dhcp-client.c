@@ -56,79 +56,6 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* The request, laid out as Windows' RAS client's INFORM (dhcp-test.c). */
-static size_t request(uint8_t *b, uint32_t ciaddr, int type, const uint8_t *params,
-		      size_t nparams, uint32_t xid)
-{
-	size_t len = 240;
-
-	memset(b, 0, DHCP_MAX_LEN);
-	b[0] = BOOTREQUEST;
-	b[1] = 8;
-	b[2] = 16;
-	b[4] = (uint8_t)(xid >> 24), b[5] = (uint8_t)(xid >> 16);
-	b[6] = (uint8_t)(xid >> 8), b[7] = (uint8_t)xid;
-	memcpy(b + 12, &ciaddr, 4);
-	memset(b + 28, 0xab, 16);
-	b[236] = 99, b[237] = 130, b[238] = 83, b[239] = 99;
-	b[len++] = DHCP_OPT_MSGTYPE, b[len++] = 1, b[len++] = (uint8_t)type;
-	b[len++] = DHCP_OPT_VENDOR_CLASS, b[len++] = 5;
-	memcpy(b + len, "MSRAS", 5);
-	len += 5;
-	b[len++] = DHCP_OPT_PARAMS, b[len++] = (uint8_t)nparams;
-	memcpy(b + len, params, nparams);
-	len += nparams;
-	b[len++] = DHCP_OPT_END;
-	return len;
-}
-
-static void print_routes(const char *name, const uint8_t *v, uint8_t len)
-{
-	char a[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
-	const char *sep = "";
-	size_t i = 0;
-
-	printf(" %s ", name);
-	while (i < len) {
-		uint8_t width = v[i], sig = (uint8_t)((width + 7) / 8);
-		uint8_t dest[4] = { 0 };
-
-		if (width > 32 || i + 1u + sig + 4u > len) {
-			printf("%s(malformed)", sep);
-			return;
-		}
-		memcpy(dest, v + i + 1, sig);
-		inet_ntop(AF_INET, dest, a, sizeof(a));
-		inet_ntop(AF_INET, v + i + 1 + sig, r, sizeof(r));
-		printf("%s%s/%u>%s", sep, a, width, r);
-		sep = ",";
-		i += 1u + sig + 4u;
-	}
-}
-
-static void print_ack(const uint8_t *buf, size_t len)
-{
-	char a[INET_ADDRSTRLEN];
-	const uint8_t *v;
-	uint8_t olen;
-
-	printf("ack");
-	if ((v = dhcp_option(buf, len, DHCP_OPT_CLASSLESS, &olen)))
-		print_routes("routes", v, olen);
-	if ((v = dhcp_option(buf, len, DHCP_OPT_MS_CLASSLESS, &olen)))
-		print_routes("routes249", v, olen);
-	if ((v = dhcp_option(buf, len, DHCP_OPT_DOMAIN, &olen)))
-		printf(" domain %.*s", olen, (const char *)v);
-	if ((v = dhcp_option(buf, len, DHCP_OPT_DNS, &olen))) {
-		printf(" dns ");
-		for (uint8_t i = 0; i + 4 <= olen; i += 4)
-			printf("%s%s", i ? "," : "", inet_ntop(AF_INET, v + i, a, sizeof(a)));
-	}
-	if ((v = dhcp_option(buf, len, DHCP_OPT_SERVER_ID, &olen)) && olen == 4)
-		printf(" server %s", inet_ntop(AF_INET, v, a, sizeof(a)));
-	printf("\n");
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -150,6 +77,7 @@ int main(int argc, char **argv)
 				  .sin_addr.s_addr = INADDR_BROADCAST };
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
 	uint8_t buf[DHCP_MAX_LEN + 64];
+	char line[1024];
 	uint32_t ciaddr = 0, xid;
 	bool garbage = false, expect_none = false, have_ci = false;
 	long wait_ms = 3000, deadline;
@@ -234,7 +162,8 @@ int main(int argc, char **argv)
 		memset(buf, 0x5a, 100);
 		len = 100;
 	} else {
-		len = request(buf, ciaddr, type, params, nparams, xid);
+		len = dhcp_encode_request(buf, sizeof(buf), (enum dhcp_type)type, ciaddr, xid,
+					  params, nparams);
 	}
 	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
 		return fail("sendto");
@@ -257,7 +186,8 @@ int main(int argc, char **argv)
 			printf("answer of type %d\n", m.type);
 			return 1;
 		}
-		print_ack(buf, (size_t)n);
+		dhcp_describe_ack(buf, (size_t)n, line, sizeof(line));
+		printf("%s\n", line);
 		return expect_none ? 1 : 0;
 	}
 	printf("no answer in %ld ms\n", wait_ms);

@@ -19,7 +19,9 @@
  *    two Identification packets once LCP is open;
  *  - MS-CHAPv2 (RFC 2759), the MPPE-128 stateless keys (RFC 3079);
  *  - CCP (MPPE-128 stateless) and IPCP (address, DNS and NBNS, RFC 1877)
- *    in one burst; then the address on the interface.
+ *    in one burst; then the address on the interface;
+ *  - a DHCPINFORM through the tunnel for routes and domain, and an IGMP
+ *    report (Windows' SSDP group, 239.255.255.250).
  *
  * It prints one line per step and "ipcp-up-ms N", the time from sending
  * the OCRQ to IPCP up, then hangs up as Windows does: LCP
@@ -50,6 +52,7 @@
 #include <nettle/sha1.h>
 
 #include "kpptp/ctrl.h"
+#include "kpptp/dhcp.h"
 
 static const char usage_text[] =
 "usage: win-client --server ADDR --user NAME --password PW [options]\n"
@@ -288,6 +291,73 @@ static void mppe_set(bool transmit)
 	mppe_key(transmit, opt + 6);
 	if (ioctl(unit_fd, PPPIOCSCOMPRESS, &d) < 0)
 		die("PPPIOCSCOMPRESS (ppp_mppe loaded?)");
+}
+
+/*
+ * After IPCP, as Windows: a DHCPINFORM from our address to
+ * 255.255.255.255:67 (its answer printed), and the SSDP group joined,
+ * which makes the kernel send an IGMP report on the interface.
+ */
+static void inform_and_join(uint32_t addr)
+{
+	static const uint8_t params[] = { 1, 15, 3, 6, 44, 46, 47, 31, 33, 121, 249, 43 };
+	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
+				  .sin_addr.s_addr = INADDR_BROADCAST };
+	struct ip_mreqn mr = { .imr_ifindex = 0 };
+	uint8_t b[DHCP_MAX_LEN + 64];
+	char ifn[IFNAMSIZ], line[1024];
+	uint32_t xid = (uint32_t)now_ms() * 2654435761u;
+	int fd, one = 1;
+	long until;
+	size_t len;
+
+	snprintf(ifn, sizeof(ifn), "ppp%d", unit);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifn, (socklen_t)strlen(ifn) + 1) ||
+	    bind(fd, (struct sockaddr *)&me, sizeof(me)))
+		die("a UDP socket on port 68");
+	/*
+	 * Sent at once and again after 1 and 2 s without an answer: this end
+	 * of IPCP can be up before the server's, whose ppp_generic drops
+	 * what comes before its interface is up (RFC 2131's retransmission
+	 * starts at 4 s; shorter here, for the test's sake).
+	 */
+	len = dhcp_encode_request(b, sizeof(b), DHCPINFORM, addr, xid, params, sizeof(params));
+	if (!len)
+		die("encode the DHCPINFORM");
+	for (int tries = 0;; tries++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct dhcp_msg m;
+		uint8_t ans[DHCP_MAX_LEN + 64];
+		ssize_t n;
+
+		if (tries == 3) {
+			printf("dhcp no answer\n");
+			break;
+		}
+		if (sendto(fd, b, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
+			die("send the DHCPINFORM");
+		until = now_ms() + 1000;
+		while (now_ms() < until && poll(&p, 1, (int)(until - now_ms())) > 0) {
+			n = recv(fd, ans, sizeof(ans), 0);
+			if (n > 0 && !dhcp_decode(ans, (size_t)n, BOOTREPLY, &m) && m.xid == xid &&
+			    m.type == DHCPACK) {
+				dhcp_describe_ack(ans, (size_t)n, line, sizeof(line));
+				printf("dhcp %s (try %d)\n", line, tries + 1);
+				goto answered;
+			}
+		}
+	}
+answered:
+	/* Kept open (and the group joined) until the program ends. */
+	inet_pton(AF_INET, "239.255.255.250", &mr.imr_multiaddr);
+	mr.imr_ifindex = (int)if_nametoindex(ifn);
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))
+		die("join 239.255.255.250 (IGMP report)");
+	printf("igmp joined 239.255.255.250\n");
 }
 
 /* ---- the call ---- */
@@ -662,6 +732,7 @@ int main(int argc, char **argv)
 		if (system(cmd))
 			die("configure the interface");
 	}
+	inform_and_join(addr);
 	fflush(stdout);
 	for (long until = now_ms() + hold * 1000; now_ms() < until;) {
 		if (ppp_recv(&f, until) && f.proto == PPP_LCP && f.code == 9) {

@@ -264,6 +264,43 @@ static void test_encode(void)
 	}
 }
 
+/* The test clients' request encoder and answer line. */
+static void test_clients(void)
+{
+	static const uint8_t params[] = { 15, 121, 249 };
+	uint8_t b[DHCP_MAX_LEN], out[DHCP_MAX_LEN];
+	struct dhcp_route r[1];
+	struct dhcp_answer a = { 0 };
+	struct dhcp_msg m;
+	uint32_t ci, srv;
+	char line[256];
+	size_t len;
+
+	point(inet_pton(AF_INET, "203.0.113.10", &ci) == 1 &&
+	      inet_pton(AF_INET, "203.0.113.1", &srv) == 1, "addresses");
+	len = dhcp_encode_request(b, sizeof(b), DHCPINFORM, ci, 0xabcdef01, params, sizeof(params));
+	point(len == 300 && dhcp_decode(b, len, BOOTREQUEST, &m) == DHCP_OK && m.type == DHCPINFORM &&
+	      m.ciaddr == ci && m.xid == 0xabcdef01 && m.nparams == 3 && m.params[2] == 249,
+	      "dhcp_encode_request: a DHCPINFORM the decoder reads back, padded to 300");
+	point(!dhcp_encode_request(b, 299, DHCPINFORM, ci, 1, params, sizeof(params)),
+	      "dhcp_encode_request: a buffer under 300: refused");
+	point(dhcp_route_parse("198.51.100.0/24", &r[0]), "a route");
+	r[0].router = srv;
+	a.server_id = srv;
+	a.routes = r;
+	a.nroutes = 1;
+	a.domain = "corp.example";
+	len = dhcp_encode_ack(&m, &a, out, sizeof(out));
+	dhcp_describe_ack(out, len, line, sizeof(line));
+	point(!strcmp(line, "ack domain corp.example routes 198.51.100.0/24>203.0.113.1 "
+		      "routes249 198.51.100.0/24>203.0.113.1 server 203.0.113.1") ||
+	      !strcmp(line, "ack routes 198.51.100.0/24>203.0.113.1 routes249 198.51.100.0/24>203.0.113.1 "
+		      "domain corp.example server 203.0.113.1"),
+	      "dhcp_describe_ack: the answer in one line");
+	dhcp_describe_ack(out, len, line, 8);
+	point(strlen(line) < 8, "dhcp_describe_ack: cut, never past its buffer");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -271,6 +308,7 @@ int main(void)
 	test_overload();
 	test_routes();
 	test_encode();
+	test_clients();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

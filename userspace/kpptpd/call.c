@@ -715,6 +715,7 @@ static void status_line(struct call *call, char *line)
 		return;
 	if (!strncmp(line, "ifname ", 7)) {
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", line + 7);
+		inform_listen(call->d, call, call->ifname);
 		/* LCP is up (pppd names the interface in its network phase). */
 		if (call->role->link_up && pc)
 			call->role->link_up(call->conn, call);
@@ -750,9 +751,10 @@ static void status_line(struct call *call, char *line)
 		snprintf(call->ifname, sizeof(call->ifname), "%.15s", a);
 		if (inet_pton(AF_INET, e, &ra) == 1)
 			call->ppp_remote = ntohl(ra.s_addr);
-		if (call->ppp_remote && inet_pton(AF_INET, b, &la) == 1)
-			inform_start(call->d, call, call->ifname, ntohl(la.s_addr),
-				     call->ppp_remote);
+		if (call->ppp_remote && inet_pton(AF_INET, b, &la) == 1) {
+			inform_listen(call->d, call, call->ifname);	/* if ifname never came */
+			inform_start(call->d, call, ntohl(la.s_addr), call->ppp_remote);
+		}
 		/* A static address from chap-secrets is not the pool's. */
 		if (call->access == ACCESS_LOCAL && call->ppp_remote &&
 		    call->ppp_remote != call->access_addr[0] && !call->access_addr[1]) {

@@ -8,9 +8,9 @@
  * answer a client that does not use the tunnel as its default gateway
  * reaches only the server's own address.
  *
- * Per call, once its IPv4 is up, one UDP socket bound to port 67 on the
- * call's interface only (SO_BINDTODEVICE): kpptpd never hears or answers
- * anything on another interface. It answers an INFORM from the call's own
+ * Per call, one UDP socket bound to port 67 on the call's interface only
+ * (SO_BINDTODEVICE), from LCP up, read from IPv4 up on: kpptpd never hears
+ * or answers anything on another interface. It answers an INFORM from the call's own
  * address (the IP source and ciaddr both), nothing else, at most
  * INFORM_BURST at once and one per INFORM_INTERVAL_MS after that per call;
  * everything it does not answer is counted by reason (inform_stats).
@@ -56,6 +56,7 @@ struct inform_stats inform_stats;
 struct inform {
 	struct io io;
 	int fd;				/* -1: not listening */
+	bool watched;			/* fd is in the event loop (from ip-up on) */
 	struct call *call;
 	uint32_t local, remote;		/* network order, from ip-up */
 	struct dhcp_route routes[DHCP_MAX_ROUTES];
@@ -248,8 +249,13 @@ static void no_socket(struct call *call, const char *what)
 	       call->conn_name, call->local_id, call->peer_id, call->ifname, what);
 }
 
-void inform_start(struct daemon *d, struct call *call, const char *ifname,
-		  uint32_t local, uint32_t remote)
+/*
+ * The interface exists (LCP is up): bind now, read from ip-up on. Windows
+ * sends its INFORM the moment its IPCP is up, which can be before pppd
+ * here has told kpptpd the addresses (and the user's routes): the
+ * datagram waits in the socket until then.
+ */
+void inform_listen(struct daemon *d, struct call *call, const char *ifname)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT) };
 	struct inform *in;
@@ -262,13 +268,8 @@ void inform_start(struct daemon *d, struct call *call, const char *ifname,
 		no_socket(call, "out of memory");
 		return;
 	}
-	if (in->fd >= 0) {		/* IPCP again: the addresses may have changed */
-		io_del(&d->loop, in->fd);
-		close(in->fd);
-		in->fd = -1;
-	}
-	in->local = htonl(local);
-	in->remote = htonl(remote);
+	if (in->fd >= 0)
+		return;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		no_socket(call, "socket");
@@ -286,12 +287,25 @@ void inform_start(struct daemon *d, struct call *call, const char *ifname,
 		return;
 	}
 	in->io.cb = inform_io;
-	if (io_add(&d->loop, fd, EPOLLIN, &in->io)) {
+	in->fd = fd;
+}
+
+void inform_start(struct daemon *d, struct call *call, uint32_t local, uint32_t remote)
+{
+	struct inform *in = call->inform;
+
+	if (!in || in->fd < 0)
+		return;		/* off, or no socket (counted) */
+	/* IPCP again: the addresses may have changed; watched once. */
+	in->local = htonl(local);
+	in->remote = htonl(remote);
+	if (in->watched)
+		return;
+	if (io_add(&d->loop, in->fd, EPOLLIN, &in->io)) {
 		inform_stats.no_socket++;
-		close(fd);
 		return;
 	}
-	in->fd = fd;
+	in->watched = true;
 }
 
 void inform_free(struct daemon *d, struct call *call)
@@ -301,7 +315,8 @@ void inform_free(struct daemon *d, struct call *call)
 	if (!in)
 		return;
 	if (in->fd >= 0) {
-		io_del(&d->loop, in->fd);
+		if (in->watched)
+			io_del(&d->loop, in->fd);
 		close(in->fd);
 	}
 	free(in);

@@ -410,9 +410,10 @@ struct inform_stats {
 extern struct inform_stats inform_stats;
 /* A status line of kpptp.so's about the user's routes, domain, DNS; false: not one. */
 bool inform_status_line(struct call *call, const char *line);
-/* IPv4 is up on ifname, local and remote in host order: listen. */
-void inform_start(struct daemon *d, struct call *call, const char *ifname,
-		  uint32_t local, uint32_t remote);
+/* LCP is up, pppd named the interface: bind there (read from ip-up on). */
+void inform_listen(struct daemon *d, struct call *call, const char *ifname);
+/* IPv4 is up, local and remote in host order: answer from now on. */
+void inform_start(struct daemon *d, struct call *call, uint32_t local, uint32_t remote);
 void inform_free(struct daemon *d, struct call *call);
 
 /* call.c: a PPTP socket's address (AF_PPPOX, PX_PROTO_PPTP). */

@@ -401,3 +401,83 @@ bool dhcp_route_parse(const char *s, struct dhcp_route *r)
 	r->router = 0;
 	return true;
 }
+
+size_t dhcp_encode_request(uint8_t *out, size_t size, enum dhcp_type type, uint32_t ciaddr,
+			   uint32_t xid, const uint8_t *params, size_t nparams)
+{
+	size_t len = OFF_OPTIONS + 3 + 7 + 2 + nparams + 1;
+	size_t need = len < BOOTP_MIN_LEN ? BOOTP_MIN_LEN : len;
+
+	if (nparams > 255 || size < need)
+		return 0;
+	memset(out, 0, need);
+	out[OFF_OP] = BOOTREQUEST;
+	out[OFF_HTYPE] = 8;
+	out[OFF_HLEN] = 16;
+	xid = htonl(xid);
+	memcpy(out + OFF_XID, &xid, 4);
+	memcpy(out + OFF_CIADDR, &ciaddr, 4);
+	memset(out + OFF_CHADDR, 0xab, 16);
+	memcpy(out + OFF_COOKIE, cookie, sizeof(cookie));
+	len = OFF_OPTIONS;
+	out[len++] = DHCP_OPT_MSGTYPE, out[len++] = 1, out[len++] = (uint8_t)type;
+	out[len++] = DHCP_OPT_VENDOR_CLASS, out[len++] = 5;
+	memcpy(out + len, "MSRAS", 5);
+	len += 5;
+	out[len++] = DHCP_OPT_PARAMS, out[len++] = (uint8_t)nparams;
+	memcpy(out + len, params, nparams);
+	len += nparams;
+	out[len++] = DHCP_OPT_END;
+	return need;
+}
+
+/* Option 121 or 249's routes as "CIDR>ROUTER,...", after " name ". */
+static size_t describe_routes(char *out, size_t size, const char *name, const uint8_t *v,
+			      uint8_t len)
+{
+	char a[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+	size_t n = (size_t)snprintf(out, size, " %s ", name), i = 0;
+	const char *sep = "";
+
+	while (i < len && n < size) {
+		uint8_t width = v[i], sig = (uint8_t)((width + 7) / 8), dest[4] = { 0 };
+
+		if (width > 32 || i + 1u + sig + 4u > len) {
+			n += (size_t)snprintf(out + n, size - n, "%s(malformed)", sep);
+			break;
+		}
+		memcpy(dest, v + i + 1, sig);
+		inet_ntop(AF_INET, dest, a, sizeof(a));
+		inet_ntop(AF_INET, v + i + 1 + sig, r, sizeof(r));
+		n += (size_t)snprintf(out + n, size - n, "%s%s/%u>%s", sep, a, width, r);
+		sep = ",";
+		i += 1u + sig + 4u;
+	}
+	return n < size ? n : size - 1;
+}
+
+void dhcp_describe_ack(const uint8_t *buf, size_t len, char *out, size_t size)
+{
+	char a[INET_ADDRSTRLEN];
+	const uint8_t *v;
+	uint8_t olen;
+	size_t n;
+
+	if (!size)
+		return;
+	n = (size_t)snprintf(out, size, "ack");
+	if (n < size && (v = dhcp_option(buf, len, DHCP_OPT_CLASSLESS, &olen)))
+		n += describe_routes(out + n, size - n, "routes", v, olen);
+	if (n < size && (v = dhcp_option(buf, len, DHCP_OPT_MS_CLASSLESS, &olen)))
+		n += describe_routes(out + n, size - n, "routes249", v, olen);
+	if (n < size && (v = dhcp_option(buf, len, DHCP_OPT_DOMAIN, &olen)))
+		n += (size_t)snprintf(out + n, size - n, " domain %.*s", olen, (const char *)v);
+	if (n < size && (v = dhcp_option(buf, len, DHCP_OPT_DNS, &olen))) {
+		n += (size_t)snprintf(out + n, size - n, " dns ");
+		for (uint8_t i = 0; i + 4 <= olen && n < size; i += 4)
+			n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "",
+					      inet_ntop(AF_INET, v + i, a, sizeof(a)));
+	}
+	if (n < size && (v = dhcp_option(buf, len, DHCP_OPT_SERVER_ID, &olen)) && olen == 4)
+		snprintf(out + n, size - n, " server %s", inet_ntop(AF_INET, v, a, sizeof(a)));
+}

@@ -128,6 +128,21 @@ size_t dhcp_encode_ack(const struct dhcp_msg *m, const struct dhcp_answer *a,
  */
 bool dhcp_route_parse(const char *s, struct dhcp_route *r);
 
+/*
+ * A client's request as Windows' RAS client sends it after IPCP (htype 8,
+ * a 16-octet client address, vendor class "MSRAS"): type (DHCPINFORM),
+ * ciaddr (network order), xid, and the parameter request list. For test
+ * clients. The length, or 0 if it does not fit size.
+ */
+size_t dhcp_encode_request(uint8_t *out, size_t size, enum dhcp_type type, uint32_t ciaddr,
+			   uint32_t xid, const uint8_t *params, size_t nparams);
+/*
+ * A DHCPACK dhcp_decode() accepted, as one line for a test's log:
+ * "ack routes CIDR>ROUTER,... routes249 ... domain NAME dns ADDR,...
+ * server ADDR" (each part only when its option is there).
+ */
+void dhcp_describe_ack(const uint8_t *buf, size_t len, char *out, size_t size);
+
 /* Octets option 121 (or 249) takes for these routes; over 255 cannot go. */
 size_t dhcp_routes_len(const struct dhcp_route *r, unsigned int n);
 
