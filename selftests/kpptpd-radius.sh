@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 11
+ktap_plan 12
 root=${KPPTP_TRIXIE_ROOT:?run me through selftests/run-vm.sh (it shares the Debian 13 root)}
 [[ -x $root/usr/sbin/freeradius ]] ||
 	ktap_bail "no FreeRADIUS in $root (tools/pppd/plugin-2.5.sh installs it)"
@@ -79,6 +79,18 @@ ktap_check "... her DHCPINFORM is answered with her two RADIUS Framed-Routes" \
 	  grep -E 'Framed-Route|radius|RADIUS' "$work/server.log" | sed 's/^/# server: /'; }
 kill -TERM "$CLIENT"
 finished "$CLIENT"
+wait_for 15 no_pppd
+# The same for a client that dials as Windows does (win-client).
+ip netns exec "$C" timeout 60 "$BIN/win-client" --server 198.51.100.1 --user alice \
+	--password s3cret-Pw --debug >"$work/win.log" 2>&1
+got=$(grep '^dhcp ' "$work/win.log")
+echo "# win-client: ${got:-$(tail -1 "$work/win.log")}"
+ktap_check "... and the Windows-like client's DHCPACK holds exactly her Framed-Routes" \
+	grep -q '^dhcp ack routes 198.51.100.0/24>203.0.113.1,192.0.2.0/25>203.0.113.1 routes249 198.51.100.0/24>203.0.113.1,192.0.2.0/25>203.0.113.1 server 203.0.113.1 ' <<<"$got" || {
+	sed 's/^/# win-client: /' "$work/win.log"
+	grep -iE 'dhcp|inform' "$work/server.log" | tail -5 | sed 's/^/# server: /'
+	ip netns exec "$S" "$BIN/kpptpctl" limits | grep dhcp | sed 's/^/# /'
+}
 wait_for 15 no_pppd
 
 kpptpd_client "$work/c2.log" wrong-password

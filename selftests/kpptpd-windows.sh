@@ -96,12 +96,18 @@ client_hangup
 # Per user: chap-secrets options after "--" replace kpptpd.conf's.
 printf '%s\n' 'alice kpptpd s3cret-Pw * -- kpptp-push-route 203.0.113.128/25 kpptp-dns-domain alice.example' \
 	>/etc/ppp/chap-secrets
-call "$work/c2.log"
-got=$(inform)
+# The Windows-like client asks (win-client below; its INFORM is its own).
+ip netns exec "$C" timeout 60 "$BIN/win-client" --server 198.51.100.1 --user alice \
+	--password s3cret-Pw --debug >"$work/win0.log" 2>&1
+got=$(grep '^dhcp ' "$work/win0.log")
 echo "# $got"
-ktap_check "alice's own route and domain from chap-secrets, not kpptpd.conf's" \
-	grep -q '^ack routes 203.0.113.128/25>203.0.113.1 routes249 203.0.113.128/25>203.0.113.1 domain alice.example dns 192.0.2.53 ' <<<"$got"
-client_hangup
+ktap_check "alice's own route and domain from chap-secrets, not kpptpd.conf's (win-client)" \
+	grep -q '^dhcp ack routes 203.0.113.128/25>203.0.113.1 routes249 203.0.113.128/25>203.0.113.1 domain alice.example dns 192.0.2.53 ' <<<"$got" || {
+	sed 's/^/# win-client: /' "$work/win0.log"
+	grep -iE 'dhcp|inform|call 2/2' "$work/server.log" | tail -12 | sed 's/^/# server: /'
+	ip netns exec "$S" "$BIN/kpptpctl" limits | grep dhcp | sed 's/^/# /'
+}
+wait_for 15 no_pppd
 
 # dhcp-inform off, applied by SIGHUP to new calls: nothing listens.
 echo 'dhcp-inform off' >>"$work/kpptpd.conf"
@@ -125,7 +131,7 @@ win_call() {
 	ip netns exec "$C" "$BIN/win-client" --server 198.51.100.1 --user alice \
 		--password s3cret-Pw --hold "$2" >"$1" 2>&1 &
 	CLIENT=$!
-	wait_for 20 grep -q '^ipcp-up-ms' "$1"
+	wait_for 25 grep -q '^igmp joined' "$1"
 }
 # IGMPv2 reports, so that /proc/net/igmp's Reporter shows ours went out.
 ip netns exec "$C" sh -c 'echo 2 >/proc/sys/net/ipv4/conf/all/force_igmp_version'

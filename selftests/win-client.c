@@ -67,6 +67,7 @@ static const char usage_text[] =
 "  --password PW     the password\n"
 "  --hold S          stay up S seconds before hanging up (default 0)\n"
 "  --timeout S       give up after S seconds of setup (default 20)\n"
+"  --debug           print every PPP control frame sent and received\n"
 "  -h, --help        this text\n"
 "\n"
 "Exit status 0 when IPCP came up and the call was cleared, 1 when the\n"
@@ -140,6 +141,13 @@ static void ctl_wait(uint16_t want, struct pptp_msg *m, long deadline)
 /* ---- PPP framing on the channel (LCP, CHAP) and the unit (CCP, IPCP) ---- */
 
 static int chan_fd, unit_fd, unit;
+static bool debug;
+
+static void show(const char *dir, uint16_t proto, uint8_t code, uint8_t id, size_t len)
+{
+	if (debug)
+		printf("%s proto %04x code %u id %u len %zu\n", dir, proto, code, id, len);
+}
 
 static void ppp_send(int fd, uint16_t proto, uint8_t code, uint8_t id, const uint8_t *data,
 		     size_t len)
@@ -153,6 +161,7 @@ static void ppp_send(int fd, uint16_t proto, uint8_t code, uint8_t id, const uin
 	b[2] = code, b[3] = id;
 	b[4] = (uint8_t)((4 + len) >> 8), b[5] = (uint8_t)(4 + len);
 	memcpy(b + 6, data, len);
+	show("sent", proto, code, id, len);
 	if (write(fd, b, n) != (ssize_t)n)
 		die("write a PPP frame");
 }
@@ -192,6 +201,7 @@ static bool ppp_recv(struct frame *f, long deadline)
 				continue;
 			f->len = l - 4;
 			memcpy(f->data, b + 6, f->len);
+			show("rcvd", f->proto, f->code, f->id, f->len);
 			return true;
 		}
 	}
@@ -294,6 +304,49 @@ static void mppe_set(bool transmit)
 }
 
 /*
+ * Once up, a peer may still repeat a request (its timer ran out before our
+ * answer came): answered as before, or ppp_generic, seeing the peer's CCP
+ * request, stops decrypting (ppp_ccp_peek) with nobody to acknowledge it
+ * again. Echo-Requests are answered too.
+ */
+static uint8_t magic[4];
+
+static void ppp_answer(const struct frame *f)
+{
+	uint8_t b[1500];
+
+	if (f->proto == PPP_CCP && f->code == 1) {
+		mppe_set(false);
+		ppp_send(unit_fd, PPP_CCP, 2, f->id, f->data, f->len);
+	} else if (f->proto == PPP_IPCP && f->code == 1) {
+		ppp_send(unit_fd, PPP_IPCP, 2, f->id, f->data, f->len);
+	} else if (f->proto == PPP_LCP && f->code == 9) {
+		memcpy(b, magic, 4);
+		if (f->len > 4)
+			memcpy(b + 4, f->data + 4, f->len - 4 < sizeof(b) - 4 ? f->len - 4 : sizeof(b) - 4);
+		ppp_send(chan_fd, PPP_LCP, 10, f->id, b, f->len > 4 ? f->len : 4);
+	}
+}
+
+/* Control frames answered until `until`, or until fd (if >= 0) is readable. */
+static bool ppp_service(long until, int fd)
+{
+	struct pollfd p[3] = { { .fd = chan_fd, .events = POLLIN }, { .fd = unit_fd, .events = POLLIN },
+			       { .fd = fd, .events = POLLIN } };
+	struct frame f;
+
+	while (now_ms() < until) {
+		if (poll(p, fd >= 0 ? 3 : 2, (int)(until - now_ms())) <= 0)
+			return false;
+		if (fd >= 0 && (p[2].revents & POLLIN))
+			return true;
+		if (ppp_recv(&f, now_ms() + 1))
+			ppp_answer(&f);
+	}
+	return false;
+}
+
+/*
  * After IPCP, as Windows: a DHCPINFORM from our address to
  * 255.255.255.255:67 (its answer printed), and the SSDP group joined,
  * which makes the kernel send an IGMP report on the interface.
@@ -320,8 +373,8 @@ static void inform_and_join(uint32_t addr)
 	    bind(fd, (struct sockaddr *)&me, sizeof(me)))
 		die("a UDP socket on port 68");
 	/*
-	 * Sent at once and again after 1 and 2 s without an answer: this end
-	 * of IPCP can be up before the server's, whose ppp_generic drops
+	 * Sent at once and again after 1, 2 and 4 s without an answer: this
+	 * end of IPCP can be up before the server's, whose ppp_generic drops
 	 * what comes before its interface is up (RFC 2131's retransmission
 	 * starts at 4 s; shorter here, for the test's sake).
 	 */
@@ -329,20 +382,19 @@ static void inform_and_join(uint32_t addr)
 	if (!len)
 		die("encode the DHCPINFORM");
 	for (int tries = 0;; tries++) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
 		struct dhcp_msg m;
 		uint8_t ans[DHCP_MAX_LEN + 64];
 		ssize_t n;
 
-		if (tries == 3) {
+		if (tries == 4) {
 			printf("dhcp no answer\n");
 			break;
 		}
 		if (sendto(fd, b, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
 			die("send the DHCPINFORM");
-		until = now_ms() + 1000;
-		while (now_ms() < until && poll(&p, 1, (int)(until - now_ms())) > 0) {
-			n = recv(fd, ans, sizeof(ans), 0);
+		until = now_ms() + (1000L << (tries < 2 ? tries : 2));
+		while (ppp_service(until, fd)) {
+			n = recv(fd, ans, sizeof(ans), MSG_DONTWAIT);
 			if (n > 0 && !dhcp_decode(ans, (size_t)n, BOOTREPLY, &m) && m.xid == xid &&
 			    m.type == DHCPACK) {
 				dhcp_describe_ack(ans, (size_t)n, line, sizeof(line));
@@ -370,6 +422,7 @@ int main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'p' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -380,7 +433,7 @@ int main(int argc, char **argv)
 	long hold = 0, tmo = 20, deadline, t_ocrq;
 	struct pptp_msg m;
 	uint16_t my_call, peer_call;
-	uint8_t guid[16], magic[4];
+	uint8_t guid[16];
 	int c, sock, idx, flags;
 	bool have_srv = false;
 	char *end;
@@ -414,6 +467,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'd':
+			debug = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -426,6 +482,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 2;
 	}
+	/* One line at a time, in order with the errors on stderr. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	deadline = now_ms() + tmo * 1000;
 	if (getrandom(guid, sizeof(guid), 0) != sizeof(guid) ||
 	    getrandom(magic, sizeof(magic), 0) != sizeof(magic))
@@ -622,7 +680,7 @@ int main(int argc, char **argv)
 	static const uint8_t ccp_req[] = { 18, 6, 0x01, 0x00, 0x00, 0x40 };
 	uint8_t ipcp_opts[30], cid = 1, iid = 1;
 	uint32_t addr = 0, dns[2] = { 0 }, nbns[2] = { 0 }, server_addr = 0;
-	bool want_nbns = true, want_dns2 = true;
+	bool want_dns = true, want_nbns = true, want_dns2 = true;
 	bool ccp_acked = false, ccp_peer = false, ipcp_acked = false, ipcp_peer = false;
 	long next_ccp = 0, next_ipcp = 0;
 
@@ -638,8 +696,10 @@ int main(int argc, char **argv)
 
 			ipcp_opts[n++] = 3, ipcp_opts[n++] = 6;
 			memcpy(ipcp_opts + n, &addr, 4), n += 4;
-			ipcp_opts[n++] = 129, ipcp_opts[n++] = 6;
-			memcpy(ipcp_opts + n, &dns[0], 4), n += 4;
+			if (want_dns) {
+				ipcp_opts[n++] = 129, ipcp_opts[n++] = 6;
+				memcpy(ipcp_opts + n, &dns[0], 4), n += 4;
+			}
 			if (want_nbns) {
 				ipcp_opts[n++] = 130, ipcp_opts[n++] = 6;
 				memcpy(ipcp_opts + n, &nbns[0], 4), n += 4;
@@ -690,7 +750,13 @@ int main(int argc, char **argv)
 					uint8_t t = f.data[i];
 					const uint8_t *v = f.data + i + 2;
 
-					if (f.code == 4) {
+					if (f.code == 4) {	/* as Windows: go on without it */
+						if (t == 3) {
+							errno = 0;
+							die("the server rejects IPCP's address option");
+						}
+						if (t == 129)
+							want_dns = false;
 						if (t == 130 || t == 132)
 							want_nbns = false;
 						if (t == 131)
@@ -734,13 +800,7 @@ int main(int argc, char **argv)
 	}
 	inform_and_join(addr);
 	fflush(stdout);
-	for (long until = now_ms() + hold * 1000; now_ms() < until;) {
-		if (ppp_recv(&f, until) && f.proto == PPP_LCP && f.code == 9) {
-			f.data[0] = magic[0], f.data[1] = magic[1];
-			f.data[2] = magic[2], f.data[3] = magic[3];
-			ppp_send(chan_fd, PPP_LCP, 10, f.id, f.data, f.len >= 4 ? f.len : 4);
-		}
-	}
+	ppp_service(now_ms() + hold * 1000, -1);
 
 	/* Hang up as Windows does. */
 	ppp_send(chan_fd, PPP_LCP, 5, ++lid, NULL, 0);

@@ -10,7 +10,8 @@
 # usage: datapath-guest.sh SECONDS [PATH...]
 #   PATH: veth1500 veth1400 gre-seq pptp kpptp kpptp-fast kpptp-idle kpptpd
 #   kpptpd-fast kpptpd-mppe pptpd pptpd-mppe pptp-x8 kpptp-x8 kpptp-fast-x8
-#   setup-kpptpd setup-pptpd (default: all, in that order); kpptp-idle is kpptp with
+#   windows-kpptpd windows-pptpd setup-kpptpd setup-pptpd (default: all, in
+#   that order); kpptp-idle is kpptp with
 #   100,000 idle sessions (KPPTP_IDLE) in the receiver's namespace. The
 #   last four are full PPTP calls with pppd and MS-CHAPv2, MPPE off or
 #   MPPE-128: kpptpd --client to kpptpd over kpptp.ko, and Debian's
@@ -18,8 +19,8 @@
 #   PPTP module loaded), with the same pppd options. setup-kpptpd and
 #   setup-pptpd bring up many calls at once through one server
 #   (setup-guest.sh).
-# With BENCH_PROFILE set, the 1-stream TCP run of each path is profiled
-# (perf, cpu-clock, all CPUs) into $VM_OUT/PATH.profile.txt.
+# With BENCH_PROFILE=TEST (tcp1, tcp4 or udp64), that run of each path is
+# profiled (perf, cpu-clock, all CPUs) into $VM_OUT/PATH.profile.txt.
 source "$(dirname "$0")/../../selftests/lib.sh"
 source "$(dirname "$0")/setup-guest.sh"
 trap - EXIT	# cleanups run per path below, not once at exit
@@ -28,7 +29,7 @@ secs=${1:?usage: datapath-guest.sh SECONDS [PATH...]}
 shift
 paths=("$@")
 ((${#paths[@]})) || paths=(veth1500 veth1400 gre-seq pptp kpptp kpptp-fast kpptp-idle kpptpd kpptpd-fast kpptpd-mppe pptpd
-	pptpd-mppe pptp-x8 kpptp-x8 kpptp-fast-x8 setup-kpptpd setup-pptpd)
+	pptpd-mppe pptp-x8 kpptp-x8 kpptp-fast-x8 windows-kpptpd windows-pptpd setup-kpptpd setup-pptpd)
 out=${VM_OUT:?}
 
 load_ppp_modules
@@ -43,7 +44,7 @@ measure() {
 		wait_for 5 ip netns exec "$ns" sh -c "netstat -ltn | grep -q ':5201 '"
 		# shellcheck disable=SC2086
 		local prof=
-		if [[ -n ${BENCH_PROFILE:-} && $name == tcp1 ]]; then
+		if [[ -n ${BENCH_PROFILE:-} && $name == "$BENCH_PROFILE" ]]; then
 			perf record -q -a -g -e cpu-clock -o "/tmp/$path.perf" -- \
 				sleep "$secs" >/dev/null 2>&1 &
 			prof=$!
@@ -272,6 +273,12 @@ run_path() {
 		modprobe ppp_mppe
 		ppp_call "$path"
 		;;
+	windows-kpptpd|windows-pptpd)
+		# win-client's PPTP socket is kpptp.ko's, whichever server.
+		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
+		modprobe ppp_mppe
+		windows "$path"
+		;;
 	setup-kpptpd|setup-pptpd)
 		# The clients are kpptpd --client over kpptp.ko for both servers.
 		insmod "$KPPTP_KO" || { echo "bench: insmod kpptp" >&2; exit 1; }
@@ -296,6 +303,6 @@ for path in "${paths[@]}"; do
 	# The two modules both claim GRE version 1: one at a time.
 	case $path in
 	pptp|pptp-x8) wait_for 10 rmmod pptp || { echo "bench: rmmod pptp" >&2; exit 1; } ;;
-	kpptp*|setup-*) wait_for 30 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
+	kpptp*|setup-*|windows-*) wait_for 30 rmmod kpptp || { echo "bench: rmmod kpptp" >&2; exit 1; } ;;
 	esac
 done

@@ -17,7 +17,9 @@ MULTI_N = 8
 # A failure on one of these is ours: make bench fails. A competitor's
 # (veth, pptp.ko, pptpd) is one of its results: printed, not a failure.
 OURS = {"kpptp", "kpptp-fast", "kpptp-idle", "kpptpd", "kpptpd-fast", "kpptpd-mppe", "setup-kpptpd",
-        "kpptp-x8", "kpptp-fast-x8"}
+        "kpptp-x8", "kpptp-fast-x8", "windows-kpptpd"}
+# Windows-style call setup, one call after the other (setup-guest.sh windows).
+WINDOWS = ["windows-kpptpd", "windows-pptpd"]
 
 
 def figures(path):
@@ -98,7 +100,7 @@ def main():
     def failed(path, what):
         (errors if path in OURS else limits).append("%s: %s" % (path, what))
 
-    for p in PATHS + MULTI + ["setup-kpptpd", "setup-pptpd"]:
+    for p in PATHS + MULTI + WINDOWS + ["setup-kpptpd", "setup-pptpd"]:
         try:
             with open(os.path.join(args.dir, p + ".failed")) as f:
                 failed(p, f.read().strip())
@@ -127,7 +129,21 @@ def main():
         multis[p] = {"mbps": rates, "aggregate": sum(got) if got else None,
                      "min": min(got) if got else None, "max": max(got) if got else None,
                      "jain": jain(got) if len(got) == MULTI_N else None}
-    if not res and not multis and not errors and not limits and not any(
+    wins = {}
+    for p in WINDOWS:
+        try:
+            with open(os.path.join(args.dir, p + ".windows")) as f:
+                lines = [line.split() for line in f if line.strip()]
+        except OSError:
+            continue
+        ms = sorted(int(v) for k, v in lines if k == "ipcp_ms")
+        got = {k: int(v) for k, v in lines if k != "ipcp_ms"}
+        wins[p] = {"ipcp_ms": ms, "calls": got.get("calls", 0), "wanted": got.get("wanted", 0),
+                   "median_ms": ms[len(ms) // 2] if ms else None, "max_ms": ms[-1] if ms else None}
+        if got.get("calls", 0) != got.get("wanted", 0):
+            failed(p, "%d of %d Windows-style calls came up" % (got.get("calls", 0),
+                                                               got.get("wanted", 0)))
+    if not res and not multis and not wins and not errors and not limits and not any(
             os.path.exists(os.path.join(args.dir, p + ".setup"))
             for p in ("setup-kpptpd", "setup-pptpd")):
         sys.exit("bench: no results in %s (see the guest log)" % args.dir)
@@ -184,6 +200,16 @@ def main():
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
         print("%-22s %6s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
                                                   for t in TESTS)))
+    for p in WINDOWS:
+        w = wins.get(p)
+        if w:
+            print("%s: %d of %d calls dialled as Windows does; OCRQ to IPCP up: median %s ms, worst %s ms"
+                  % (p, w["calls"], w["wanted"], fmt(w["median_ms"], "%d"), fmt(w["max_ms"], "%d")))
+    if len(wins) == 2 and wins["windows-kpptpd"]["median_ms"] and wins["windows-pptpd"]["median_ms"]:
+        ratios["windows pptpd/kpptpd"] = {"median_ipcp_ms": ratio(wins["windows-pptpd"]["median_ms"],
+                                                                  wins["windows-kpptpd"]["median_ms"])}
+        print("windows-style IPv4: pptpd takes %s times kpptpd's time (median)"
+              % fmt(ratios["windows pptpd/kpptpd"]["median_ipcp_ms"], "%.1f"))
     for name, top, base in (("kpptp-x8/pptp-x8", "kpptp-x8", "pptp-x8"),
                             ("kpptp-fast-x8/pptp-x8", "kpptp-fast-x8", "pptp-x8"),
                             ("kpptp-fast-x8/kpptp-x8", "kpptp-fast-x8", "kpptp-x8")):
@@ -233,7 +259,7 @@ def main():
     with open(args.json, "w") as f:
         json.dump({"mode": args.mode, "seconds": args.seconds, "commit": commit,
                    "results": res, "ratios": ratios, "idle_sessions": scale,
-                   "eight_sessions": multis,
+                   "eight_sessions": multis, "windows_setup": wins,
                    "setup": setups,
                    "competitor_limits": limits,
                    "errors": errors}, f,

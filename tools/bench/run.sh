@@ -33,6 +33,11 @@ UDP with 64-byte payloads between two namespaces over:
             at once: Mbit/s together, the least and most one session got,
             and Jain's fairness index (1: all equal). Run them with --wall
             too: with 2 CPUs the sessions compete for both
+  windows-kpptpd, windows-pptpd  20 calls one after the other by
+            win-client, which dials as Windows' RAS client does (IPCP in
+            the same burst as CCP), to kpptpd or to Debian's pptpd,
+            MS-CHAPv2 + MPPE-128: the time from Outgoing-Call-Request to
+            IPCP up, median and worst
   setup-kpptpd, setup-pptpd  call setup: N calls (--setup-calls, default
             1000) dialled at once by kpptpd --client to kpptpd or to Debian's
             pptpd, MS-CHAPv2 + MPPE-128, IPv6 only (1,000 IPv4 addresses do
@@ -59,9 +64,10 @@ options:
                    the calls it has, and the report says how many
   --cpu MODEL  the guest's qemu CPU model (default max; qemu64 is what
                baseline.md measured with: see Documentation/performance.rst)
-  --profile    also profile the 1-stream TCP run of each path with perf in
-               the guest and print the top kernel symbols (the profiler's
-               own cost lowers that run's figures)
+  --profile[=TEST]  also profile one run of each path (tcp1, the default,
+               tcp4 or udp64) with perf in the guest and print the top
+               kernel symbols (the profiler's own cost lowers that run's
+               figures)
   -h, --help   this text
 USAGE
 }
@@ -71,7 +77,9 @@ while (($#)); do
 	case $1 in
 	--seconds) secs=${2:?--seconds needs a number}; shift 2 ;;
 	--wall) wall=1; shift ;;
-	--profile) profile=(env BENCH_PROFILE=1); shift ;;
+	--profile) profile=(env BENCH_PROFILE=tcp1); shift ;;
+	--profile=tcp1|--profile=tcp4|--profile=udp64) profile=(env "BENCH_PROFILE=${1#--profile=}"); shift ;;
+	--profile=*) echo "bench: --profile takes tcp1, tcp4 or udp64, not '${1#--profile=}'" >&2; exit 2 ;;
 	--cpu) cpu=${2:?--cpu needs a qemu CPU model}; shift 2 ;;
 	--setup-calls) setup_calls=${2:?--setup-calls needs a number}; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
@@ -88,7 +96,7 @@ out=$(mktemp -d "$repo/build/bench.XXXXXX")
 mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
-((npaths)) || npaths=16
+((npaths)) || npaths=18
 # Each path runs 3 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
 # The setup paths wait up to 30 min each; each call takes about 2.6 MB
@@ -107,7 +115,7 @@ for f in "$out"/*.profile.txt; do
 	[[ -e $f ]] || continue
 	p=${f##*/}
 	echo
-	echo "profile of ${p%%.*}, TCP 1 stream (share of CPU time, top symbols):"
+	echo "profile of ${p%%.*}, ${profile[1]#BENCH_PROFILE=} (share of CPU time, top symbols):"
 	head -25 "$f"
 done
 rm -rf "$out"

@@ -138,3 +138,43 @@ setup() {
 		setup_why "$work" >&2
 	}
 }
+
+# windows PATH: calls dialled one after the other by win-client, which
+# dials as Windows' RAS client does (IPCP in the same burst as CCP), to
+# kpptpd (windows-kpptpd) or Debian's pptpd (windows-pptpd), MS-CHAPv2
+# and MPPE-128: the time from Outgoing-Call-Request to IPCP up of each,
+# as "ipcp_ms N" lines in $out/PATH.windows, and "calls N".
+windows() {
+	local path=$1 n=${KPPTP_WINDOWS_CALLS:-20} work i ok=0 ms
+	new_ns A
+	new_ns B
+	link_ns "$B" 198.51.100.1 "$A" 198.51.100.2
+	work=$(mktemp -d)
+	_cleanups+=("rm -rf $work" "wait_for 60 no_pppd")
+	kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
+	echo 'ms-dns 192.0.2.53' >>"$work/options.pptp"
+	case $path in
+	windows-kpptpd)
+		kpptpd_start "$B" "$work" || { echo "bench: $path: kpptpd did not start" >&2; return 1; }
+		;;
+	windows-pptpd)
+		pptpd_start "$B" "$work" || { echo "bench: $path: pptpd did not listen" >&2; return 1; }
+		;;
+	esac
+	: >"$out/$path.windows"
+	for ((i = 0; i < n; i++)); do
+		ip netns exec "$A" timeout 60 "$BIN/win-client" --server 198.51.100.1 --user alice \
+			--password s3cret-Pw >"$work/win.$i.log" 2>&1
+		ms=$(awk '/^ipcp-up-ms/ { print $2 }' "$work/win.$i.log")
+		if [[ -n $ms ]]; then
+			echo "ipcp_ms $ms" >>"$out/$path.windows"
+			ok=$((ok + 1))
+		else
+			echo "bench: $path: call $i: $(tail -1 "$work/win.$i.log")" >&2
+		fi
+		wait_for 30 no_pppd
+	done
+	echo "calls $ok" >>"$out/$path.windows"
+	echo "wanted $n" >>"$out/$path.windows"
+	((ok > 0))
+}
