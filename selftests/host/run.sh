@@ -240,7 +240,8 @@ expect 2 'usage: nl-raw' "$asan/nl-raw" session-new local-addr:zz
 
 # --- kpptpd's command line and config checking, with sanitizers
 check "kpptpd builds with ASan/UBSan" \
-	cc $ucflags -o "$asan/kpptpd" userspace/kpptpd/*.c $lib $ctrl userspace/lib/conn.c -lmnl -lnftables
+	cc $ucflags -o "$asan/kpptpd" userspace/kpptpd/*.c $lib $ctrl userspace/lib/conn.c \
+	userspace/lib/dhcp.c -lmnl -lnftables
 kd=$asan/kpptpd
 conf=$asan/kpptpd.conf
 expect 0 '^$' "$kd" --help
