@@ -306,7 +306,7 @@ static void mppe_set(bool transmit)
 /*
  * Once up, a peer may still repeat a request (its timer ran out before our
  * answer came): answered as before, or ppp_generic, seeing the peer's CCP
- * request, stops decrypting (ppp_ccp_peek) with nobody to acknowledge it
+ * request, stops encrypting (ppp_ccp_peek) until our Configure-Ack passes
  * again. Echo-Requests are answered too.
  */
 static uint8_t magic[4];
@@ -316,7 +316,6 @@ static void ppp_answer(const struct frame *f)
 	uint8_t b[1500];
 
 	if (f->proto == PPP_CCP && f->code == 1) {
-		mppe_set(false);
 		ppp_send(unit_fd, PPP_CCP, 2, f->id, f->data, f->len);
 	} else if (f->proto == PPP_IPCP && f->code == 1) {
 		ppp_send(unit_fd, PPP_IPCP, 2, f->id, f->data, f->len);
@@ -673,10 +672,17 @@ int main(int argc, char **argv)
 	printf("ms-chap-v2 ok\n");
 
 	/* CCP (MPPE-128 stateless) and IPCP (address, DNS, NBNS) in one burst. */
+	/*
+	 * Both keys before any CCP frame passes: ppp_ccp_peek() starts the
+	 * decompressor when the server's Configure-Ack of our request comes
+	 * in (which can be before we read the server's own request), and the
+	 * compressor when our Configure-Ack of its request goes out.
+	 */
 	flags = SC_CCP_OPEN;
 	if (ioctl(unit_fd, PPPIOCSFLAGS, &flags) < 0)
 		die("PPPIOCSFLAGS on the unit");
 	mppe_set(true);
+	mppe_set(false);
 	static const uint8_t ccp_req[] = { 18, 6, 0x01, 0x00, 0x00, 0x40 };
 	uint8_t ipcp_opts[30], cid = 1, iid = 1;
 	uint32_t addr = 0, dns[2] = { 0 }, nbns[2] = { 0 }, server_addr = 0;
@@ -726,7 +732,6 @@ int main(int argc, char **argv)
 		}
 		if (f.proto == PPP_CCP) {
 			if (f.code == 1) {
-				mppe_set(false);
 				ppp_send(unit_fd, PPP_CCP, 2, f.id, f.data, f.len);
 				ccp_peer = true;
 			} else if (f.code == 2 && f.id == cid) {

@@ -49,6 +49,7 @@
 #define INFORM_BURST		4	/* answers at once per call */
 #define INFORM_INTERVAL_MS	2500	/* then one per this */
 #define INFORM_READS		8	/* datagrams per wakeup, for fairness */
+#define INFORM_RCVBUF		4096	/* the kernel doubles it, and keeps a floor */
 
 struct inform_stats inform_stats;
 
@@ -275,7 +276,13 @@ void inform_listen(struct daemon *d, struct call *call, const char *ifname)
 		no_socket(call, "socket");
 		return;
 	}
+	/*
+	 * Until ip-up the socket is not read, and a call whose IPv4 never
+	 * comes up (IPv6 only) never reads it: what a peer can park in it is
+	 * the kernel's minimum, a few datagrams, not rmem_default's 200 KB.
+	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ INFORM_RCVBUF }, sizeof(int)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1)) {
 		no_socket(call, "setsockopt");
 		close(fd);
