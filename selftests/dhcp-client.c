@@ -70,8 +70,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	uint8_t params[64] = { 1, 15, 3, 6, 44, 46, 47, 31, 33, 121, 249, 43 };
-	size_t nparams = 12;
+	uint8_t params[64];
+	size_t nparams = 0;		/* 0: Windows' list */
 	const char *dev = NULL;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
 				  .sin_addr.s_addr = INADDR_BROADCAST };
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 		len = 100;
 	} else {
 		len = dhcp_encode_request(buf, sizeof(buf), (enum dhcp_type)type, ciaddr, xid,
-					  params, nparams);
+					  nparams ? params : NULL, nparams);
 	}
 	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
 		return fail("sendto");

@@ -352,7 +352,6 @@ static bool ppp_service(long until, int fd)
  */
 static void inform_and_join(uint32_t addr)
 {
-	static const uint8_t params[] = { 1, 15, 3, 6, 44, 46, 47, 31, 33, 121, 249, 43 };
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
 				  .sin_addr.s_addr = INADDR_BROADCAST };
@@ -377,7 +376,7 @@ static void inform_and_join(uint32_t addr)
 	 * what comes before its interface is up (RFC 2131's retransmission
 	 * starts at 4 s; shorter here, for the test's sake).
 	 */
-	len = dhcp_encode_request(b, sizeof(b), DHCPINFORM, addr, xid, params, sizeof(params));
+	len = dhcp_encode_request(b, sizeof(b), DHCPINFORM, addr, xid, NULL, 0);
 	if (!len)
 		die("encode the DHCPINFORM");
 	for (int tries = 0;; tries++) {

@@ -284,6 +284,9 @@ static void test_clients(void)
 	      "dhcp_encode_request: a DHCPINFORM the decoder reads back, padded to 300");
 	point(!dhcp_encode_request(b, 299, DHCPINFORM, ci, 1, params, sizeof(params)),
 	      "dhcp_encode_request: a buffer under 300: refused");
+	len = dhcp_encode_request(b, sizeof(b), DHCPINFORM, ci, 2, NULL, 0);
+	point(len && dhcp_decode(b, len, BOOTREQUEST, &m) == DHCP_OK && m.nparams == 12 &&
+	      m.params[1] == 15 && m.params[10] == 249, "dhcp_encode_request: NULL asks what Windows asks");
 	point(dhcp_route_parse("198.51.100.0/24", &r[0]), "a route");
 	r[0].router = srv;
 	a.server_id = srv;

@@ -405,9 +405,16 @@ bool dhcp_route_parse(const char *s, struct dhcp_route *r)
 size_t dhcp_encode_request(uint8_t *out, size_t size, enum dhcp_type type, uint32_t ciaddr,
 			   uint32_t xid, const uint8_t *params, size_t nparams)
 {
-	size_t len = OFF_OPTIONS + 3 + 7 + 2 + nparams + 1;
-	size_t need = len < BOOTP_MIN_LEN ? BOOTP_MIN_LEN : len;
+	/* What Windows' RAS client asks for in its DHCPINFORM. */
+	static const uint8_t windows[] = { 1, 15, 3, 6, 44, 46, 47, 31, 33, 121, 249, 43 };
+	size_t len, need;
 
+	if (!params) {
+		params = windows;
+		nparams = sizeof(windows);
+	}
+	len = OFF_OPTIONS + 3 + 7 + 2 + nparams + 1;
+	need = len < BOOTP_MIN_LEN ? BOOTP_MIN_LEN : len;
 	if (nparams > 255 || size < need)
 		return 0;
 	memset(out, 0, need);

@@ -131,8 +131,9 @@ bool dhcp_route_parse(const char *s, struct dhcp_route *r);
 /*
  * A client's request as Windows' RAS client sends it after IPCP (htype 8,
  * a 16-octet client address, vendor class "MSRAS"): type (DHCPINFORM),
- * ciaddr (network order), xid, and the parameter request list. For test
- * clients. The length, or 0 if it does not fit size.
+ * ciaddr (network order), xid, and the parameter request list (NULL:
+ * Windows' own). For test clients. The length, or 0 if it does not fit
+ * size.
  */
 size_t dhcp_encode_request(uint8_t *out, size_t size, enum dhcp_type type, uint32_t ciaddr,
 			   uint32_t xid, const uint8_t *params, size_t nparams);
