@@ -297,6 +297,22 @@ printf 'local-ip 203.0.113.300\n' >"$conf"
 expect 1 "kpptpd.conf:1: local-ip: '203.0.113.300' is not an IPv4 address" "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-5\n' >"$conf"
 expect 1 'kpptpd.conf:2: remote-ip: range ends before it starts' "$kd" --check-config -c "$conf"
+# DHCPINFORM keys: a good set, then each malformed.
+base='local-ip 203.0.113.1\nremote-ip 203.0.113.10-200\n'
+printf "$base"'push-route 198.51.100.0/24\npush-route 192.0.2.7\ndns-domain corp.example\ndhcp-inform off\n' >"$conf"
+expect 0 '^$' "$kd" --check-config -c "$conf"
+printf "$base"'push-route 198.51.100.1/24\n' >"$conf"
+expect 1 "kpptpd.conf:3: push-route needs a network like 198.51.100.0/24 \\(no host bits\\), not '198.51.100.1/24'" \
+	"$kd" --check-config -c "$conf"
+printf "$base"'dns-domain corp_example\n' >"$conf"
+expect 1 "kpptpd.conf:3: dns-domain needs a DNS name" "$kd" --check-config -c "$conf"
+printf "$base"'dhcp-inform maybe\n' >"$conf"
+expect 1 "kpptpd.conf:3: dhcp-inform needs on or off, not 'maybe'" "$kd" --check-config -c "$conf"
+# 31 /24 networks fit one option (8 octets each), the 32nd does not.
+{ printf "$base"; for i in $(seq 1 31); do echo "push-route 198.51.$i.0/24"; done; } >"$conf"
+expect 0 '^$' "$kd" --check-config -c "$conf"
+echo 'push-route 198.51.32.0/24' >>"$conf"
+expect 1 "kpptpd.conf:34: push-route: the routes no longer fit one DHCP option" "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.1\nremote-ip 203.0.113.10-20,203.0.113.15-30\n' >"$conf"
 expect 1 'kpptpd.conf:2: remote-ip: ranges overlap' "$kd" --check-config -c "$conf"
 printf 'local-ip 203.0.113.11\nremote-ip 203.0.113.10-20\n' >"$conf"
