@@ -98,6 +98,7 @@ for entry in "${TESTS[@]}"; do
 	out=$(mktemp -d "$repo/build/vm-out.XXXXXX")
 	echo "# ===== $name ($kernel)"
 	log=$results/${name%.sh}.$kernel.vm.log
+	t_start=$SECONDS
 	# shellcheck disable=SC2086
 	"$repo/tools/vm/run" --quiet --timeout "$tmo" --out "$out" $vmopts -- \
 		env KSFT_TIMEOUT=$((tmo - 30)) ${KPPTP_SEED:+KPPTP_SEED=$KPPTP_SEED} "${env_extra[@]}" \
@@ -126,6 +127,9 @@ for entry in "${TESTS[@]}"; do
 		tail -40 "$log" | sed 's/^/#   /'
 	fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	# Each guest's wall time, boot included: what to look at when make
+	# check nears its time budget.
+	echo "# $name ($kernel): $((SECONDS - t_start)) s"
 	rm -rf "$out"
 done
 echo "$pass $fail $skip" >"$counts"
