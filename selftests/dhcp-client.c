@@ -37,6 +37,9 @@ static const char usage_text[] =
 "                  codes (default Windows': 1,15,3,6,44,46,47,31,33,121,249,43)\n"
 "  --wait MS       how long to wait for an answer (default 3000)\n"
 "  --expect-none   exit 0 when no answer comes, 1 when one does\n"
+"  --flood MS      send the message back to back for MS milliseconds\n"
+"                  (1..60000), print how many went, and wait for nothing:\n"
+"                  a hostile peer\n"
 "  -h, --help      this text\n"
 "\n"
 "Exit status: 0 an answer was printed (or, with --expect-none, none came),\n"
@@ -67,6 +70,7 @@ int main(int argc, char **argv)
 		{ "params", required_argument, NULL, 'p' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "expect-none", no_argument, NULL, 'n' },
+		{ "flood", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -80,7 +84,7 @@ int main(int argc, char **argv)
 	char line[1024];
 	uint32_t ciaddr = 0, xid;
 	bool garbage = false, expect_none = false, have_ci = false;
-	long wait_ms = 3000, deadline;
+	long wait_ms = 3000, flood_ms = 0, deadline;
 	int type = DHCPINFORM, one = 1, fd, c;
 	size_t len;
 	char *end;
@@ -136,6 +140,13 @@ int main(int argc, char **argv)
 		case 'n':
 			expect_none = true;
 			break;
+		case 'f':
+			flood_ms = strtol(optarg, &end, 10);
+			if (*end || end == optarg || flood_ms < 1 || flood_ms > 60000) {
+				fprintf(stderr, "dhcp-client: --flood: 1..60000 ms, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -164,6 +175,21 @@ int main(int argc, char **argv)
 	} else {
 		len = dhcp_encode_request(buf, sizeof(buf), (enum dhcp_type)type, ciaddr, xid,
 					  nparams ? params : NULL, nparams);
+	}
+	if (flood_ms) {
+		unsigned long sent = 0, full = 0;
+
+		deadline = now_ms() + flood_ms;
+		while (now_ms() < deadline) {
+			if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len)
+				sent++;
+			else if (errno == ENOBUFS || errno == EAGAIN)
+				full++;		/* pppN's queue full: keep going */
+			else
+				return fail("sendto");
+		}
+		printf("sent %lu in %ld ms (%lu refused by a full queue)\n", sent, flood_ms, full);
+		return 0;
 	}
 	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
 		return fail("sendto");

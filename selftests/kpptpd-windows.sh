@@ -23,7 +23,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 31
+ktap_plan 34
 kpptpd_pair
 work=$WORK
 # log-rate 0: the last part reads pppd's debug lines in kpptpd's log.
@@ -91,6 +91,26 @@ rate=$(counter dhcp-ignored-rate)
 ktap_ge "6 INFORMs in a row: the rest over the call's rate is not answered ($rate)" 1 "${rate:-0}"
 ktap_check "the rate's counter is in kpptpctl metrics" eval \
 	"ip netns exec '$S' '$BIN/kpptpctl' metrics | grep -q '^kpptpd_dhcp_ignored_total{reason=\"rate\"} $rate\$'"
+
+# A hostile peer floods INFORMs for 12 s while another call's client (the
+# Windows-like one) connects and asks: the flood gets its call's rate and
+# no more, the other client its answer.
+a0=$(counter dhcp-answered) r0=$(counter dhcp-ignored-rate)
+inform --flood 12000 >"$work/flood.log" 2>&1 &
+flood=$!
+sleep 1
+ip netns exec "$C" timeout 60 "$BIN/win-client" --server 198.51.100.1 --user alice \
+	--password s3cret-Pw >"$work/winf.log" 2>&1
+kill -0 "$flood" 2>/dev/null && overlap=yes || overlap=no
+wait "$flood"
+echo "# flood: $(cat "$work/flood.log"); win-client: $(grep '^dhcp' "$work/winf.log")"
+grep -q '^dhcp ack routes 198.51.100.128/25>203.0.113.1,' "$work/winf.log" && acked=yes || acked=no
+ktap_check "during a flood of INFORMs from one call, another call's INFORM is answered (overlap: $overlap)" \
+	test "$overlap$acked" = yesyes
+answered=$(( $(counter dhcp-answered) - a0 )) limited=$(( $(counter dhcp-ignored-rate) - r0 ))
+ktap_ge "... the flood's INFORMs over its call's rate counted, not answered ($limited)" 100 "$limited"
+ktap_check "... answered: the other call's and at most the flooder's rate ($answered)" \
+	test "$answered" -ge 1 -a "$answered" -le 8
 client_hangup
 
 # Per user: chap-secrets options after "--" replace kpptpd.conf's.
