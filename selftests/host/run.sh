@@ -382,6 +382,26 @@ expect 2 'kpptp-fd 0 is not a PPTP \(PX_PROTO_PPTP\) socket' \
 	pppd plugin "$repo/build/lib/kpptp.so" kpptp-fd 0 nodetach
 expect 2 "kpptp-fd: 'x' is not a file descriptor number" \
 	pppd plugin "$repo/build/lib/kpptp.so" kpptp-fd x nodetach
+# The per-user DHCPINFORM options (chap-secrets, after "--"): each bad
+# value refused with what is wrong, pppd exiting as for any bad option.
+expect 2 'kpptp-push-route 192.0.2.0/33: not a network like 198.51.100.0/24' \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-push-route 192.0.2.0/33 nodetach
+expect 2 'kpptp-push-route 192.0.2.1/24: not a network .*no host bits' \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-push-route 192.0.2.1/24 nodetach
+expect 2 'kpptp-push-route x{40}: too long' \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-push-route "$(printf 'x%.0s' {1..40})" nodetach
+routes=()
+for i in $(seq 0 32); do routes+=(kpptp-push-route "198.51.100.$((i * 4))/30"); done
+expect 2 'kpptp-push-route 198.51.100.128/30: too many routes' \
+	pppd plugin "$repo/build/lib/kpptp.so" "${routes[@]}" nodetach
+expect 2 'kpptp-dns-domain bad_domain!: not a DNS name' \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-dns-domain 'bad_domain!' nodetach
+expect 2 "kpptp-dns-domain $(printf 'a%.0s' {1..64}).example: not a DNS name" \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-dns-domain "$(printf 'a%.0s' {1..64}).example" nodetach
+# Good ones pass the parser: pppd goes on to find no PPTP socket.
+expect 2 'kpptp-fd 0 is not a PPTP' \
+	pppd plugin "$repo/build/lib/kpptp.so" kpptp-push-route 192.0.2.0/24 kpptp-push-route 192.0.2.0/24 \
+	kpptp-dns-domain corp.example kpptp-fd 0 nodetach
 if p25=$(tools/pppd/plugin-2.5.sh 2>"$results/plugin-2.5.log"); then
 	ok "kpptp.so builds against Debian 13's pppd 2.5 with -Werror"
 	root=$(tools/kernel/trixie-root.sh)
