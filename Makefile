@@ -36,7 +36,7 @@ KPPTPD_SRC := $(wildcard userspace/kpptpd/*.c)
 
 TOOLS := $(BIN)/kpptpd $(BUILD)/lib/kpptp.so $(BIN)/pptp-static $(BIN)/gre-inject $(BIN)/kpptpctl $(BIN)/nl-raw \
 	$(BIN)/pptp-sock $(BIN)/exerciser $(BIN)/fault-walk $(BIN)/pptp-hostile $(BIN)/ppp-chan-send \
-	$(BIN)/dhcp-client $(BIN)/win-client
+	$(BIN)/dhcp-client $(BIN)/win-client $(BIN)/kpptpd-next
 
 LIBKPPTP_SRC := userspace/lib/nl.c userspace/lib/parse.c userspace/lib/ctrl.c \
 	userspace/lib/ctrl-names.c userspace/lib/conn.c userspace/lib/icmp-names.c \
@@ -100,6 +100,12 @@ $(BIN)/kpptpctl: $(KPPTPCTL_SRC) $(wildcard tools/kpptpctl/*.h) $(BIN)/libkpptp.
 $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
 		-DKPPTPD_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' \
+		$(BIN)/libkpptp.a -lmnl -lnftables $(LDFLAGS)
+
+# The same kpptpd, another version: what the restart tests move onto.
+$(BIN)/kpptpd-next: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
+	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
+		-DKPPTPD_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' -DKPPTP_VERSION_SUFFIX='"+next"' \
 		$(BIN)/libkpptp.a -lmnl -lnftables $(LDFLAGS)
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.

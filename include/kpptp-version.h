@@ -9,4 +9,13 @@
 
 #define KPPTP_VERSION "0.2.0"
 
+/*
+ * A test build that must differ (selftests' kpptpd-next, which a restart
+ * in place moves onto): the version with KPPTP_VERSION_SUFFIX after it.
+ */
+#ifdef KPPTP_VERSION_SUFFIX
+# undef KPPTP_VERSION
+# define KPPTP_VERSION "0.2.0" KPPTP_VERSION_SUFFIX
+#endif
+
 #endif /* KPPTP_VERSION_H */

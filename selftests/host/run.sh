@@ -437,6 +437,16 @@ grep -v '^ok ' "$results/kpptpd-limits.log" | grep -v '^1\.\.' | sed 's/^/# /'
 check "kpptpd's per-source limits: all $(grep -c '^ok ' "$results/kpptpd-limits.log") points pass" \
 	test $st -eq 0 -a "$(grep -c '^not ok' "$results/kpptpd-limits.log")" -eq 0
 
+# --- restart in place: control connections handed to another binary,
+# a message split across it, refusals (calls: the guest's kpptpd-restart.sh)
+python3 selftests/host/kpptpd-restart.py "$kd" build/bin/kpptpd-next build/lib/kpptp.so \
+	"$asan/restart" "$kc" >"$results/kpptpd-restart.log" 2>&1
+st=$?
+grep -v '^ok ' "$results/kpptpd-restart.log" | grep -v '^1\.\.' | sed 's/^/# /'
+check "kpptpd restart in place: all $(grep -c '^ok ' "$results/kpptpd-restart.log") points pass" \
+	test $st -eq 0 -a "$(grep -c '^not ok' "$results/kpptpd-restart.log")" -eq 0 -a \
+	"$(grep -c '^ok ' "$results/kpptpd-restart.log")" -eq 13
+
 # --- a real call, recorded in a guest (6.1) and read by tshark's PPTP, GRE
 # and PPP dissectors: kpptpd serving kpptpd --client and pptp-linux, MPPE
 cap=$asan/capture
@@ -518,7 +528,7 @@ if clang -fsanitize=fuzzer -x c -o /dev/null - <<<'int LLVMFuzzerTestOneInput(co
 	tools/fuzz/run.sh 20 >"$results/fuzz.log" 2>&1
 	st=$?
 	grep -E '^# fuzz-|^Done|ERROR|SUMMARY' "$results/fuzz.log" | sed 's/^/# /'
-	check "fuzz-nl-parse, fuzz-ctrl-decode, fuzz-conn, fuzz-authname, fuzz-dhcp: 20 s each under ASan/UBSan, no crash" test $st -eq 0
+	check "fuzz-nl-parse, fuzz-ctrl-decode, fuzz-conn, fuzz-authname, fuzz-dhcp, fuzz-state: 20 s each under ASan/UBSan, no crash" test $st -eq 0
 else
 	n=$((n + 1)); skip=$((skip + 1)); echo "ok $n fuzzers # SKIP clang with libFuzzer missing"
 fi

@@ -21,9 +21,10 @@ declare -A srcs=(
 	[conn]="userspace/lib/conn.c userspace/lib/ctrl.c userspace/lib/ctrl-names.c"
 	[authname]="userspace/lib/authname.c"
 	[dhcp]="userspace/lib/dhcp.c"
+	[state]="userspace/kpptpd/state.c"
 )
 rc=0
-for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn authname dhcp}; do
+for target in ${KPPTP_FUZZ_TARGETS:-nl-parse ctrl-decode conn authname dhcp state}; do
 	[[ -n ${srcs[$target]:-} ]] || { echo "run.sh: no fuzz target '$target'" >&2; exit 2; }
 	# shellcheck disable=SC2086
 	clang $flags -o "$out/fuzz-$target" "tools/fuzz/fuzz-$target.c" \

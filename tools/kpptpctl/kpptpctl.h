@@ -55,6 +55,7 @@ int records_read(const char *req, const char *kind, struct call_fields **out, si
 int ask(const char *req, char **out);
 /* A request answered "ok N" (printed as "DONE N") or "error TEXT" (exit 4). */
 int ask_done(const char *req, const char *done);
+int cmd_daemon(struct ctl *c, int argc, char **argv);
 /* A record as one JSON object, numbers as numbers (inside a list: commas). */
 void json_fields(struct ctl *c, const struct call_fields *r);
 const char *call_field(const struct call_fields *c, const char *key);	/* "-" if none */

@@ -108,6 +108,11 @@ static const struct command {
 	{ "user", cmd_user,
 	  "  user unblock NAME|all              kpptpd forgets the failed logins as NAME (or\n"
 	  "                                     as any name) and checks its logins again\n" },
+	{ "daemon", cmd_daemon,
+	  "  daemon restart [--binary PATH]     kpptpd runs PATH (default: the file it was\n"
+	  "                                     started from, e.g. after an upgrade) in its\n"
+	  "                                     own process and hands it every connection\n"
+	  "                                     and call: no call drops (kpptpd(8), RESTART)\n" },
 	{ "probe", cmd_probe,
 	  "  probe SERVER [--user U --password-file F] [--timeout S] [OPTION...]\n"
 	  "                                     why a tunnel to SERVER does not come up:\n"

@@ -107,6 +107,24 @@ static int access_table(void)
 	return 0;
 }
 
+/*
+ * After a restart in place: the table the previous kpptpd made holds the
+ * live calls' elements, so it is used as it is, never made anew (which
+ * would empty it). No table: access_table makes one when first needed.
+ */
+void access_adopt(void)
+{
+	if (nft)
+		return;
+	nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!nft || nft_ctx_buffer_output(nft) || nft_ctx_buffer_error(nft) ||
+	    nft_run_cmd_from_buffer(nft, "list table inet kpptpd")) {
+		if (nft)
+			nft_ctx_free(nft);
+		nft = NULL;
+	}
+}
+
 static const char *addr_str(uint32_t a, char *buf)
 {
 	struct in_addr in = { htonl(a) };

@@ -135,6 +135,24 @@ static struct call *call_new(struct conn *c)
 	return call;
 }
 
+/* handover.c: a call read from the state, its callbacks set, not linked. */
+struct call *call_alloc_restored(struct daemon *d)
+{
+	struct call *call = calloc(1, sizeof(*call));
+
+	if (!call)
+		return NULL;
+	call->d = d;
+	call->status_io.cb = status_io;
+	call->status_fd = -1;
+	call->out.io.cb = out_io;
+	call->out.fd = -1;
+	call->sock = -1;
+	call->kill_timer.cb = kill_pppd;
+	call->health_timer.cb = health_recheck;
+	return call;
+}
+
 static void call_free(struct daemon *d, struct call *call)
 {
 	for (struct call **pp = &d->calls; *pp; pp = &(*pp)->next)

@@ -12,6 +12,10 @@
  *   unblock ADDR|all     forget failed logins of ADDR (or every source)
  *   users                one "user" line per login name kpptpd keeps (users.c)
  *   unblock-user NAME|all  forget failed logins as NAME (or every name)
+ *   restart [BINARY]     restart in place (handover.c) as BINARY, by default
+ *                        the path this kpptpd runs from: the new kpptpd
+ *                        answers "ok restarted ..." on this connection, or
+ *                        this one "error ..." and goes on
  *
  * Answer lines are "call key=value ...": values are %XX-escaped outside
  * printable ASCII and for ' ', '=' and '%', so a user name can never
@@ -86,6 +90,13 @@ int ctl_listen(struct daemon *d)
 		close(fd);
 		return -1;
 	}
+	d->ctl_fd = fd;
+	return io_add(&d->loop, fd, EPOLLIN, &ctl_io);
+}
+
+/* handover.c: the control socket a previous kpptpd left us. */
+int ctl_adopt(struct daemon *d, int fd)
+{
 	d->ctl_fd = fd;
 	return io_add(&d->loop, fd, EPOLLIN, &ctl_io);
 }
@@ -386,7 +397,7 @@ static void answer(struct daemon *d, char *req, struct out *o)
 	} else if (!strncmp(req, "unblock-user ", 13)) {
 		unblock_user(req + 13, o);
 	} else {
-		put(o, "error unknown request (calls, hangup id N, hangup user NAME, sources, limits, unblock ADDR|all, users, unblock-user NAME|all)\n");
+		put(o, "error unknown request (calls, hangup id N, hangup user NAME, sources, limits, unblock ADDR|all, users, unblock-user NAME|all, restart [BINARY])\n");
 	}
 }
 
@@ -452,10 +463,21 @@ static void client_write(struct daemon *d, struct ctl_client *cc)
 static void client_answer(struct daemon *d, struct ctl_client *cc)
 {
 	cc->req[cc->got] = '\0';
-	if (!memchr(cc->req, '\n', cc->got))
+	if (!memchr(cc->req, '\n', cc->got)) {
 		put(&cc->o, "error request too long or cut short\n");
-	else
+	} else if (!strncmp(cc->req, "restart", 7) && strchr(" \n", cc->req[7])) {
+		char *bin = cc->req + 7, err[400];
+
+		bin[strcspn(bin, "\r\n")] = '\0';
+		bin += strspn(bin, " ");
+		/* Blocking, on purpose: the answer is the new kpptpd's, on cc->fd. */
+		fcntl(cc->fd, F_SETFL, fcntl(cc->fd, F_GETFL) & ~O_NONBLOCK);
+		handover_restart(d, bin, cc->fd, err, sizeof(err));
+		fcntl(cc->fd, F_SETFL, fcntl(cc->fd, F_GETFL) | O_NONBLOCK);
+		put(&cc->o, "error %s\n", err);
+	} else {
 		answer(d, cc->req, &cc->o);
+	}
 	if (cc->o.oom) {
 		logmsg(LOG_ERR, "control socket: out of memory for the answer");
 		client_free(d, cc);

@@ -45,6 +45,7 @@
 #include <sys/uio.h>
 
 #include "kpptpd.h"
+#include "state.h"
 
 #define INFORM_BURST		4	/* answers at once per call */
 #define INFORM_INTERVAL_MS	2500	/* then one per this */
@@ -327,5 +328,126 @@ void inform_free(struct daemon *d, struct call *call)
 		close(in->fd);
 	}
 	free(in);
+	call->inform = NULL;
+}
+
+/* handover.c: the call's answers' state, one "inform" record. */
+void inform_save(struct state_out *o, const struct call *call, unsigned int idx)
+{
+	const struct inform *in = call->inform;
+	char routes[DHCP_MAX_ROUTES * 20] = "", dns[DHCP_MAX_DNS * 16] = "";
+	size_t k = 0;
+
+	if (!in)
+		return;
+	for (unsigned int i = 0; i < in->nroutes; i++) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &in->routes[i].dest, a, sizeof(a));
+		k += (size_t)snprintf(routes + k, sizeof(routes) - k, "%s%s/%u", k ? "," : "",
+				      a, in->routes[i].len);
+	}
+	k = 0;
+	for (unsigned int i = 0; i < in->ndns; i++) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &in->dns[i], a, sizeof(a));
+		k += (size_t)snprintf(dns + k, sizeof(dns) - k, "%s%s", k ? "," : "", a);
+	}
+	state_begin(o, "inform");
+	state_u64(o, "call", idx);
+	state_i64(o, "fd", in->fd);
+	state_u64(o, "watched", in->watched);
+	state_u64(o, "local", ntohl(in->local));
+	state_u64(o, "remote", ntohl(in->remote));
+	state_str(o, "routes", routes);
+	state_u64(o, "user_routes", in->user_routes);
+	state_str(o, "domain", in->domain);
+	state_str(o, "dns", dns);
+	state_u64(o, "tat", in->tat);
+	state_end(o);
+}
+
+/* An "inform" record for call; false (r->why) when it is not valid. */
+bool inform_load(struct call *call, struct state_rec *r)
+{
+	char routes[DHCP_MAX_ROUTES * 20] = "", dns[DHCP_MAX_DNS * 16] = "";
+	uint64_t v = 0;
+	int64_t fd = -1;
+	struct inform *in = inform_of(call);
+
+	if (!in) {
+		snprintf(r->why, sizeof(r->why), "out of memory");
+		return false;
+	}
+	state_require(r, "fd");
+	state_get_i64(r, "fd", -1, INT32_MAX, &fd);
+	in->fd = (int)fd;
+	in->io.cb = inform_io;
+	/* watched: set by inform_adopt, once the loop watches it. */
+	state_get_u64(r, "local", 0, UINT32_MAX, &v);
+	in->local = htonl((uint32_t)v);
+	v = 0;
+	state_get_u64(r, "remote", 0, UINT32_MAX, &v);
+	in->remote = htonl((uint32_t)v);
+	state_get_str(r, "routes", routes, sizeof(routes));
+	for (char *p = routes, *tok; !r->bad && (tok = strsep(&p, ","));) {
+		if (!*tok)
+			continue;
+		if (in->nroutes == DHCP_MAX_ROUTES || !dhcp_route_parse(tok, &in->routes[in->nroutes])) {
+			snprintf(r->why, sizeof(r->why), "inform: routes: '%.40s'", tok);
+			r->bad = true;
+			break;
+		}
+		in->nroutes++;
+	}
+	v = 0;
+	if (state_get_u64(r, "user_routes", 0, 1, &v))
+		in->user_routes = v;
+	state_get_str(r, "domain", in->domain, sizeof(in->domain));
+	if (in->domain[0] && !dhcp_domain_ok(in->domain)) {
+		snprintf(r->why, sizeof(r->why), "inform: domain: not a DNS name");
+		r->bad = true;
+	}
+	state_get_str(r, "dns", dns, sizeof(dns));
+	for (char *p = dns, *tok; !r->bad && (tok = strsep(&p, ","));) {
+		struct in_addr a;
+
+		if (!*tok)
+			continue;
+		if (in->ndns == DHCP_MAX_DNS || inet_pton(AF_INET, tok, &a) != 1) {
+			snprintf(r->why, sizeof(r->why), "inform: dns: '%.40s'", tok);
+			r->bad = true;
+			break;
+		}
+		in->dns[in->ndns++] = a.s_addr;
+	}
+	state_get_u64(r, "tat", 0, UINT64_MAX, &in->tat);
+	return !r->bad;
+}
+
+/* After a hand-over: the socket watched again if it was. */
+void inform_adopt(struct daemon *d, struct call *call)
+{
+	struct inform *in = call->inform;
+
+	if (!in || in->fd < 0)
+		return;
+	if (io_add(&d->loop, in->fd, EPOLLIN, &in->io)) {
+		inform_stats.no_socket++;
+		in->watched = false;
+	}
+}
+
+/* The call's socket, or -1. */
+int inform_fd(const struct call *call)
+{
+	return call->inform ? call->inform->fd : -1;
+}
+
+/* A restored call that is not taken after all: memory only, the socket stays. */
+void inform_forget(struct call *call)
+{
+	free(call->inform);
 	call->inform = NULL;
 }

@@ -186,6 +186,7 @@ static inline bool user_known_fresh(const struct user *u, unsigned int i, uint64
 
 void users_init(void);
 struct user *user_find(const char *name);
+struct user *user_get(const struct config *cfg, const char *name);
 unsigned int users_count(void);
 void user_auth_failed(const struct config *cfg, const char *name, uint32_t addr, uint64_t now);
 void user_auth_ok(const struct config *cfg, const char *name, uint32_t addr, uint64_t now);
@@ -355,7 +356,20 @@ struct daemon {
 	bool accept_paused;		/* out of descriptors: resume_timer armed */
 	uint64_t accept_paused_logged;	/* when that was last logged */
 	unsigned int accept_pauses;	/* since then */
+	char exe[256];			/* the binary a restart runs by default */
+	bool foreground;		/* -f: a restart keeps it */
+	uint64_t restarts;		/* hand-overs this process went through */
 };
+
+/* handover.c: restart in place (kpptpctl daemon restart). */
+/* Hand everything to binary (NULL: d->exe); returns only if it did not
+ * happen, with why in err. reply_fd: the admin's, answered by the new one. */
+int handover_restart(struct daemon *d, const char *binary, int reply_fd, char *err,
+		     size_t errlen);
+/* In the new binary: take the state in fd over. 0, or -1 (logged). */
+int handover_resume(struct daemon *d, int fd, int fallback_fd, char **argv);
+/* Start-up of the new binary failed before the state: back to the old one. */
+void handover_fallback(int fallback_fd, char **argv, const char *why);
 
 uint64_t now_ms(void);
 
@@ -367,6 +381,7 @@ void limits_restore_child(void);
 int server_listen(struct daemon *d);
 /* Out of descriptors: both listeners unwatched for 1 s; the tick resumes. */
 void listeners_pause(struct daemon *d, const char *which);
+int server_adopt(struct daemon *d, int fd);
 /* transport.c: a control connection, either role. */
 /* After each wakeup: touched connections' timers re-armed, closed ones freed. */
 void conns_settle(struct daemon *d);
@@ -374,6 +389,9 @@ void conns_settle(struct daemon *d);
 void conn_touch(struct conn *c);
 struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 		      const struct conn_role *role);
+struct pptp_conn_cfg conn_cfg(const struct daemon *d, const struct conn_role *role,
+			      uint16_t max_calls);
+struct conn *conn_alloc_restored(struct daemon *d, const struct conn_role *role);
 
 /* kpptpd --client exit statuses, one per way a call fails (kpptpd.8). */
 enum {
@@ -415,6 +433,13 @@ void inform_listen(struct daemon *d, struct call *call, const char *ifname);
 /* IPv4 is up, local and remote in host order: answer from now on. */
 void inform_start(struct daemon *d, struct call *call, uint32_t local, uint32_t remote);
 void inform_free(struct daemon *d, struct call *call);
+struct state_out;
+struct state_rec;
+void inform_save(struct state_out *o, const struct call *call, unsigned int idx);
+bool inform_load(struct call *call, struct state_rec *r);
+void inform_adopt(struct daemon *d, struct call *call);
+int inform_fd(const struct call *call);
+void inform_forget(struct call *call);
 
 /* call.c: a PPTP socket's address (AF_PPPOX, PX_PROTO_PPTP). */
 struct sockaddr_pppox call_sockaddr(struct in_addr a, uint16_t call_id);
@@ -447,6 +472,7 @@ void access_del_addr(uint32_t addr);
 int access_add_if(const char *ifname);
 void access_del_if(const char *ifname);
 void access_fini(void);
+void access_adopt(void);
 const char *access_str(enum access_mode m);
 
 /* ctl.c: the admin's control socket (kpptpctl calls). */
@@ -455,6 +481,7 @@ int ctl_listen(struct daemon *d);
 void ctl_accept(struct daemon *d);
 void ctl_watch(struct daemon *d, bool on);
 void ctl_close(struct daemon *d);
+int ctl_adopt(struct daemon *d, int fd);
 void ctl_clients_free(struct daemon *d);
 
 /* call.c */
@@ -469,6 +496,7 @@ void calls_free_dead(struct daemon *d);
 int ksession_new(struct daemon *d, struct call *call, const struct conn *c,
 		 const struct pptp_call *pc, uint16_t want_id, struct kpptp_session_msg *m);
 void ksession_del(struct daemon *d, struct call *call);
+void ksession_adopt(struct call *call);
 /* The call whose kernel session is id (health.c's events), or NULL. */
 struct call *ksession_call(uint32_t id);
 int ksession_stats(struct daemon *d, uint32_t id, struct kpptp_session_msg *m);
@@ -492,6 +520,7 @@ void calls_kill_exiting(struct daemon *d);
 void call_term_pppd(struct call *call);
 /* No longer starting: kpptp.so said the peer authenticated, or the call ended. */
 void call_started(struct daemon *d, struct call *call);
+struct call *call_alloc_restored(struct daemon *d);
 
 /* health.c: live call health from kpptp.ko's events. */
 int health_start(struct daemon *d);

@@ -23,6 +23,7 @@
 
 #include "kpptp-version.h"
 #include "kpptpd.h"
+#include "state.h"
 
 static const char usage_text[] =
 "usage: kpptpd [-f] [-v] [-c FILE]\n"
@@ -39,6 +40,8 @@ static const char usage_text[] =
 "  -c, --config FILE   configuration (default " KPPTPD_CONF "),\n"
 "                      see kpptpd.conf(5)\n"
 "      --check-config  check FILE, print the first bad line, exit 0 or 1\n"
+"      --state-format  print the restart-in-place state format this kpptpd\n"
+"                      reads (\"kpptpd-state N\") and exit\n"
 "  -f, --foreground    stay in the foreground and log to stderr\n"
 "  -v, --verbose       log debug lines too\n"
 "  -h, --help          this text\n"
@@ -60,6 +63,9 @@ static const char usage_text[] =
 "and exit once the calls have cleared (at most stop-timeout seconds).\n"
 "SIGHUP reads FILE again: new connections and calls get the new settings,\n"
 "live calls stay up; a file with an error changes nothing (logged).\n"
+"'kpptpctl daemon restart' runs a new kpptpd binary in this process with\n"
+"every connection and call handed over (--resume, internal): no peer\n"
+"notices; a binary that cannot take them is not run (kpptpd(8), RESTART).\n"
 "\n"
 "Exit status: 0 stopped cleanly; 1 could not start (the log says why);\n"
 "2 bad command line. The client also: 3 no answer on TCP 1723, 4 TCP\n"
@@ -256,6 +262,14 @@ static void stop_now(struct daemon *d)
 	}
 }
 
+/* A restart's new binary that cannot start goes back to the old one. */
+static int start_failed(int resume_fd, int fallback_fd, char **argv)
+{
+	if (resume_fd >= 0)
+		handover_fallback(fallback_fd, argv, "start-up failed (see above)");
+	return 1;
+}
+
 static int run(struct daemon *d)
 {
 	for (;;) {
@@ -309,10 +323,14 @@ int main(int argc, char **argv)
 		{ "max-protocol-tries", required_argument, NULL, 'M' },
 		{ "pppd", required_argument, NULL, 'D' },
 		{ "plugin", required_argument, NULL, 'L' },
+		{ "state-format", no_argument, NULL, 'S' },
+		{ "resume", required_argument, NULL, 'R' },
+		{ "resume-fallback", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = KPPTPD_CONF, *server = NULL, *pppd = NULL, *plugin = NULL;
 	bool check = false, fg = false, conf_given = false;
+	int resume_fd = -1, fallback_fd = -1;
 	static struct daemon d;
 	char err[512];
 	sigset_t mask;
@@ -335,6 +353,18 @@ int main(int argc, char **argv)
 		case 'D': pppd = optarg; break;
 		case 'L': plugin = optarg; break;
 		case 'C': check = true; break;
+		case 'S': printf("kpptpd-state %d %s\n", STATE_FORMAT, KPPTP_VERSION); return 0;
+		case 'R':
+		case 'B': {
+			unsigned int v;
+
+			if (!parse_uint(optarg, 0, 65535, &v)) {
+				fprintf(stderr, "kpptpd: --resume needs a descriptor number\n");
+				return 2;
+			}
+			*(o == 'R' ? &resume_fd : &fallback_fd) = (int)v;
+			break;
+		}
 		case 'f': fg = true; break;
 		case 'v': log_verbose = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -343,6 +373,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kpptpd: see 'kpptpd --help'\n");
 			return 2;
 		}
+	}
+	if (resume_fd >= 0 && (server || check)) {
+		fprintf(stderr, "kpptpd: --resume is the server's (see kpptpctl daemon restart)\n");
+		return 2;
 	}
 	if (server) {
 		if (check || conf_given) {
@@ -371,8 +405,21 @@ int main(int argc, char **argv)
 		return 2;
 	} else if (config_load(path, &d.cfg, err, sizeof(err))) {
 		fprintf(stderr, "kpptpd: %s\n", err);
+		if (resume_fd >= 0) {
+			log_open(fg);
+			handover_fallback(fallback_fd, argv, err);
+		}
 		return 1;
 	}
+	/* The binary a restart runs by default: this path, whatever is there then. */
+	{
+		ssize_t n = readlink("/proc/self/exe", d.exe, sizeof(d.exe) - 1);
+
+		d.exe[n > 0 ? n : 0] = '\0';
+		if (n > 10 && !strcmp(d.exe + n - 10, " (deleted)"))
+			d.exe[n - 10] = '\0';
+	}
+	d.foreground = fg;
 	if (check) {
 		printf("%s: ok\n", path);
 		return 0;
@@ -384,7 +431,7 @@ int main(int argc, char **argv)
 		d.cl.opts.max_protocol_tries = 3;
 	d.cl.exit_code = -1;
 	d.cl.connect_fd = -1;
-	if (!fg && daemon(0, 0)) {
+	if (!fg && resume_fd < 0 && daemon(0, 0)) {
 		fprintf(stderr, "kpptpd: daemon: %s\n", strerror(errno));
 		return 1;
 	}
@@ -403,7 +450,7 @@ int main(int argc, char **argv)
 	if (eloop_init(&d.loop) || d.signal_fd < 0 ||
 	    io_add(&d.loop, d.signal_fd, EPOLLIN, &signal_io) || timers_reserve(&d.loop, 2)) {
 		logmsg(LOG_ERR, "epoll/signalfd: %m");
-		return 1;
+		return start_failed(resume_fd, fallback_fd, argv);
 	}
 	d.sweep_timer.cb = sweep;	/* the daemon's two: sweep_timer, resume_timer */
 	if (!d.client)
@@ -412,21 +459,25 @@ int main(int argc, char **argv)
 	users_init();
 	if (!d.client && pool_init(&d.pool, d.cfg.ranges, d.cfg.nranges)) {
 		logmsg(LOG_ERR, "address pool: out of memory");
-		return 1;
+		return start_failed(resume_fd, fallback_fd, argv);
 	}
 	if (access(d.cfg.pppd, X_OK)) {
 		logmsg(LOG_ERR, "pppd %s: %m (%s)", d.cfg.pppd,
 		       d.client ? "--pppd PATH" : "set pppd in the configuration");
-		return 1;
+		return start_failed(resume_fd, fallback_fd, argv);
 	}
 	if (access(d.cfg.plugin, R_OK)) {
 		logmsg(LOG_ERR, "plugin %s: %m (%s)", d.cfg.plugin,
 		       d.client ? "--plugin PATH" : "set plugin in the configuration");
-		return 1;
+		return start_failed(resume_fd, fallback_fd, argv);
 	}
-	if (open_netlink(&d) || health_start(&d))
+	if (resume_fd >= 0) {
+		/* Everything comes from the state, the netlink socket too. */
+		if (handover_resume(&d, resume_fd, fallback_fd, argv) || health_start(&d))
+			return 1;
+	} else if (open_netlink(&d) || health_start(&d)) {
 		return 1;
-	if (d.client) {
+	} else if (d.client) {
 		if (client_start(&d))
 			return 1;
 	} else {

@@ -50,6 +50,13 @@ int server_listen(struct daemon *d)
 	return io_add(&d->loop, fd, EPOLLIN, &listen_io);
 }
 
+/* handover.c: the listening socket a previous kpptpd left us. */
+int server_adopt(struct daemon *d, int fd)
+{
+	d->listen_fd = fd;
+	return io_add(&d->loop, fd, EPOLLIN, &listen_io);
+}
+
 static bool allowed(const struct config *cfg, uint32_t addr)
 {
 	if (!cfg->nallow)

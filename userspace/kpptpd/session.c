@@ -40,6 +40,13 @@ static void index_del(struct call *call)
 		}
 }
 
+/* handover.c: a restored call's session, owned by the inherited socket. */
+void ksession_adopt(struct call *call)
+{
+	if (call->session_id)
+		index_add(call);
+}
+
 struct call *ksession_call(uint32_t id)
 {
 	struct call *call = id ? index_table[id & (INDEX_BUCKETS - 1)] : NULL;

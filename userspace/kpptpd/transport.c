@@ -136,6 +136,37 @@ const struct conn_role client_role = {
 static void conn_io(struct daemon *d, struct io *io, uint32_t events);
 static void conn_tick(struct daemon *d, struct timer *t, uint64_t now);
 
+/* The state machine's settings of a connection made under d's config. */
+struct pptp_conn_cfg conn_cfg(const struct daemon *d, const struct conn_role *role,
+			      uint16_t max_calls)
+{
+	return (struct pptp_conn_cfg){
+		.role = role->role, .hostname = d->cfg.hostname,
+		.vendor = "kpptp", .max_calls = max_calls,
+		.recv_window = (uint16_t)d->cfg.recv_window, .proc_delay = 0,
+		.connect_speed = 100000000,
+		.setup_timeout_ms = d->cfg.setup_timeout * 1000,
+		.echo_interval_ms = d->cfg.echo_interval * 1000,
+		.echo_failures = d->cfg.echo_failures,
+		.stop_timeout_ms = d->cfg.stop_timeout * 1000,
+	};
+}
+
+/* handover.c: a connection read from the state, its callbacks set. */
+struct conn *conn_alloc_restored(struct daemon *d, const struct conn_role *role)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->io.cb = conn_io;
+	c->timer.cb = conn_tick;
+	c->role = role;
+	c->d = d;
+	c->fd = -1;
+	return c;
+}
+
 /* A connection on a connected TCP socket, either role; NULL on failure. */
 struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 		      const struct conn_role *role)
@@ -172,16 +203,7 @@ struct conn *conn_new(struct daemon *d, int fd, const struct sockaddr_in *peer,
 		if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms)))
 			logmsg(LOG_WARNING, "%s: TCP_USER_TIMEOUT: %m", c->name);
 	}
-	pcfg = (struct pptp_conn_cfg){
-		.role = role->role, .hostname = d->cfg.hostname,
-		.vendor = "kpptp", .max_calls = (uint16_t)d->cfg.max_calls_per_conn,
-		.recv_window = (uint16_t)d->cfg.recv_window, .proc_delay = 0,
-		.connect_speed = 100000000,
-		.setup_timeout_ms = d->cfg.setup_timeout * 1000,
-		.echo_interval_ms = d->cfg.echo_interval * 1000,
-		.echo_failures = d->cfg.echo_failures,
-		.stop_timeout_ms = d->cfg.stop_timeout * 1000,
-	};
+	pcfg = conn_cfg(d, role, (uint16_t)d->cfg.max_calls_per_conn);
 	if (pptp_conn_init(&c->pc, &pcfg, role->ops, c, c->accepted_ms) ||
 	    io_add(&d->loop, fd, EPOLLIN, &c->io)) {
 		pptp_conn_free(&c->pc);

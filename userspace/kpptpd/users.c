@@ -64,7 +64,7 @@ struct user *user_find(const char *name)
 	return NULL;
 }
 
-static struct user *user_get(const struct config *cfg, const char *name)
+struct user *user_get(const struct config *cfg, const char *name)
 {
 	struct user *u = user_find(name);
 	unsigned int h;

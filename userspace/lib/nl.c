@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -209,6 +210,24 @@ int kpptp_nl_open(struct kpptp_nl *h)
 	}
 	/* Ask for the kernel's error messages; failure only loses detail. */
 	(void)mnl_socket_setsockopt(h->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	return 0;
+}
+
+int kpptp_nl_adopt(struct kpptp_nl *h, int fd)
+{
+	int one = 1;
+
+	memset(h, 0, sizeof(*h));
+	h->seq = (uint32_t)time(NULL);
+	h->sock = mnl_socket_fdopen(fd);
+	if (!h->sock)
+		return set_err(h, errno, "netlink socket: ", strerror(errno));
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	(void)mnl_socket_setsockopt(h->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (kpptp_nl_resolve(h)) {
+		/* The socket stays ours (its sessions): only the family is unknown. */
+		return -1;
+	}
 	return 0;
 }
 

@@ -27,6 +27,11 @@ struct kpptp_nl {
 /* Open the socket. -1 with errno and h->err set. */
 int kpptp_nl_open(struct kpptp_nl *h);
 void kpptp_nl_close(struct kpptp_nl *h);
+/*
+ * A socket opened before (kpptpd's restart in place keeps the one that
+ * owns its sessions across execve): wrapped and its family resolved.
+ */
+int kpptp_nl_adopt(struct kpptp_nl *h, int fd);
 
 /*
  * Look the family up (talk and monitor do it on first use, so a command
