@@ -105,7 +105,7 @@ $(BIN)/kpptpd: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 # The same kpptpd, another version: what the restart tests move onto.
 $(BIN)/kpptpd-next: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 	$(CC) $(CFLAGS) $(WARN) $(UAPI) -Iuserspace/include -o $@ $(KPPTPD_SRC) \
-		-DKPPTPD_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' -DKPPTP_VERSION_SUFFIX='"+next"' \
+		-DKPPTPD_PLUGIN='"$(PPPD_PLUGINDIR)/kpptp.so"' -DKPPTP_VERSION_OVERRIDE='"$(VERSION)+next"' \
 		$(BIN)/libkpptp.a -lmnl -lnftables $(LDFLAGS)
 
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.

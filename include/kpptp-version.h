@@ -11,11 +11,12 @@
 
 /*
  * A test build that must differ (selftests' kpptpd-next, which a restart
- * in place moves onto): the version with KPPTP_VERSION_SUFFIX after it.
+ * in place moves onto): the Makefile gives its version, this one's plus
+ * a suffix.
  */
-#ifdef KPPTP_VERSION_SUFFIX
+#ifdef KPPTP_VERSION_OVERRIDE
 # undef KPPTP_VERSION
-# define KPPTP_VERSION "0.2.0" KPPTP_VERSION_SUFFIX
+# define KPPTP_VERSION KPPTP_VERSION_OVERRIDE
 #endif
 
 #endif /* KPPTP_VERSION_H */

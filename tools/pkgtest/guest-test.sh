@@ -7,8 +7,9 @@
 # root); here, as an admin would:
 #   configure kpptpd, systemctl start, a client in a namespace dials it
 #   (MS-CHAPv2 + MPPE-128) and passes traffic; upgrade to this build with
-#   the call up (DKMS builds the new module on this system); restart onto
-#   the new version; systemctl stop clears the calls; purge leaves nothing.
+#   the call up (DKMS builds the new module on this system; the postinst
+#   moves the call onto the new kpptpd, restart in place); restart onto
+#   the new module; systemctl stop clears the calls; purge leaves nothing.
 # TAP on the serial console between KPPTP-PKGTEST BEGIN/END, then poweroff.
 set -u
 # shellcheck source=/dev/null
@@ -73,9 +74,14 @@ check "upgrade $PREV -> $NEW with dpkg -i: exit 0" test $st -eq 0
 check "... DKMS built kpptp $NEW for $kver on this system" \
 	bash -c "dkms status kpptp | grep '^kpptp/$NEW, $kver, [^:]*: installed' >/dev/null &&
 		[[ \$(modinfo -F version kpptp) == '$NEW' ]]"
-check "... the call stayed up: the same kpptpd, the client still passes traffic" \
+check "... the call stayed up on the same main PID, the client still passes traffic" \
 	bash -c "[[ \$(systemctl show -p MainPID --value kpptpd) == '$old_pid' ]] && kill -0 $CLIENT &&
 		ip netns exec cl ping -c 2 -W 2 203.0.113.1 >/dev/null"
+journalctl -u kpptpd | grep -E 'restart' | tail -3 | sed 's/^/# journal: /'
+check "... moved onto kpptpd $NEW by the postinst (restart in place)" \
+	bash -c "journalctl -u kpptpd | grep -q 'restarted in place: kpptpd $NEW took over from $PREV: 1 connections, 1 calls' &&
+		[[ \$(readlink /proc/$old_pid/exe) == /usr/sbin/kpptpd ]] &&
+		kpptpctl calls | grep -q ' alice '"
 check "... the loaded module is still $PREV (sessions hold it until a restart)" \
 	test "$(cat /sys/module/kpptp/version)" = "$PREV"
 
