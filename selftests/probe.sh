@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 47
+ktap_plan 53
 modprobe -a nf_tables nft_reject_inet nft_reject_ipv4 nft_quota 2>/dev/null ||
 	ktap_skip_rest "this kernel has no nftables reject"
 command -v nft >/dev/null || ktap_bail "nft missing from the guest (tools/vm/mkinitramfs.sh)"
@@ -59,7 +59,7 @@ router() {
 # probe NAME [probe options]: kpptpctl -j probe 198.51.100.1 in $C; its
 # JSON in $work/NAME.json, its exit status in PST. Every probe must leave
 # nothing behind in $C: no pppd, no kernel session, no ppp interface.
-leftovers=""
+leftovers="" badjson=""
 probe() {
 	local name=$1 before sbefore
 	shift
@@ -69,6 +69,9 @@ probe() {
 		--plugin "$REPO/build/lib/kpptp.so" "$@" >"$work/$name.json" 2>"$work/$name.err"
 	PST=$?
 	sed 's/^/# /' "$work/$name.json" "$work/$name.err"
+	# -j: exactly one JSON object on stdout, whatever happened.
+	[[ $(jq -s 'length' "$work/$name.json" 2>/dev/null) == 1 ]] &&
+		jq -e 'type == "object"' "$work/$name.json" >/dev/null 2>&1 || badjson+=" $name"
 	wait_for 10 eval '[[ $(c_state) == "$before" ]]'
 	[[ $(c_state) == "$before" ]] || leftovers+=" $name($before -> $(c_state))"
 	# The server clears the probe's call: its session and pppd go.
@@ -112,6 +115,18 @@ probe login --user alice --password-file "$work/pw" --require-mppe
 ktap_eq "with credentials: authenticated, MPPE-128, IPCP up (exit 0)" "0 ok" "$PST $(verdict login)"
 ktap_check "... pppd's words: MPPE on, the address from the pool" \
 	eval "has login 'encryption: MPPE on' && has login '203\\.0\\.113\\.1[01]'"
+# The README's example: no MPPE option, against a server requiring
+# MPPE-128 (as the README's options do): Windows' default gets in.
+probe readme --user alice --password-file "$work/pw"
+ktap_eq "the README's example, no MPPE option: Windows' default gets MPPE-128 (exit 0)" \
+	"0 ok" "$PST $(verdict readme)"
+ktap_check "... the evidence says what was asked: require-mppe, Windows' default" \
+	has readme "require-mppe \\(MPPE 128- or 40-bit, 128 preferred: Windows' default\\)"
+# Text output with --user: the probe's lines only, never pppd's stdout.
+ip netns exec "$C" timeout 120 "$BIN/kpptpctl" probe 198.51.100.1 --user alice \
+	--password-file "$work/pw" --plugin "$REPO/build/lib/kpptp.so" >"$work/text.out" 2>&1
+ktap_check "text output with --user: no stray pppd line ('Plugin ... loaded.')" \
+	eval "! grep -q 'Plugin' '$work/text.out' && grep -q 'every step passed\\|passed' '$work/text.out'"
 probe badpw --user alice --password-file "$work/badpw"
 ktap_eq "wrong password: auth-failed (exit 23)" "23 auth-failed" "$PST $(verdict badpw)"
 ktap_check "... explained as Windows error 691 with pppd's line" \
@@ -134,6 +149,28 @@ ktap_check "... named as Windows error 741" has needmppe 'error 741'
 sed -i "s|^ppp-options .*|ppp-options $work/options.pptp|" "$work/kpptpd.conf"
 kill -HUP "$KPPTPD"
 wait_for 10 eval '[[ $(grep -c reloaded "$work/server.log") == 2 ]]'
+# MPPE wanted on both sides, but the server ends PPP for another reason
+# (noip: it runs no network protocol): not 742, "PPP failed".
+cp "$work/options.pptp" "$work/options.noip"
+echo noip >>"$work/options.noip"
+sed -i "s|^ppp-options .*|ppp-options $work/options.noip|" "$work/kpptpd.conf"
+kill -HUP "$KPPTPD"
+wait_for 10 eval '[[ $(grep -c reloaded "$work/server.log") == 3 ]]'
+probe noip --user alice --password-file "$work/pw" --require-mppe
+ktap_eq "MPPE on both sides, the server ends PPP otherwise (noip): ppp-failed (exit 26), not 742" \
+	"26 ppp-failed" "$PST $(verdict noip)"
+# A PPP daemon that does not start on the server: an option it refuses.
+cp "$work/options.pptp" "$work/options.bad"
+echo 'no-such-pppd-option' >>"$work/options.bad"
+sed -i "s|^ppp-options .*|ppp-options $work/options.bad|" "$work/kpptpd.conf"
+kill -HUP "$KPPTPD"
+wait_for 10 eval '[[ $(grep -c reloaded "$work/server.log") == 4 ]]'
+probe nopppd --user alice --password-file "$work/pw"
+ktap_eq "the server's pppd does not start: server-ended (exit 27), as troubleshooting.rst says" \
+	"27 server-ended" "$PST $(verdict nopppd)"
+sed -i "s|^ppp-options .*|ppp-options $work/options.pptp|" "$work/kpptpd.conf"
+kill -HUP "$KPPTPD"
+wait_for 10 eval '[[ $(grep -c reloaded "$work/server.log") == 5 ]]'
 
 router 'tcp dport 1723 reject with tcp reset'
 probe rst --timeout 2
@@ -285,6 +322,8 @@ kill $(pidof pptpd)
 wait_for 15 no_pppd
 
 ktap_eq "no probe left a session, pppd or ppp interface behind, on either side" "" "$leftovers"
+ktap_eq "-j: every probe's output was one JSON object (with --user: login, wrong password, PPP timeout...)" \
+	"" "$badjson"
 wait_for 15 no_pppd
 ktap_check "no pppd left anywhere" no_pppd
 ktap_finish

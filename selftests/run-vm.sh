@@ -54,7 +54,7 @@ TESTS=(
 	kpptpd-ipv6.sh:300::6.1
 	kpptpd-windows.sh:300::6.1
 	kpptpd-fds.sh:300::6.1
-	kpptpd-restart.sh:300::6.1
+	'kpptpd-restart.sh:500:--mem 2048:6.1'
 	'kpptpd-hostile.sh:600:--mem 2048:6.1'
 	probe.sh:400::6.1
 )

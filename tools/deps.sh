@@ -13,6 +13,8 @@ pkgs=(
 	# the guest and what goes into its initramfs
 	qemu-system-x86 busybox-static kmod cpio iproute2 iperf3 tcpdump
 	ppp ppp-dev pptpd pptp-linux ethtool
+	# what checks that kpptpctl's JSON output is JSON, in the guest
+	jq
 	# the NAT router of kpptpd-nat.sh (masquerade, the PPTP helper)
 	nftables
 	# build and checks (tshark: an independent PPTP dissector for kpptpd's messages)

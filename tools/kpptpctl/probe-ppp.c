@@ -7,11 +7,20 @@
  * through a pipe read as an options file, never onto a command line.
  *
  * The verdicts come from the lines pppd logs (its log goes to a pipe of
- * ours) and from its exit status:
+ * ours, and so does its standard output: pppd prints "Plugin ... loaded."
+ * there before it reads logfd, which must never reach ours) and from its
+ * exit status:
  *   "... authentication failed: E=691 ..."  -> 691 (or the E= the server sent)
- *   "LCP terminated by peer (MPPE required ...)" -> 742: the server wants it
+ *   "LCP terminated by peer (MPPE required ...)" when this side refused
+ *     MPPE (--no-mppe) -> 742: the server wants it. With MPPE allowed here
+ *     the server ended PPP for a reason of its own: "PPP failed".
  *   "MPPE required but peer refused" from our own pppd -> 741
+ *   "MPPE required, but kernel has no support" -> this host (ppp_mppe)
  *   "LCP: timeout sending Config-Requests" -> 718
+ *
+ * MPPE: by default as Windows' client does (require-mppe: 128-bit or
+ * 40-bit, 128 preferred: what "Require encryption", Windows' default for
+ * PPTP, offers); --require-mppe asks for 128-bit only, --no-mppe refuses it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -84,9 +93,9 @@ static void exec_pppd(struct probe *p, int pw, int log_w, int st_w)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM))
 		_exit(127);
-	/* fds: 3 the call's socket, 4 status, 5 password; log on 2. */
+	/* fds: 3 the call's socket, 4 status, 5 password; log on 1 and 2. */
 	if (dup2(p->sock, 3) < 0 || dup2(st_w, 4) < 0 || dup2(pw, 5) < 0 ||
-	    dup2(log_w, 2) < 0)
+	    dup2(log_w, 2) < 0 || dup2(log_w, 1) < 0)
 		_exit(127);
 	close_range(6, ~0u, 0);
 	argv[n++] = p->o.pppd;
@@ -115,13 +124,16 @@ static void exec_pppd(struct probe *p, int pw, int log_w, int st_w)
 	argv[n++] = "4";
 	argv[n++] = "lcp-echo-interval";
 	argv[n++] = "0";
-	if (p->o.mppe > 0)
-		argv[n++] = "require-mppe-128";
-	else if (p->o.mppe < 0)
-		argv[n++] = "nomppe";
+	argv[n++] = probe_mppe_option(p);
 	argv[n] = NULL;
 	execv(p->o.pppd, (char *const *)argv);
 	_exit(127);
+}
+
+/* The pppd option this probe's MPPE setting is. */
+const char *probe_mppe_option(const struct probe *p)
+{
+	return p->o.mppe > 0 ? "require-mppe-128" : p->o.mppe < 0 ? "nomppe" : "require-mppe";
 }
 
 static void keep_line(struct ppp_run *r, const char *line)
@@ -199,24 +211,41 @@ static const char *mschap_error(int e)
 static int verdict(struct probe *p, struct ppp_run *r)
 {
 	const char *l;
-	char what[PROBE_EVIDENCE_LEN];
+	char what[PROBE_EVIDENCE_LEN], fix[2 * PROBE_EVIDENCE_LEN];
 
-	if ((l = find_line(r, "LCP terminated by peer")) && strstr(l, "MPPE")) {
+	/* 742 only when this side refused MPPE and the server asked for it. */
+	if (p->o.mppe < 0 && (l = find_line(r, "LCP terminated by peer")) && strstr(l, "MPPE")) {
 		quote_line(p, l);
 		return probe_fail(p, PV_ENCRYPTION,
 				  "the server requires encryption (MPPE) that this side refuses "
 				  "(Windows error 742)",
-				  "allow MPPE-128 on the client (drop nomppe), or stop requiring it on "
-				  "the server");
+				  "this probe ran with --no-mppe (nomppe): allow MPPE on the client (drop "
+				  "--no-mppe), or stop requiring it on the server");
 	}
-	/* "MPPE required but peer refused" / "... but not available" (no ppp_mppe). */
-	if ((l = find_line(r, "MPPE required"))) {
+	/* ppp_mppe missing here: not the server's doing. */
+	if ((l = find_line(r, "kernel has no support")) ||
+	    (l = find_line(r, "not available in kernel"))) {
+		quote_line(p, l);
+		return probe_fail(p, PV_LOCAL, "this host's kernel cannot do MPPE",
+				  "load ppp_mppe here (modprobe ppp_mppe), or give --no-mppe");
+	}
+	if ((l = find_line(r, "MS-CHAP[v2] nor EAP-TLS"))) {
 		quote_line(p, l);
 		return probe_fail(p, PV_ENCRYPTION,
+				  "MPPE needs MS-CHAPv2 (its keys come from it), and the server "
+				  "authenticated this side another way (Windows error 741)",
+				  "require MS-CHAPv2 on the server (require-mschap-v2), or give --no-mppe");
+	}
+	/* "MPPE required but peer refused" / "... peer negotiation failed". */
+	if ((l = find_line(r, "MPPE required"))) {
+		quote_line(p, l);
+		snprintf(fix, sizeof(fix), "enable MPPE-128 on the server (require-mppe-128 and "
+			 "MS-CHAPv2), or stop requiring it here (this probe ran with %s%s)",
+			 probe_mppe_option(p), p->o.mppe ? "" : ", Windows' default; --no-mppe "
+			 "tests an unencrypted call");
+		return probe_fail(p, PV_ENCRYPTION,
 				  "this side requires encryption (MPPE) that the server does not offer "
-				  "(Windows error 741)",
-				  "enable MPPE-128 on the server (require-mppe-128 and MS-CHAPv2), or "
-				  "stop requiring it here");
+				  "(Windows error 741)", fix);
 	}
 	if ((l = find_line(r, "authentication failed")) || r->status == 19) {
 		const char *e = l ? strstr(l, "E=") : NULL;
@@ -238,11 +267,20 @@ static int verdict(struct probe *p, struct ppp_run *r)
 				  "look at the server's PPP log; GRE passed, so it is the server's PPP "
 				  "(its options, or a PPP daemon that does not start)");
 	}
-	quote_line(p, find_line(r, "LCP terminated by peer"));
+	l = find_line(r, "LCP terminated by peer");
+	quote_line(p, l);
 	for (unsigned int i = r->nlines > 3 ? r->nlines - 3 : 0; i < r->nlines; i++)
-		quote_line(p, r->lines[i]);
-	snprintf(what, sizeof(what), "PPP failed (pppd exit %d)", r->status);
-	return probe_fail(p, PV_PPP_FAILED, what, "pppd's words above say why");
+		if (r->lines[i] != l)
+			quote_line(p, r->lines[i]);
+	if (l)
+		snprintf(what, sizeof(what), "PPP failed: the server ended it (pppd exit %d, "
+			 "Windows error 734)", r->status);
+	else
+		snprintf(what, sizeof(what), "PPP failed (pppd exit %d, Windows error 734)",
+			 r->status);
+	return probe_fail(p, PV_PPP_FAILED, what,
+			  l ? "the server's PPP log says why it ended the call; pppd's words "
+			  "above quote its reason" : "pppd's words above say why");
 }
 
 static bool reap(struct probe *p, struct ppp_run *r, int wait_ms)
@@ -308,8 +346,9 @@ int probe_ppp(struct probe *p)
 	r->status_fd = sp[0];
 	fcntl(lp[0], F_SETFL, O_NONBLOCK);
 	fcntl(sp[0], F_SETFL, O_NONBLOCK);
-	probe_evidence(p, "pppd %d: user '%s'%s", (int)p->pppd, p->o.user,
-		       p->o.mppe > 0 ? ", require-mppe-128" : p->o.mppe < 0 ? ", nomppe" : "");
+	probe_evidence(p, "pppd %d: user '%s', %s%s", (int)p->pppd, p->o.user,
+		       probe_mppe_option(p), p->o.mppe ? "" :
+		       " (MPPE 128- or 40-bit, 128 preferred: Windows' default)");
 	/* pppd's own limits end a failing run first (4 tries of 3 s per layer). */
 	end = probe_now() + 45000;
 	while (!r->up && probe_now() < end) {

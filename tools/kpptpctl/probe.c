@@ -109,6 +109,8 @@ static const char probe_usage[] =
 "                      command line, where every user could read it\n"
 "  --require-mppe      pppd requires MPPE-128 (require-mppe-128)\n"
 "  --no-mppe           pppd refuses MPPE (nomppe)\n"
+"                      neither: as Windows' client by default, MPPE required,\n"
+"                      128-bit or 40-bit, 128 preferred (require-mppe)\n"
 "  --pppd PATH         pppd to run (default /usr/sbin/pppd)\n"
 "  --plugin PATH       kpptp.so (default " KPPTP_PLUGIN ")\n"
 "  -j                  JSON: every step with its timing and evidence\n"

@@ -79,7 +79,7 @@ struct probe_opts {
 	const char *user, *password_file;
 	unsigned int timeout_s;		/* per step */
 	unsigned int gre_timeout_s;
-	int mppe;			/* -1 refuse, 0 pppd's default, 1 require */
+	int mppe;			/* -1 refuse, 0 Windows' default, 1 128-bit only */
 	const char *pppd, *plugin;
 	bool json;
 };
@@ -132,6 +132,9 @@ void probe_step_end(struct probe *p, enum step_result r);
 int probe_fail(struct probe *p, enum probe_verdict v, const char *summary,
 	       const char *remedy);
 uint64_t probe_now(void);
+
+/* probe-ppp.c: the pppd option of o.mppe. */
+const char *probe_mppe_option(const struct probe *p);
 
 /* probe-net.c: steps 1 and 2. */
 int probe_route(struct probe *p);

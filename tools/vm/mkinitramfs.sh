@@ -35,7 +35,7 @@ programs=(
 	/usr/bin/tcpdump /usr/sbin/pppd /usr/sbin/pptpd /usr/sbin/pptpctrl
 	/usr/sbin/pptp /usr/sbin/ethtool /usr/bin/kmod /usr/bin/timeout
 	/usr/bin/setsid /usr/bin/flock /usr/bin/setpriv /usr/bin/perf
-	/usr/sbin/nft
+	/usr/sbin/nft /usr/bin/jq
 )
 extra_files=(
 	/usr/lib/pptpd/pptpd-logwtmp.so
