@@ -79,7 +79,7 @@ def main():
     while time.time() < deadline and not os.path.exists(ctl):
         time.sleep(0.1)
     print("TAP version 13", flush=True)
-    print("1..13", flush=True)
+    print("1..14", flush=True)
 
     a = Peer(port)
     a.send(sccrq())
@@ -88,6 +88,7 @@ def main():
     # Half of an Echo-Request now, the rest after the hand-over.
     a.send(echo(7)[:10])
     time.sleep(0.2)
+    fds0 = len(os.listdir("/proc/%d/fd" % d.pid))
     r = ctl_run("daemon", "restart", "--binary", os.path.abspath(nxt))
     print("# %s%s" % (r.stdout, r.stderr), end="")
     point(r.returncode == 0 and "restarted kpptpd 0.2.0+next (was 0.2.0): 1 connections"
@@ -137,6 +138,9 @@ def main():
     a.send(echo(9))
     r = a.read()
     point(r is not None and r[0] == ECHO_RP, "the first connection lived through three")
+    fds1 = len(os.listdir("/proc/%d/fd" % d.pid))
+    # One more connection (b) than before the first restart: its socket.
+    point(fds1 == fds0 + 1, "no descriptor leaked by three restarts (%d, then %d)" % (fds0, fds1))
 
     d.terminate()
     r = a.read(timeout=5)

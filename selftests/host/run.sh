@@ -445,7 +445,7 @@ st=$?
 grep -v '^ok ' "$results/kpptpd-restart.log" | grep -v '^1\.\.' | sed 's/^/# /'
 check "kpptpd restart in place: all $(grep -c '^ok ' "$results/kpptpd-restart.log") points pass" \
 	test $st -eq 0 -a "$(grep -c '^not ok' "$results/kpptpd-restart.log")" -eq 0 -a \
-	"$(grep -c '^ok ' "$results/kpptpd-restart.log")" -eq 13
+	"$(grep -c '^ok ' "$results/kpptpd-restart.log")" -eq 14
 
 # --- a real call, recorded in a guest (6.1) and read by tshark's PPTP, GRE
 # and PPP dissectors: kpptpd serving kpptpd --client and pptp-linux, MPPE

@@ -476,7 +476,15 @@ int handover_restart(struct daemon *d, const char *binary, int reply_fd, char *e
 		goto fail;
 	}
 	want = fds_collect(d, &fds, reply_fd);
-	if (fds.n != want || set_cloexec(&fds, false)) {
+	fds_add(&fds, memfd);
+	fds_add(&fds, fb);
+	/*
+	 * Every other descriptor closes at the exec (the events socket,
+	 * libnftables' netlink socket...): only those the state names
+	 * cross over.
+	 */
+	if (fds.n != want + 2 || close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) ||
+	    set_cloexec(&fds, false)) {
 		snprintf(err, errlen, "descriptors: %s", strerror(errno ? errno : ENOMEM));
 		set_cloexec(&fds, true);
 		goto fail;
