@@ -113,6 +113,21 @@ static int kpptp_ip_xmit(struct kpptp_session *s, struct sk_buff *skb,
 	return net_xmit_eval(err);
 }
 
+/*
+ * A padded LCP Echo-Request or Echo-Reply (more than the magic number
+ * after its header) is a path-MTU probe: kpptp.so's (kpptp-pmtu-probe),
+ * as PPPoE peers use them (RFC 4638). It leaves with DF, so that a link
+ * too small drops it (or a router says so) instead of fragmenting it and
+ * reporting a size the call's IP packets will not get through. A plain
+ * keepalive echo is 8 octets: never near any MTU.
+ */
+static bool kpptp_lcp_probe(struct sk_buff *skb)
+{
+	return pskb_may_pull(skb, 6) &&
+	       (skb->data[2] == 9 || skb->data[2] == 10) &&
+	       get_unaligned_be16(skb->data + 4) > 8;
+}
+
 /* PPTP carries the inner DF: a tunnel must not fragment what its sender forbade. */
 static bool kpptp_inner_df(const struct sk_buff *skb, unsigned int off)
 {
@@ -204,7 +219,7 @@ static void kpptp_send_frame(struct kpptp_session *s, struct sk_buff *skb,
 {
 	unsigned int hlen, encap, need, poff;
 	struct kpptp_gre_hdr *gh;
-	bool islcp, acf, df, ack, over;
+	bool islcp, acf, df, ack, over, probe;
 	u32 ack_val = 0;
 	__be32 *opt;
 	int flags;
@@ -220,7 +235,8 @@ static void kpptp_send_frame(struct kpptp_session *s, struct sk_buff *skb,
 		poff = 1;
 	}
 	acf = !(flags & SC_COMP_AC) || islcp;
-	df = proto == PPP_IP && kpptp_inner_df(skb, poff);
+	probe = proto == PPP_LCP && kpptp_lcp_probe(skb);
+	df = probe || (proto == PPP_IP && kpptp_inner_df(skb, poff));
 
 	ack = false;
 	/* Pairs with the engine's store-release: next is set before started. */
@@ -232,7 +248,9 @@ static void kpptp_send_frame(struct kpptp_session *s, struct sk_buff *skb,
 	/* All that goes in front of the PPP protocol field. */
 	encap = sizeof(struct iphdr) + hlen + (acf ? 2 : 0);
 	if (df && skb->len + encap > dst_mtu(&rt->dst)) {
-		kpptp_frag_needed(s->net, skb, poff, dst_mtu(&rt->dst));
+		/* A probe's sender is pppd: its missing reply is the answer. */
+		if (!probe)
+			kpptp_frag_needed(s->net, skb, poff, dst_mtu(&rt->dst));
 		ip_rt_put(rt);
 		tx_add(s, KPPTP_STAT_tx_drop_too_big, 1);
 		goto drop;
