@@ -111,10 +111,10 @@ $(BIN)/kpptpd-next: $(KPPTPD_SRC) userspace/kpptpd/kpptpd.h $(BIN)/libkpptp.a
 # The pppd plugin: pppd.h is not C11 (its own bool, u_int32_t): gnu11.
 PLUGIN_FLAGS = $(CFLAGS) $(subst -std=c11,-std=gnu11,$(WARN)) -fPIC -shared
 PLUGIN_SRC := userspace/pppd/kpptp-plugin.c userspace/pppd/kpptp-push.c \
-	userspace/pppd/kpptp-early-ipcp.c userspace/lib/authname.c \
+	userspace/pppd/kpptp-early-ipcp.c userspace/pppd/kpptp-pmtu.c userspace/lib/authname.c \
 	userspace/lib/dhcp.c
 $(BUILD)/lib/kpptp.so: $(PLUGIN_SRC) userspace/pppd/pppd-compat.h userspace/pppd/kpptp-push.h \
-		userspace/pppd/kpptp-early-ipcp.h \
+		userspace/pppd/kpptp-early-ipcp.h userspace/pppd/kpptp-pmtu.h \
 		userspace/include/kpptp/authname.h userspace/include/kpptp/dhcp.h
 	@mkdir -p $(BUILD)/lib
 	$(CC) $(PLUGIN_FLAGS) $(UAPI) -Iuserspace/include -o $@ $(PLUGIN_SRC) $(LDFLAGS)

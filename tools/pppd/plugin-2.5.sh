@@ -32,7 +32,7 @@ cp -r "$repo/userspace/include/kpptp" "$src/uinc/"
 # The flags of the Makefile's kpptp.so rule, from its own variables.
 flags=$(make -s -C "$repo" --no-print-directory print-plugin-flags)
 # shellcheck disable=SC2086
-chroot "$root" sh -c "cd /tmp/kpptp-plugin && gcc $flags -Iinclude/uapi -Iuinc -o kpptp.so kpptp-plugin.c kpptp-push.c kpptp-early-ipcp.c authname.c dhcp.c" ||
+chroot "$root" sh -c "cd /tmp/kpptp-plugin && gcc $flags -Iinclude/uapi -Iuinc -o kpptp.so kpptp-plugin.c kpptp-push.c kpptp-early-ipcp.c kpptp-pmtu.c authname.c dhcp.c" ||
 	{ echo "plugin-2.5: kpptp.so does not build against pppd 2.5" >&2; exit 1; }
 cp "$src/kpptp.so" "$out/kpptp.so"
 rm -rf "$src"

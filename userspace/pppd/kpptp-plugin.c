@@ -47,6 +47,7 @@
 #include <pppd/ipv6cp.h>
 #include <pppd/ccp.h>
 #include "kpptp-push.h"
+#include "kpptp-pmtu.h"
 #include "kpptp-early-ipcp.h"
 
 char pppd_version[] = KP_PPPD_VERSION;
@@ -311,6 +312,7 @@ static void on_ip_up(void *arg, int unused)
 	tell_daemon("ip-up %s %s %s", kp_ifname(), ls, rs);
 	/* Each time: kpptp.ko may have turned it off on a renegotiation. */
 	fastpath_set(fastpath_ncp | KPPTP_FP_IPV4);
+	kpptp_pmtu_start(tell_daemon);
 }
 
 /* fe80:: plus the 64-bit interface identifier, as pppd assigns it. */
@@ -396,6 +398,7 @@ static void snoop_recv(unsigned char *p, int len)
 	if (recv_next)
 		recv_next(p, len);
 	kpptp_early_ipcp_recv(p, len);
+	kpptp_pmtu_recv(p, len);
 	if (len < 0 || authpkt_parse(p, (size_t)len, name) != AUTHPKT_TRY)
 		return;
 	memcpy(tried, name, sizeof(tried));
@@ -423,8 +426,10 @@ static void snoop_send(unsigned char *p, int len)
 static void on_phase(void *arg, int p)
 {
 	(void)arg;
-	if (p == PHASE_DEAD || p == PHASE_ESTABLISH)
+	if (p == PHASE_DEAD || p == PHASE_ESTABLISH) {
 		kpptp_early_ipcp_reset();
+		kpptp_pmtu_stop();
+	}
 	if (p == PHASE_AUTHENTICATE)
 		kpptp_push_auth_phase();
 	if (p == PHASE_NETWORK)
@@ -520,6 +525,7 @@ void plugin_init(void)
 	kp_add_options(kpptp_options);
 	kp_add_options(kpptp_push_options);
 	kp_add_options(kpptp_early_ipcp_options);
+	kp_add_options(kpptp_pmtu_options);
 	kpptp_early_ipcp_init();
 	kp_notify_auth_up(on_auth_up);
 	kp_notify_ip_up(on_ip_up);

@@ -112,6 +112,29 @@ static inline bool kp_demand(void)
 	return false;
 }
 
+/* pppd 2.5 exports output() but no header declares it. */
+void output(int unit, unsigned char *p, int len);
+
+static inline void kp_timeout(void (*fn)(void *), void *arg, int s, int us)
+{
+	ppp_timeout(fn, arg, s, us);
+}
+
+static inline void kp_untimeout(void (*fn)(void *), void *arg)
+{
+	ppp_untimeout(fn, arg);
+}
+
+static inline int kp_get_mtu(void)
+{
+	return ppp_get_mtu(0);
+}
+
+static inline void kp_set_mtu(int mtu)
+{
+	ppp_set_mtu(0, mtu);
+}
+
 #else			/* pppd 2.4 */
 
 #ifndef VERSION
@@ -206,6 +229,26 @@ static inline bool kp_multilink(void)
 static inline bool kp_demand(void)
 {
 	return demand;
+}
+
+static inline void kp_timeout(void (*fn)(void *), void *arg, int s, int us)
+{
+	timeout(fn, arg, s, us);
+}
+
+static inline void kp_untimeout(void (*fn)(void *), void *arg)
+{
+	untimeout(fn, arg);
+}
+
+static inline int kp_get_mtu(void)
+{
+	return netif_get_mtu(0);
+}
+
+static inline void kp_set_mtu(int mtu)
+{
+	netif_set_mtu(0, mtu);
 }
 
 #endif
