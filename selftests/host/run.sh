@@ -308,6 +308,17 @@ printf "$base"'dns-domain corp_example\n' >"$conf"
 expect 1 "kpptpd.conf:3: dns-domain needs a DNS name" "$kd" --check-config -c "$conf"
 printf "$base"'dhcp-inform maybe\n' >"$conf"
 expect 1 "kpptpd.conf:3: dhcp-inform needs on or off, not 'maybe'" "$kd" --check-config -c "$conf"
+# tcp-mss: auto, off, a number in range; anything else named.
+for v in auto off 536 1460; do
+	printf "$base"'tcp-mss %s\n' "$v" >"$conf"
+	expect 0 '^$' "$kd" --check-config -c "$conf"
+done
+for v in 535 1461 on 1400x ''; do
+	printf "$base"'tcp-mss %s\n' "$v" >"$conf"
+	expect 1 "kpptpd.conf:3: tcp-mss" "$kd" --check-config -c "$conf"
+done
+expect 2 "--tcp-mss needs auto, off or an MSS 536..1460, not 'big'" "$kd" --client 192.0.2.1 --tcp-mss big
+expect 2 'client options need --client' "$kd" --tcp-mss auto
 # 31 /24 networks fit one option (8 octets each), the 32nd does not.
 { printf "$base"; for i in $(seq 1 31); do echo "push-route 198.51.$i.0/24"; done; } >"$conf"
 expect 0 '^$' "$kd" --check-config -c "$conf"

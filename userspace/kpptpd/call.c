@@ -166,6 +166,7 @@ static void call_free(struct daemon *d, struct call *call)
 		call->status_fd = -1;
 	}
 	inform_free(d, call);
+	mss_clear(call);
 	timer_disarm(&d->loop, &call->health_timer);
 	/*
 	 * The client's socket and session outlive a running pppd, so that
@@ -519,6 +520,9 @@ static void exec_pppd(struct daemon *d, struct call *call, int status_w, int out
 	/* kpptp.so asks before a login is checked (users.c). */
 	if (call->role->per_source && d->cfg.auth_fail_user_limit)
 		argv[n++] = "kpptp-user-check";
+	/* tcp-mss auto: kpptp.so finds what the path carries (kpptp-pmtu.c). */
+	if (call->tcp_mss == TCP_MSS_AUTO)
+		argv[n++] = "kpptp-pmtu-probe";
 	if (d->cfg.ppp_options[0]) {
 		argv[n++] = "file";
 		argv[n++] = d->cfg.ppp_options;
@@ -540,6 +544,7 @@ void call_start(struct conn *c, struct pptp_call *pc)
 
 	call->started_ms = now_ms();
 	call->peer_id = pc->peer_id;	/* the client learns it from the OCRP */
+	call->tcp_mss = d->cfg.tcp_mss;
 	call->access = c->role->per_source ? d->cfg.access : ACCESS_ROUTED;
 	/* Before pppd runs: no packet of this call is forwarded unruled. */
 	if (call->access == ACCESS_LOCAL) {
@@ -724,6 +729,44 @@ static void login_try(struct call *call, const char *name)
  * Lines from kpptp.so: "ifname pppN", "auth-try USER", "auth USER",
  * "auth-fail USER", "ip-up IF LOCAL REMOTE", "ip6-up IF LOCAL REMOTE".
  */
+/*
+ * tcp-mss: a fixed MSS once the interface is known; auto: the interface's
+ * MTU until kpptp.so reports what the path carries, then that.
+ */
+static void clamp(struct call *call, unsigned int mtu, const char *why)
+{
+	if (!call->tcp_mss || !call->ifname[0] || !mtu)
+		return;
+	if (mss_set(call, call->ifname, mtu)) {
+		logmsg(LOG_WARNING, "%s: call %u/%u: tcp-mss: not clamped on %s (see above)",
+		       call->conn_name, call->local_id, call->peer_id, call->ifname);
+		return;
+	}
+	logmsg(LOG_INFO, "%s: call %u/%u: TCP MSS on %s clamped to %u (IPv6 %u): %s",
+	       call->conn_name, call->local_id, call->peer_id, call->ifname, mtu - 40, mtu - 60,
+	       why);
+}
+
+static void path_mtu_line(struct call *call, const char *line)
+{
+	unsigned int mtu, had;
+
+	if (sscanf(line, "path-mtu none %u", &had) == 1) {
+		logmsg(LOG_NOTICE, "%s: call %u/%u: path MTU unknown: the peer returns no padded LCP echo (%s keeps MTU %u)",
+		       call->conn_name, call->local_id, call->peer_id, call->ifname, had);
+		return;
+	}
+	if (sscanf(line, "path-mtu %u %u", &mtu, &had) != 2 || mtu < 576 || mtu > 65535)
+		return;
+	call->path_mtu = mtu;
+	if (mtu < had)
+		logmsg(LOG_NOTICE, "%s: call %u/%u: the path carries %u-octet packets, not %u: "
+		       "larger ones vanish without an ICMP error (an MTU black hole)",
+		       call->conn_name, call->local_id, call->peer_id, mtu, had);
+	if (call->tcp_mss == TCP_MSS_AUTO)
+		clamp(call, mtu, "the path MTU kpptp.so found");
+}
+
 static void status_line(struct call *call, char *line)
 {
 	struct pptp_call *pc = call->pc;
@@ -743,6 +786,8 @@ static void status_line(struct call *call, char *line)
 			else
 				end_unenforced(call, call->ifname);
 		}
+	} else if (!strncmp(line, "path-mtu ", 9)) {
+		path_mtu_line(call, line);
 	} else if (!strncmp(line, "auth-try ", 9)) {
 		login_try(call, line + 9);
 	} else if (!strncmp(line, "auth-fail ", 10)) {
@@ -783,6 +828,12 @@ static void status_line(struct call *call, char *line)
 		}
 		char user[4 * sizeof(call->user)];
 
+		if (call->tcp_mss == TCP_MSS_AUTO && !call->mss_mtu)
+			clamp(call, call->path_mtu ? call->path_mtu : mss_if_mtu(call->ifname),
+			      call->path_mtu ? "the path MTU kpptp.so found" :
+			      "the interface's MTU, until the path's is known");
+		else if (call->tcp_mss > TCP_MSS_AUTO)
+			clamp(call, call->tcp_mss + 40, "tcp-mss");
 		/* The user name came from the peer: escaped in the log. */
 		logmsg(LOG_NOTICE, "%s: call %u/%u up: user '%s', %s, %s -> %s",
 		       call->conn->name, pc->local_id, pc->peer_id,

@@ -295,6 +295,18 @@ static int one(struct parse *p, struct config *cfg, char *key, char *v)
 		cfg->dhcp_inform = !strcmp(v, "on");
 		return 0;
 	}
+	if (!strcmp(key, "tcp-mss")) {
+		unsigned int n;
+
+		if (!strcmp(v, "off") || !strcmp(v, "auto")) {
+			cfg->tcp_mss = !strcmp(v, "auto") ? TCP_MSS_AUTO : 0;
+			return 0;
+		}
+		if (!parse_uint(v, 536, 1460, &n))
+			return bad(p, "tcp-mss needs auto, off or an MSS 536..1460, not '%s'", v);
+		cfg->tcp_mss = n;
+		return 0;
+	}
 	if (!strcmp(key, "access")) {
 		for (enum access_mode m = ACCESS_ROUTED; m <= ACCESS_NETWORK; m++)
 			if (!strcmp(v, access_str(m))) {

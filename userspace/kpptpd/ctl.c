@@ -185,6 +185,8 @@ static void call_line(struct out *o, struct call *call, uint64_t now,
 	put(o, " address=%s uptime=%llu session=%u pppd=%d", a ? addr : "-",
 	    (unsigned long long)((now - call->started_ms) / 1000), call->session_id,
 	    (int)call->pppd);
+	/* tcp-mss: what the path carries (0: not probed) and the MSS clamped to. */
+	put(o, " path-mtu=%u mss=%u", call->path_mtu, call->mss_mtu ? call->mss_mtu - 40 : 0);
 	if (k)
 		put(o, " rx-bytes=%llu tx-bytes=%llu rx-packets=%llu tx-packets=%llu lost=%llu",
 		    (unsigned long long)k->rx_bytes, (unsigned long long)k->tx_bytes,

@@ -218,6 +218,10 @@ static void save_call(struct state_out *o, const struct daemon *d, const struct 
 	state_u64(o, "health_rx", call->health_rx);
 	state_u64(o, "anomalies", call->anomalies);
 	state_u64(o, "lossy_logged", call->lossy_logged_ms);
+	state_u64(o, "tcp_mss", call->tcp_mss);
+	state_u64(o, "path_mtu", call->path_mtu);
+	state_u64(o, "mss_mtu", call->mss_mtu);
+	state_str(o, "mss_if", call->mss_if);
 	state_i64(o, "out_fd", call->out.fd);
 	state_hex(o, "out_buf", call->out.buf, call->out.len);
 	state_end(o);
@@ -740,6 +744,10 @@ static bool load_call(struct daemon *d, struct resume *s, struct state_rec *r)
 	GET(r, "health_rx", UINT64_MAX, call->health_rx);
 	GET(r, "anomalies", UINT64_MAX, call->anomalies);
 	GET(r, "lossy_logged", UINT64_MAX, call->lossy_logged_ms);
+	GET(r, "tcp_mss", 1460, call->tcp_mss);
+	GET(r, "path_mtu", 65535, call->path_mtu);
+	GET(r, "mss_mtu", 65535, call->mss_mtu);
+	state_get_str(r, "mss_if", call->mss_if, sizeof(call->mss_if));
 	GETI(r, "out_fd", -1, INT32_MAX, call->out.fd);
 	if (state_get_hex(r, "out_buf", call->out.buf, sizeof(call->out.buf) - 1, &n))
 		call->out.len = n;
@@ -1079,6 +1087,8 @@ int handover_resume(struct daemon *d, int fd, int fallback_fd, char **argv)
 	for (unsigned int i = s.ncalls; i-- > 0;) {
 		if (s.calls[i].call->access == ACCESS_LOCAL)
 			access_adopt();
+		if (s.calls[i].call->mss_mtu)
+			mss_adopt();
 		adopt_call(d, &s, i);
 	}
 	d->restarts = s.restarts;

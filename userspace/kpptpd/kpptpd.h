@@ -79,7 +79,10 @@ struct config {
 	struct dhcp_route push_routes[DHCP_MAX_ROUTES];	/* router 0: the call's end */
 	unsigned int npush_routes;
 	char dns_domain[254];		/* "": none */
+	/* tcp-mss (mss.c): 0 off, TCP_MSS_AUTO, else the IPv4 MSS to clamp to. */
+	unsigned int tcp_mss;
 };
+#define TCP_MSS_AUTO		1
 
 /* config.c: 0, or -1 with "FILE:LINE: what" in err. */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
@@ -248,6 +251,10 @@ struct call {
 	uint64_t anomalies;		/* lost + late + out-of-order, from events */
 	uint64_t lossy_logged_ms;
 	struct inform *inform;		/* DHCPINFORM answers (inform.c); NULL: none */
+	unsigned int tcp_mss;		/* the configuration's when it started */
+	unsigned int path_mtu;		/* what kpptp.so found (path-mtu), 0: not yet */
+	unsigned int mss_mtu;		/* the clamp in place (mss.c), 0: none */
+	char mss_if[16];		/* ... on this interface */
 	struct call *next;		/* daemon's list */
 };
 
@@ -473,6 +480,14 @@ int access_add_if(const char *ifname);
 void access_del_if(const char *ifname);
 void access_fini(void);
 void access_adopt(void);
+
+/* mss.c: tcp-mss through nftables. mss_set: 0, or -1 logged. */
+int mss_set(struct call *call, const char *ifname, unsigned int mtu);
+void mss_clear(struct call *call);
+void mss_adopt(void);
+void mss_client(void);
+void mss_fini(void);
+unsigned int mss_if_mtu(const char *ifname);
 const char *access_str(enum access_mode m);
 
 /* ctl.c: the admin's control socket (kpptpctl calls). */

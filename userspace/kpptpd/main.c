@@ -56,6 +56,10 @@ static const char usage_text[] =
 "      --connect-timeout S    wait S seconds for TCP (1..600, default 10)\n"
 "      --max-protocol-tries N give up after N attempts at a server that does\n"
 "                             not speak PPTP (1..100, default 3)\n"
+"      --tcp-mss auto|off|N   clamp the TCP MSS of connections through the\n"
+"                             call: to what the path carries (auto: found\n"
+"                             with padded LCP echoes), or to N (536..1460);\n"
+"                             default off (kpptpd.conf(5), tcp-mss)\n"
 "      --pppd PATH            default /usr/sbin/pppd\n"
 "      --plugin PATH          default " KPPTPD_PLUGIN "\n"
 "\n"
@@ -324,6 +328,7 @@ int main(int argc, char **argv)
 		{ "pppd", required_argument, NULL, 'D' },
 		{ "plugin", required_argument, NULL, 'L' },
 		{ "state-format", no_argument, NULL, 'S' },
+		{ "tcp-mss", required_argument, NULL, 'm' },
 		{ "resume", required_argument, NULL, 'R' },
 		{ "resume-fallback", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
@@ -331,6 +336,7 @@ int main(int argc, char **argv)
 	const char *path = KPPTPD_CONF, *server = NULL, *pppd = NULL, *plugin = NULL;
 	bool check = false, fg = false, conf_given = false;
 	int resume_fd = -1, fallback_fd = -1;
+	const char *tcp_mss = NULL;
 	static struct daemon d;
 	char err[512];
 	sigset_t mask;
@@ -351,6 +357,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'D': pppd = optarg; break;
+		case 'm': tcp_mss = optarg; break;
 		case 'L': plugin = optarg; break;
 		case 'C': check = true; break;
 		case 'S': printf("kpptpd-state %d %s\n", STATE_FORMAT, KPPTP_VERSION); return 0;
@@ -393,13 +400,22 @@ int main(int argc, char **argv)
 			snprintf(d.cfg.pppd, sizeof(d.cfg.pppd), "%s", pppd);
 		if (plugin)
 			snprintf(d.cfg.plugin, sizeof(d.cfg.plugin), "%s", plugin);
+		if (tcp_mss && !strcmp(tcp_mss, "auto")) {
+			d.cfg.tcp_mss = TCP_MSS_AUTO;
+		} else if (tcp_mss && strcmp(tcp_mss, "off") &&
+			   (!parse_uint(tcp_mss, 536, 1460, &d.cfg.tcp_mss))) {
+			fprintf(stderr, "kpptpd: --tcp-mss needs auto, off or an MSS 536..1460, not '%s'\n",
+				tcp_mss);
+			return 2;
+		}
 		d.cfg.max_calls_per_conn = 1;
 		d.client = true;
+		mss_client();
 		fg = true;
 	} else if (optind < argc) {
 		fprintf(stderr, "kpptpd: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
-	} else if (d.cl.opts.persist || pppd || plugin || d.cl.opts.connect_timeout ||
+	} else if (d.cl.opts.persist || pppd || plugin || tcp_mss || d.cl.opts.connect_timeout ||
 		   d.cl.opts.max_protocol_tries) {
 		fprintf(stderr, "kpptpd: client options need --client (see --help)\n");
 		return 2;
@@ -499,6 +515,7 @@ int main(int argc, char **argv)
 	if (d.have_nl)
 		kpptp_nl_close(&d.nl);
 	access_fini();
+	mss_fini();
 	pool_free(&d.pool);
 	sources_free();
 	users_free();
