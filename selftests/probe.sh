@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 53
+ktap_plan 61
 modprobe -a nf_tables nft_reject_inet nft_reject_ipv4 nft_quota 2>/dev/null ||
 	ktap_skip_rest "this kernel has no nftables reject"
 command -v nft >/dev/null || ktap_bail "nft missing from the guest (tools/vm/mkinitramfs.sh)"
@@ -305,6 +305,89 @@ ktap_check "... with the anomalies the kernel reported during the call" \
 kill -CONT "$CLIENT"
 finished "$CLIENT"
 wait_for 15 server_clean
+
+# An MTU black hole ("Fragmentation and Performance Issues with PPTP
+# Connections"): the router's link towards the server carries 1300-octet
+# packets, and the router sends no "fragmentation needed" about bigger
+# ones (its own ICMP filtered); the server's bigger packets are dropped
+# by that link too. Calls come up, then TCP stalls.
+router
+ip -n "$R" link set kpv1 mtu 1300
+ip netns exec "$R" nft -f - <<'EOF' || ktap_bail "black-hole ruleset"
+table inet bh {
+	chain out {
+		type filter hook output priority filter; policy accept;
+		icmp type destination-unreachable icmp code frag-needed counter drop
+	}
+}
+EOF
+probe blackhole --user alice --password-file "$work/pw"
+ktap_eq "an MTU black hole: the call comes up, probe finds it: mtu-black-hole (exit 28)" \
+	"28 mtu-black-hole" "$PST $(verdict blackhole)"
+bh=$(grep -oE 'packets over [0-9]+ octets' "$work/blackhole.json" | grep -oE '[0-9]+')
+ktap_check "... the largest packet that passes both ways (${bh:-none}), under the 1300-octet link" \
+	eval "[ '${bh:-0}' -ge 1200 ] && [ '${bh:-0}' -le 1300 ]"
+ktap_check "... and the remedy: tcp-mss auto" has blackhole 'tcp-mss auto'
+# bh_call LOG [kpptpd --client options]: a call from $C through the hole.
+bh_call() {
+	local log=$1
+	shift
+	ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
+		"$@" -- name alice password s3cret-Pw remotename kpptpd require-mppe-128 refuse-pap \
+		refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0 >"$log" 2>&1 &
+	CLIENT=$!
+	wait_for 40 has_addr "$C" '203\.0\.113\.1[01] ' || {
+		sed 's/^/# client: /' "$log" | tail -20
+		ktap_bail "no call through the black hole"
+	}
+}
+# bh_iperf [-R]: Mbit/s of a 3 s iperf3 through the call (0: stalled).
+bh_iperf() {
+	local out
+	ip netns exec "$S" iperf3 -s -1 -D -I /tmp/iperf.bh.pid >/dev/null 2>&1
+	wait_for 5 listening "$S" 5201
+	out=$(ip netns exec "$C" timeout 25 iperf3 -c 203.0.113.1 -t 3 --connect-timeout 5000 -J "$@" 2>/dev/null)
+	kill $(cat /tmp/iperf.bh.pid 2>/dev/null) 2>/dev/null
+	echo "$out" | grep -A12 '"sum_received"' |
+		awk -F'[:,]' '/"bytes"/ { printf "%d", $2 * 8 / 3 / 1e6; found = 1; exit } END { if (!found) print 0 }'
+}
+# MPPE frames carry no DF: towards the server the router fragments them;
+# the server's full-size packets are the ones the hole swallows.
+bh_call "$work/bh1.log"
+stalled=$(bh_iperf -R)
+ktap_check "without tcp-mss, TCP from the server through the hole stalls (${stalled} Mbit/s)" \
+	test "${stalled:-0}" -lt 1
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+wait_for 15 server_clean
+# The remedy, one line on the server: tcp-mss auto.
+n=$(grep -c reloaded "$work/server.log")
+echo 'tcp-mss auto' >>"$work/kpptpd.conf"
+kill -HUP "$KPPTPD"
+wait_for 10 eval "[[ \$(grep -c reloaded '$work/server.log') -gt $n ]]"
+bh_call "$work/bh2.log"
+wait_for 40 grep -q 'clamped to [0-9]* (IPv6 [0-9]*): the path MTU kpptp.so found' "$work/server.log"
+grep -E 'path carries|clamped to' "$work/server.log" | tail -3 | sed 's/^/# server: /'
+ktap_check "tcp-mss auto: the server finds what the path carries and clamps the call's MSS" \
+	grep -q 'clamped to [0-9]* (IPv6 [0-9]*): the path MTU kpptp.so found' "$work/server.log"
+up=$(bh_iperf) down=$(bh_iperf -R)
+ktap_check "... TCP through the hole moves data both ways (${up} and ${down} Mbit/s)" \
+	eval "[ '${up:-0}' -ge 1 ] && [ '${down:-0}' -ge 1 ]"
+ktap_check "... kpptpctl -j calls shows the path MTU and the MSS" eval \
+	"ip netns exec '$S' '$BIN/kpptpctl' -j calls | jq -e '.[0][\"path-mtu\"] > 0 and .[0].mss > 0' >/dev/null"
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+wait_for 15 server_clean
+# kpptpd --client does the same for its side.
+bh_call "$work/bh3.log" --tcp-mss auto
+ktap_check "kpptpd --client --tcp-mss auto clamps its side too" \
+	wait_for 40 grep -q 'clamped to [0-9]* (IPv6 [0-9]*): the path MTU kpptp.so found' "$work/bh3.log"
+kill -TERM "$CLIENT"
+finished "$CLIENT"
+wait_for 15 server_clean
+sed -i '/^tcp-mss auto$/d' "$work/kpptpd.conf"
+ip netns exec "$R" nft delete table inet bh
+ip -n "$R" link set kpv1 mtu 1500
 
 # Debian's pptpd as the server.
 kill -TERM "$KPPTPD"

@@ -120,7 +120,7 @@ static int icmp_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* The session's counters (by our call ID and the server), or the namespace's. */
-static int kernel_stats(struct probe *p, bool session, struct kpptp_session_msg *m)
+int probe_kernel_stats(struct probe *p, bool session, struct kpptp_session_msg *m)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -206,12 +206,12 @@ static void kernel_evidence(struct probe *p, const struct kpptp_session_msg *net
 {
 	struct kpptp_session_msg s, n;
 
-	if (kernel_stats(p, true, &s) == 0)
+	if (probe_kernel_stats(p, true, &s) == 0)
 		probe_evidence(p, "kpptp.ko session: tx %llu packets, rx %llu packets, ICMP "
 			       "unreachable %llu", (unsigned long long)stat(&s, KPPTP_A_STATS_TX_PACKETS),
 			       (unsigned long long)stat(&s, KPPTP_A_STATS_RX_PACKETS),
 			       (unsigned long long)stat(&s, KPPTP_A_STATS_ICMP_UNREACHABLE));
-	if (kernel_stats(p, false, &n) == 0 &&
+	if (probe_kernel_stats(p, false, &n) == 0 &&
 	    net_stat(&n, KPPTP_A_NET_STATS_RX_NO_SESSION) >
 	    net_stat(net0, KPPTP_A_NET_STATS_RX_NO_SESSION))
 		probe_evidence(p, "%llu GRE packets arrived for no session meanwhile (a call ID "
@@ -232,7 +232,7 @@ int probe_gre(struct probe *p)
 
 	probe_step_begin(p, "gre");
 	open_netlink(p);
-	kernel_stats(p, false, &net0);
+	probe_kernel_stats(p, false, &net0);
 	if (attach_channel(p))
 		return probe_fail(p, PV_LOCAL, "could not attach to the call's kernel session",
 				  "see the evidence");

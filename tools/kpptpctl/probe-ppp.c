@@ -23,6 +23,7 @@
  * PPTP, offers); --require-mppe asks for 128-bit only, --no-mppe refuses it.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <libmnl/libmnl.h>
 #include <sys/wait.h>
 
 #include "probe.h"
@@ -45,6 +47,7 @@ struct ppp_run {
 	char lines[PPP_LINES][160];	/* pppd's log, the last PPP_LINES lines */
 	unsigned int nlines;
 	bool up, mppe_on;
+	int pmtu, pmtu_had;		/* kpptp.so's "path-mtu": -1 none, 0 not yet */
 	char ipup[160], user[64];
 	int status;			/* pppd's exit status, -1 while it runs */
 };
@@ -125,6 +128,8 @@ static void exec_pppd(struct probe *p, int pw, int log_w, int st_w)
 	argv[n++] = "lcp-echo-interval";
 	argv[n++] = "0";
 	argv[n++] = probe_mppe_option(p);
+	/* Step 7: kpptp.so finds what the path carries once IPCP is up. */
+	argv[n++] = "kpptp-pmtu-probe";
 	argv[n] = NULL;
 	execv(p->o.pppd, (char *const *)argv);
 	_exit(127);
@@ -154,6 +159,11 @@ static void status_line(struct ppp_run *r, const char *line)
 		snprintf(r->ipup, sizeof(r->ipup), "%s", line + 6);
 	} else if (!strncmp(line, "auth ", 5)) {
 		snprintf(r->user, sizeof(r->user), "%s", line + 5);
+	} else if (sscanf(line, "path-mtu none %d", &r->pmtu_had) == 1) {
+		r->pmtu = -1;
+	} else if (!strncmp(line, "path-mtu ", 9) &&
+		   (sscanf(line, "path-mtu %d %d", &r->pmtu, &r->pmtu_had) != 2 || r->pmtu < 1)) {
+		r->pmtu = -1;
 	}
 }
 
@@ -396,6 +406,101 @@ int probe_ppp(struct probe *p)
 		probe_evidence(p, "pppd exited with status %d", r->status);
 	v = verdict(p, r);
 	return v;
+}
+
+/* A router's "fragmentation needed" about our GRE, during step 7. */
+struct frag_seen {
+	struct probe *p;
+	bool seen;
+	uint32_t router;
+};
+
+static int frag_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct frag_seen *f = data;
+	struct kpptp_session_msg m;
+
+	if (kpptp_session_parse(nlh, &m) < 0 || m.cmd != KPPTP_CMD_ICMP_ERROR_NTF ||
+	    m.local_call_id != f->p->local_call_id || m.icmp_type != 3 || m.icmp_code != 4)
+		return 1;
+	f->seen = true;
+	f->router = m.icmp_router;
+	return 1;
+}
+
+int probe_mtu(struct probe *p)
+{
+	struct ppp_run *r = p->ppp;
+	struct frag_seen f = { .p = p };
+	struct kpptp_session_msg m;
+	char who[INET_ADDRSTRLEN], what[PROBE_EVIDENCE_LEN], fix[2 * PROBE_EVIDENCE_LEN];
+	uint64_t end = probe_now() + 45000, frags = 0;
+
+	probe_step_begin(p, "mtu");
+	/* kpptp.so: at most two tries of 1 s for each of about ten sizes. */
+	while (r && !r->pmtu && p->pppd && probe_now() < end) {
+		int fds[3], n = 0;
+
+		if (r->status_fd >= 0)
+			fds[n++] = r->status_fd;
+		if (r->log_fd >= 0)
+			fds[n++] = r->log_fd;
+		if (p->have_events)
+			fds[n++] = kpptp_nl_fd(&p->events);
+		probe_wait(p, probe_now() + 200, fds, n);
+		if (r->status_fd >= 0 &&
+		    read_lines(r->status_fd, r->stbuf, sizeof(r->stbuf), &r->stlen, r, status_line)) {
+			close(r->status_fd);
+			r->status_fd = -1;
+		}
+		if (r->log_fd >= 0 &&
+		    read_lines(r->log_fd, r->logbuf, sizeof(r->logbuf), &r->loglen, r, keep_line)) {
+			close(r->log_fd);
+			r->log_fd = -1;
+		}
+		if (p->have_events)
+			(void)kpptp_nl_events(&p->events, frag_cb, &f);
+		if (r->status_fd < 0 && reap(p, r, 0))
+			break;
+	}
+	if (!r || !r->pmtu) {
+		probe_evidence(p, "kpptp.so said nothing of the path MTU within 45 s (%s)",
+			       p->o.plugin);
+		probe_step_end(p, STEP_WARN);
+		return 0;
+	}
+	quote_line(p, find_line(r, "path MTU"));
+	if (r->pmtu < 0) {
+		probe_evidence(p, "the server returns no padded LCP echo: the path MTU is not known");
+		probe_step_end(p, STEP_WARN);
+		return 0;
+	}
+	if (r->pmtu >= r->pmtu_had) {
+		probe_evidence(p, "%d-octet packets (the interface's MTU) pass both ways", r->pmtu);
+		probe_step_end(p, STEP_PASS);
+		return 0;
+	}
+	if (probe_kernel_stats(p, true, &m) == 0 && m.has_stats[KPPTP_A_STATS_ICMP_FRAG_NEEDED])
+		frags = m.stats[KPPTP_A_STATS_ICMP_FRAG_NEEDED];
+	if (f.seen || frags) {
+		if (f.seen)
+			inet_ntop(AF_INET, &f.router, who, sizeof(who));
+		probe_evidence(p, "the path carries %d-octet packets, not %d; %s says so (ICMP "
+			       "fragmentation needed, %llu): path MTU discovery works", r->pmtu,
+			       r->pmtu_had, f.seen ? who : "a router",
+			       (unsigned long long)frags);
+		probe_step_end(p, STEP_WARN);
+		return 0;
+	}
+	probe_evidence(p, "packets over %d octets (the interface has %d) do not come back, and no "
+		       "router sent ICMP fragmentation-needed about them", r->pmtu, r->pmtu_had);
+	snprintf(what, sizeof(what), "an MTU black hole: the path carries %d-octet packets, "
+		 "bigger ones vanish without an ICMP error; the call comes up, then TCP stalls",
+		 r->pmtu);
+	snprintf(fix, sizeof(fix), "tcp-mss auto in the server's kpptpd.conf (and --tcp-mss auto "
+		 "for kpptpd --client), or pppd's mtu %d here; or let ICMP type 3 code 4 "
+		 "(fragmentation needed) through the routers", r->pmtu);
+	return probe_fail(p, PV_MTU_BLACK_HOLE, what, fix);
 }
 
 void probe_ppp_stop(struct probe *p)

@@ -33,6 +33,7 @@ static const struct {
 	{ PV_PPP_TIMEOUT, "ppp-timeout" },
 	{ PV_PPP_FAILED, "ppp-failed" },
 	{ PV_SERVER_ENDED, "server-ended" },
+	{ PV_MTU_BLACK_HOLE, "mtu-black-hole" },
 };
 
 const char *probe_verdict_name(enum probe_verdict v)

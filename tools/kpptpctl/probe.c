@@ -95,6 +95,10 @@ static const char probe_usage[] =
 "  6 ppp       with --user: pppd authenticates over the call (pppd's own words\n"
 "              are the evidence): bad password or no permission (691),\n"
 "              encryption required by one side only (741/742), timeout (718)\n"
+"  7 mtu       with --user, the call up: the largest packet that passes both\n"
+"              ways (padded LCP echoes with DF), and whether a router says so\n"
+"              (ICMP fragmentation needed) or big packets just vanish: an MTU\n"
+"              black hole, which stalls TCP; the remedy: tcp-mss auto\n"
 "It always cleans up: pppd stopped, Call-Clear-Request, Stop-Control-\n"
 "Connection, kernel session deleted.\n"
 "\n"
@@ -220,9 +224,12 @@ static int run_steps(struct probe *p)
 	v = probe_gre(p);
 	if (v)
 		return v;
-	if (p->o.user)
-		return probe_ppp(p);
-	return PV_OK;
+	if (!p->o.user)
+		return PV_OK;
+	v = probe_ppp(p);
+	if (v)
+		return v;
+	return probe_mtu(p);
 }
 
 int cmd_probe(struct ctl *c, int argc, char **argv)

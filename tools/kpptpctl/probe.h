@@ -56,6 +56,7 @@ enum probe_verdict {
 	PV_PPP_TIMEOUT,		/* 718 */
 	PV_PPP_FAILED,		/* PPP ended otherwise: pppd's words say why */
 	PV_SERVER_ENDED,	/* the server cleared the call or the connection */
+	PV_MTU_BLACK_HOLE,	/* big packets vanish, no ICMP says why */
 };
 
 enum step_result { STEP_PASS, STEP_WARN, STEP_FAIL, STEP_SKIP };
@@ -71,7 +72,7 @@ struct probe_step {
 	char evidence[PROBE_MAX_EVIDENCE][PROBE_EVIDENCE_LEN];
 };
 
-#define PROBE_MAX_STEPS		8
+#define PROBE_MAX_STEPS		9
 
 struct probe_opts {
 	const char *server;
@@ -133,6 +134,10 @@ int probe_fail(struct probe *p, enum probe_verdict v, const char *summary,
 	       const char *remedy);
 uint64_t probe_now(void);
 
+/* probe-gre.c: the session's counters (session) or the namespace's. */
+int probe_kernel_stats(struct probe *p, bool session, struct kpptp_session_msg *m);
+/* probe-ppp.c: step 7, what the path carries, once PPP is up. */
+int probe_mtu(struct probe *p);
 /* probe-ppp.c: the pppd option of o.mppe. */
 const char *probe_mppe_option(const struct probe *p);
 
