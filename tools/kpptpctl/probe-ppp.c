@@ -188,6 +188,30 @@ static int read_lines(int fd, char *buf, size_t cap, size_t *len, struct ppp_run
 	return 0;
 }
 
+/* Up to 200 ms for pppd's log and status lines (and extra_fd), read. */
+static void pump(struct probe *p, struct ppp_run *r, int extra_fd)
+{
+	int f[3], n = 0;
+
+	if (r->log_fd >= 0)
+		f[n++] = r->log_fd;
+	if (r->status_fd >= 0)
+		f[n++] = r->status_fd;
+	if (extra_fd >= 0)
+		f[n++] = extra_fd;
+	probe_wait(p, probe_now() + 200, f, n);
+	if (r->log_fd >= 0 &&
+	    read_lines(r->log_fd, r->logbuf, sizeof(r->logbuf), &r->loglen, r, keep_line)) {
+		close(r->log_fd);
+		r->log_fd = -1;
+	}
+	if (r->status_fd >= 0 &&
+	    read_lines(r->status_fd, r->stbuf, sizeof(r->stbuf), &r->stlen, r, status_line)) {
+		close(r->status_fd);
+		r->status_fd = -1;
+	}
+}
+
 static const char *find_line(const struct ppp_run *r, const char *what)
 {
 	for (unsigned int i = 0; i < r->nlines; i++)
@@ -362,25 +386,9 @@ int probe_ppp(struct probe *p)
 	/* pppd's own limits end a failing run first (4 tries of 3 s per layer). */
 	end = probe_now() + 45000;
 	while (!r->up && probe_now() < end) {
-		int f[2], n = 0;
-
-		if (r->log_fd >= 0)
-			f[n++] = r->log_fd;
-		if (r->status_fd >= 0)
-			f[n++] = r->status_fd;
-		if (!n && reap(p, r, 0))
+		if (r->log_fd < 0 && r->status_fd < 0 && reap(p, r, 0))
 			break;
-		probe_wait(p, probe_now() + 200, f, n);
-		if (r->log_fd >= 0 &&
-		    read_lines(r->log_fd, r->logbuf, sizeof(r->logbuf), &r->loglen, r, keep_line)) {
-			close(r->log_fd);
-			r->log_fd = -1;
-		}
-		if (r->status_fd >= 0 &&
-		    read_lines(r->status_fd, r->stbuf, sizeof(r->stbuf), &r->stlen, r, status_line)) {
-			close(r->status_fd);
-			r->status_fd = -1;
-		}
+		pump(p, r, -1);
 		if (!r->up && reap(p, r, 0)) {
 			/* The last lines may still be in the pipe. */
 			if (r->log_fd >= 0)
@@ -439,25 +447,7 @@ int probe_mtu(struct probe *p)
 	probe_step_begin(p, "mtu");
 	/* kpptp.so: at most two tries of 1 s for each of about ten sizes. */
 	while (r && !r->pmtu && p->pppd && probe_now() < end) {
-		int fds[3], n = 0;
-
-		if (r->status_fd >= 0)
-			fds[n++] = r->status_fd;
-		if (r->log_fd >= 0)
-			fds[n++] = r->log_fd;
-		if (p->have_events)
-			fds[n++] = kpptp_nl_fd(&p->events);
-		probe_wait(p, probe_now() + 200, fds, n);
-		if (r->status_fd >= 0 &&
-		    read_lines(r->status_fd, r->stbuf, sizeof(r->stbuf), &r->stlen, r, status_line)) {
-			close(r->status_fd);
-			r->status_fd = -1;
-		}
-		if (r->log_fd >= 0 &&
-		    read_lines(r->log_fd, r->logbuf, sizeof(r->logbuf), &r->loglen, r, keep_line)) {
-			close(r->log_fd);
-			r->log_fd = -1;
-		}
+		pump(p, r, p->have_events ? kpptp_nl_fd(&p->events) : -1);
 		if (p->have_events)
 			(void)kpptp_nl_events(&p->events, frag_cb, &f);
 		if (r->status_fd < 0 && reap(p, r, 0))

@@ -22,16 +22,13 @@
  * forwarding (call.c passes both).
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
-#include <nftables/libnftables.h>
 
 #include "kpptpd.h"
 
-static struct nft_ctx *nft;
 
 const char *access_str(enum access_mode m)
 {
@@ -47,43 +44,14 @@ const char *access_str(enum access_mode m)
 }
 
 /* Runs nft commands; on failure logs nftables' own words and returns -1. */
-static int nft_cmd(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define nft_cmd(what, ...) nftx_cmd("access local", (what), __VA_ARGS__)
 
-static int nft_cmd(const char *what, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		logmsg(LOG_ERR, "access local: %s: command too long", what);
-		return -1;
-	}
-	if (nft_run_cmd_from_buffer(nft, buf)) {
-		const char *err = nft_ctx_get_error_buffer(nft);
-		size_t len = strcspn(err, "\n");
-
-		logmsg(LOG_ERR, "access local: %s: nftables: %.*s", what, (int)len, err);
-		return -1;
-	}
-	return 0;
-}
+static bool made;	/* the table is in place */
 
 static int access_table(void)
 {
-	if (nft)
+	if (made)
 		return 0;
-	nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft || nft_ctx_buffer_output(nft) || nft_ctx_buffer_error(nft)) {
-		logmsg(LOG_ERR, "access local: nftables: cannot make a context");
-		if (nft)
-			nft_ctx_free(nft);
-		nft = NULL;
-		return -1;
-	}
 	/* "add" then "delete": no error whether or not a stale one exists. */
 	if (nft_cmd("making table inet kpptpd",
 		    "add table inet kpptpd\n"
@@ -98,11 +66,9 @@ static int access_table(void)
 		    "    iifname @local_ifs counter drop comment \"access local: from a client's interface\"\n"
 		    "    oifname @local_ifs counter drop comment \"access local: to a client's interface\"\n"
 		    "  }\n"
-		    "}\n")) {
-		nft_ctx_free(nft);
-		nft = NULL;
+		    "}\n"))
 		return -1;
-	}
+	made = true;
 	logmsg(LOG_INFO, "access local: nftables table inet kpptpd in place");
 	return 0;
 }
@@ -114,15 +80,8 @@ static int access_table(void)
  */
 void access_adopt(void)
 {
-	if (nft)
-		return;
-	nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft || nft_ctx_buffer_output(nft) || nft_ctx_buffer_error(nft) ||
-	    nft_run_cmd_from_buffer(nft, "list table inet kpptpd")) {
-		if (nft)
-			nft_ctx_free(nft);
-		nft = NULL;
-	}
+	if (!made && nftx_cmd("access local", NULL, "list table inet kpptpd") == 0)
+		made = true;
 }
 
 static const char *addr_str(uint32_t a, char *buf)
@@ -146,7 +105,7 @@ void access_del_addr(uint32_t addr)
 {
 	char a[INET_ADDRSTRLEN];
 
-	if (nft)
+	if (made)
 		nft_cmd("removing a client's address",
 			"delete element inet kpptpd local_addrs { %s }", addr_str(addr, a));
 }
@@ -172,16 +131,15 @@ int access_add_if(const char *ifname)
 
 void access_del_if(const char *ifname)
 {
-	if (nft && ifname_ok(ifname))
+	if (made && ifname_ok(ifname))
 		nft_cmd("removing a client's interface",
 			"delete element inet kpptpd local_ifs { \"%s\" }", ifname);
 }
 
 void access_fini(void)
 {
-	if (!nft)
+	if (!made)
 		return;
 	nft_cmd("deleting table inet kpptpd", "delete table inet kpptpd");
-	nft_ctx_free(nft);
-	nft = NULL;
+	made = false;
 }

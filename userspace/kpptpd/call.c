@@ -106,36 +106,10 @@ static void kill_pppd(struct daemon *d, struct timer *t, uint64_t now);
 /* Timers a call owns (kill_timer, health_timer), reserved when it is made. */
 #define CALL_TIMERS 2
 
-/* A new call of connection c, in d->calls; NULL: out of memory. */
-static struct call *call_new(struct conn *c)
-{
-	struct daemon *d = c->d;
-	struct call *call = calloc(1, sizeof(*call));
-
-	if (!call)
-		return NULL;
-	if (timers_reserve(&d->loop, CALL_TIMERS)) {
-		free(call);
-		return NULL;
-	}
-	call->d = d;
-	call->role = c->role;
-	call->conn = c;
-	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
-	call->status_io.cb = status_io;
-	call->status_fd = -1;
-	call->out.io.cb = out_io;
-	call->out.fd = -1;
-	call->sock = -1;
-	call->kill_timer.cb = kill_pppd;
-	call->health_timer.cb = health_recheck;
-	call->next = d->calls;
-	d->calls = call;
-	d->ncalls++;
-	return call;
-}
-
-/* handover.c: a call read from the state, its callbacks set, not linked. */
+/*
+ * A call with its callbacks set and nothing open, not linked anywhere:
+ * call_new's start, and handover.c's for a call read from the state.
+ */
 struct call *call_alloc_restored(struct daemon *d)
 {
 	struct call *call = calloc(1, sizeof(*call));
@@ -150,6 +124,27 @@ struct call *call_alloc_restored(struct daemon *d)
 	call->sock = -1;
 	call->kill_timer.cb = kill_pppd;
 	call->health_timer.cb = health_recheck;
+	return call;
+}
+
+/* A new call of connection c, in d->calls; NULL: out of memory. */
+static struct call *call_new(struct conn *c)
+{
+	struct daemon *d = c->d;
+	struct call *call = call_alloc_restored(d);
+
+	if (!call)
+		return NULL;
+	if (timers_reserve(&d->loop, CALL_TIMERS)) {
+		free(call);
+		return NULL;
+	}
+	call->role = c->role;
+	call->conn = c;
+	memcpy(call->conn_name, c->name, sizeof(call->conn_name));
+	call->next = d->calls;
+	d->calls = call;
+	d->ncalls++;
 	return call;
 }
 

@@ -481,6 +481,12 @@ void access_del_if(const char *ifname);
 void access_fini(void);
 void access_adopt(void);
 
+/* nft.c: one libnftables command for who's table; what NULL: a quiet
+ * query (0: it succeeded). 0, or -1 logged. */
+int nftx_cmd(const char *who, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void nftx_fini(void);
+
 /* mss.c: tcp-mss through nftables. mss_set: 0, or -1 logged. */
 int mss_set(struct call *call, const char *ifname, unsigned int mtu);
 void mss_clear(struct call *call);

@@ -516,6 +516,7 @@ int main(int argc, char **argv)
 		kpptp_nl_close(&d.nl);
 	access_fini();
 	mss_fini();
+	nftx_fini();
 	pool_free(&d.pool);
 	sources_free();
 	users_free();

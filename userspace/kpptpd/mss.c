@@ -19,12 +19,10 @@
  */
 #define _GNU_SOURCE
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
-#include <nftables/libnftables.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -32,56 +30,17 @@
 
 #define MSS_SETS	64	/* distinct MTUs at once; more: clamped to a known one */
 
-static struct nft_ctx *nft;
 static char tab[32] = "kpptpd_mss";	/* the table's name */
+static bool made;			/* it is in place */
 static unsigned int sets[MSS_SETS];	/* the MTUs whose set exists */
 static unsigned int nsets;
 
-static int cmd(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int cmd(const char *what, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -1;
-	if (nft_run_cmd_from_buffer(nft, buf)) {
-		const char *err = nft_ctx_get_error_buffer(nft);
-
-		logmsg(LOG_ERR, "tcp-mss: %s: nftables: %.*s", what, (int)strcspn(err, "\n"), err);
-		return -1;
-	}
-	return 0;
-}
-
-static int ctx(void)
-{
-	if (nft)
-		return 0;
-	nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft || nft_ctx_buffer_output(nft) || nft_ctx_buffer_error(nft)) {
-		logmsg(LOG_ERR, "tcp-mss: nftables: cannot make a context");
-		if (nft)
-			nft_ctx_free(nft);
-		nft = NULL;
-		return -1;
-	}
-	return 0;
-}
+#define cmd(what, ...) nftx_cmd("tcp-mss", (what), __VA_ARGS__)
 
 static int table(bool fresh)
 {
-	static bool made;
-
 	if (made)
 		return 0;
-	if (ctx())
-		return -1;
 	if (fresh && cmd("making the table", "add table inet %1$s\ndelete table inet %1$s", tab))
 		return -1;
 	if (cmd("making the table",
@@ -104,18 +63,13 @@ void mss_client(void)
 /* After a restart in place: the previous kpptpd's table, as it is. */
 void mss_adopt(void)
 {
-	char q[64];
-
-	snprintf(q, sizeof(q), "list table inet %s", tab);
-	if (ctx() == 0 && nft_run_cmd_from_buffer(nft, q) == 0)
+	if (nftx_cmd("tcp-mss", NULL, "list table inet %s", tab) == 0)
 		(void)table(false);
 }
 
 /* The set of interfaces clamped for mtu, made with its rules if need be. */
 static int set_for(unsigned int mtu)
 {
-	char q[96];
-
 	for (unsigned int i = 0; i < nsets; i++)
 		if (sets[i] == mtu)
 			return 0;
@@ -123,8 +77,7 @@ static int set_for(unsigned int mtu)
 		logmsg(LOG_WARNING, "tcp-mss: %u different MTUs in use: not one more", MSS_SETS);
 		return -1;
 	}
-	snprintf(q, sizeof(q), "list set inet %s mtu_%u", tab, mtu);
-	if (nft_run_cmd_from_buffer(nft, q) != 0) {
+	if (nftx_cmd("tcp-mss", NULL, "list set inet %s mtu_%u", tab, mtu) != 0) {
 		/* A SYN or SYN-ACK whose MSS option is above the call's: lowered. */
 		if (cmd("making a set", "add set inet %s mtu_%u { type ifname; }", tab, mtu))
 			return -1;
@@ -186,7 +139,7 @@ int mss_set(struct call *call, const char *ifname, unsigned int mtu)
 
 void mss_clear(struct call *call)
 {
-	if (!call->mss_mtu || !nft)
+	if (!call->mss_mtu || !made)
 		return;
 	cmd("removing a call's interface", "delete element inet %s mtu_%u { \"%s\" }",
 	    tab, call->mss_mtu, call->mss_if);
@@ -196,9 +149,8 @@ void mss_clear(struct call *call)
 
 void mss_fini(void)
 {
-	if (!nft)
+	if (!made)
 		return;
 	cmd("deleting the table", "delete table inet %s", tab);
-	nft_ctx_free(nft);
-	nft = NULL;
+	made = false;
 }
