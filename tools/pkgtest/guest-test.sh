@@ -82,6 +82,12 @@ check "... moved onto kpptpd $NEW by the postinst (restart in place)" \
 	bash -c "journalctl -u kpptpd | grep -q 'restarted in place: kpptpd $NEW took over from $PREV: 1 connections, 1 calls' &&
 		[[ \$(readlink /proc/$old_pid/exe) == /usr/sbin/kpptpd ]] &&
 		kpptpctl calls | grep -q ' alice '"
+n_restarts=$(journalctl -u kpptpd | grep -c 'restarted in place')
+systemctl reload kpptpd
+check "systemctl reload: a restart in place too (the unit's ExecReload), the call still up" \
+	bash -c "[[ \$(journalctl -u kpptpd | grep -c 'restarted in place') -gt $n_restarts ]] &&
+		[[ \$(systemctl show -p MainPID --value kpptpd) == '$old_pid' ]] && kill -0 $CLIENT &&
+		ip netns exec cl ping -c 2 -W 2 203.0.113.1 >/dev/null"
 check "... the loaded module is still $PREV (sessions hold it until a restart)" \
 	test "$(cat /sys/module/kpptp/version)" = "$PREV"
 
