@@ -179,7 +179,7 @@ install: $(BIN)/kpptpd $(BIN)/kpptpctl $(BUILD)/lib/kpptp.so
 	install -D -m 0644 Documentation/man/kpptpctl.8 $(DESTDIR)$(MANDIR)/man8/kpptpctl.8
 	install -D -m 0644 Documentation/man/kpptpd.conf.5 $(DESTDIR)$(MANDIR)/man5/kpptpd.conf.5
 	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/sbin/kpptpd|$(SBINDIR)/kpptpd|g' userspace/systemd/kpptpd.service \
+	sed -e 's|/usr/sbin/kpptpd|$(SBINDIR)/kpptpd|g' -e 's|/usr/sbin/kpptpctl|$(SBINDIR)/kpptpctl|g' userspace/systemd/kpptpd.service \
 		>$(DESTDIR)$(UNITDIR)/kpptpd.service
 	install -D -m 0644 tools/kpptpctl/kpptpctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/kpptpctl
 	@# An admin's configuration is never overwritten.

@@ -265,7 +265,9 @@ staged() {
 		[[ -f $stage/$f ]] || { echo "# missing: $f"; return 1; }
 	done
 	ls "$stage"/usr/local/lib/pppd/*/kpptp.so >/dev/null &&
-		grep -q '^ExecStart=/usr/local/sbin/kpptpd -f' "$stage/usr/local/lib/systemd/system/kpptpd.service"
+		grep -q '^ExecStart=/usr/local/sbin/kpptpd -f' "$stage/usr/local/lib/systemd/system/kpptpd.service" &&
+		grep -q '^ExecReload=/usr/local/sbin/kpptpctl daemon restart' \
+			"$stage/usr/local/lib/systemd/system/kpptpd.service"
 }
 check "make install DESTDIR PREFIX=/usr/local: programs, plugin in pppd's directory, man pages, unit, completion, configuration" \
 	eval "[[ $st == 0 ]] && staged"
@@ -480,7 +482,8 @@ fi
 # this tree's kpptpd (no man pages are installed here)
 if command -v systemd-analyze >/dev/null; then
 	unit=$asan/kpptpd.service
-	sed -e "s|/usr/sbin/kpptpd|$repo/build/bin/kpptpd|" -e '/^Documentation=/d' \
+	sed -e "s|/usr/sbin/kpptpd|$repo/build/bin/kpptpd|" -e "s|/usr/sbin/kpptpctl|$repo/build/bin/kpptpctl|" \
+		-e '/^Documentation=/d' \
 		userspace/systemd/kpptpd.service >"$unit"
 	out=$(systemd-analyze verify "$unit" 2>&1)
 	[[ -z $out ]] || sed 's/^/# /' <<<"$out"
