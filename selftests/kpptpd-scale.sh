@@ -31,6 +31,12 @@ for ((i = 0; i < N; i++)); do
 done
 wait_for 300 all_up
 echo "# $(up_calls) calls up after $((SECONDS - t0)) s"
+if ! all_up; then
+	for ((i = 0; i < N; i++)); do
+		grep -q ' up: ' "$work/c$i.log" || tail -8 "$work/c$i.log" | sed "s/^/# c$i: /"
+	done
+	tail -25 "$work/server.log" | sed 's/^/# server: /'
+fi
 ktap_eq "$N concurrent calls up (MS-CHAPv2 + MPPE-128 each)" "$N" "$(up_calls)"
 ktap_eq "... $N kernel sessions on the server" "$N" "$(netstat_kpptp "$S" sessions)"
 ktap_eq "... kpptpctl calls lists $N" "$N" \

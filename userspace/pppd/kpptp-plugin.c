@@ -351,10 +351,15 @@ static char asked[AUTHNAME_ESCAPED];	/* the last name kpptpd let through */
 
 /*
  * "auth-try NAME" and kpptpd's one-line answer, "ok" or "refused SECONDS".
- * pppd waits (it is inside its packet hook) at most two seconds; no
+ * pppd waits (it is inside its packet hook) at most LOGIN_WAIT_MS; no
  * answer refuses the login, said in pppd's log: a daemon that cannot
- * answer cannot count failures either.
+ * answer cannot count failures either. Five seconds, not two: with tens
+ * of calls starting at once on a starved machine (selftests'
+ * kpptpd-scale.sh and kpptpd-restart.sh in a TCG guest beside others),
+ * kpptpd's answer took over two seconds and good logins were refused;
+ * a peer waits longer than that for its CHAP Success anyway.
  */
+#define LOGIN_WAIT_MS	5000
 static int login_allowed(const char *name)
 {
 	char reply[64];
@@ -367,7 +372,7 @@ static int login_allowed(const char *name)
 		struct pollfd pfd = { .fd = status_fd, .events = POLLIN };
 		ssize_t n;
 
-		if (poll(&pfd, 1, 2000) <= 0) {
+		if (poll(&pfd, 1, LOGIN_WAIT_MS) <= 0) {
 			error("kpptp.so: kpptpd did not answer whether '%s' may log in: refused",
 			      name);
 			return 0;
