@@ -5,14 +5,17 @@
 # fastpath-dissect.py): a call with kpptp.ko's fast path on both ends,
 # recorded. Bulk TCP both ways (iperf3, then iperf3 -R) with LCP echoes
 # every second from both pppds, so that the slow path's frames (LCP)
-# interleave with the fast path's (IP) in each direction. tcpdump on the
-# server's link writes the GRE and PPP headers to $VM_OUT/fastpath.pcap;
-# the last line says what kpptp.ko counted ("fast rx N tx N ...").
-# Not a KTAP test: exit 0 when the call came up with the fast path and
-# tcpdump lost nothing.
+# interleave with the fast path's (IP) in each direction. Each end's
+# tcpdump records what that end sends, where it sends it (a receiver's
+# veth hands packets to per-CPU backlogs, so its capture can show an order
+# the sender never used): $VM_OUT/server.pcap and client.pcap, GRE and
+# PPP headers only. $VM_OUT/capture.log ends with what kpptp.ko counted
+# ("server fast_rx N fast_tx N ..."). Not a KTAP test: exit 0 when the
+# call came up with the fast path and neither tcpdump lost a packet.
 source "$(dirname "$0")/lib.sh"
 
 out=${VM_OUT:?run me in the guest (tools/vm/run)}
+exec >"$out/capture.log" 2>&1
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -21,10 +24,15 @@ echo kpptp-fastpath >>"$work/options.pptp"
 echo 1 >/sys/module/kpptp/parameters/fastpath
 # Headers only (IP 20, GRE 16, PPP 4, LCP's first octets): a small file
 # and no drop at the rates here; a 64 MB buffer for the bursts.
-ip netns exec "$S" tcpdump -i kpv0 -s 96 -B 65536 -U --immediate-mode -w "$out/fastpath.pcap" \
-	'ip proto 47' 2>"$work/tcpdump.log" &
-tcpdump=$!
-wait_for 10 grep -q 'listening on' "$work/tcpdump.log" || { cat "$work/tcpdump.log"; exit 1; }
+ip netns exec "$S" tcpdump -i kpv0 -s 96 -B 65536 -U --immediate-mode -w "$out/server.pcap" \
+	'ip proto 47 and src host 198.51.100.1' 2>"$work/tcpdump-s.log" &
+tcpdump_s=$!
+ip netns exec "$C" tcpdump -i kpv1 -s 96 -B 65536 -U --immediate-mode -w "$out/client.pcap" \
+	'ip proto 47 and src host 198.51.100.2' 2>"$work/tcpdump-c.log" &
+tcpdump_c=$!
+for f in s c; do
+	wait_for 10 grep -q 'listening on' "$work/tcpdump-$f.log" || { cat "$work/tcpdump-$f.log"; exit 1; }
+done
 kpptpd_start "$S" "$work" || exit 1
 ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
 	-- name alice password s3cret-Pw remotename kpptpd nomppe refuse-pap refuse-chap \
@@ -48,10 +56,17 @@ stats() {
 s=$(stats "$S") c=$(stats "$C")
 kill -TERM "$CLIENT"
 finished "$CLIENT"
-sleep 0.5
-kill -INT "$tcpdump"
-wait "$tcpdump"
-cat "$work/tcpdump.log"
-grep -q ' 0 packets dropped by kernel' "$work/tcpdump.log" || exit 1
+# tcpdump reads its ring behind the traffic: let it catch up (the files
+# stop growing) before SIGINT, which leaves the rest unread.
+size() { stat -c %s "$out/server.pcap" "$out/client.pcap" | tr '\n' ' '; }
+for ((i = 0; i < 30; i++)); do
+	a=$(size)
+	sleep 1
+	[[ $(size) == "$a" ]] && break
+done
+kill -INT "$tcpdump_s" "$tcpdump_c"
+wait "$tcpdump_s" "$tcpdump_c"
+cat "$work/tcpdump-s.log" "$work/tcpdump-c.log"
 echo "server $s"
 echo "client $c"
+[[ $(cat "$work"/tcpdump-?.log | grep -c '^0 packets dropped by kernel') == 2 ]]
