@@ -103,8 +103,6 @@ static void status_io(struct daemon *d, struct io *io, uint32_t events);
 static void out_io(struct daemon *d, struct io *io, uint32_t events);
 static void kill_pppd(struct daemon *d, struct timer *t, uint64_t now);
 
-/* Timers a call owns (kill_timer, health_timer), reserved when it is made. */
-#define CALL_TIMERS 2
 
 /*
  * A call with its callbacks set and nothing open, not linked anywhere:

@@ -45,7 +45,6 @@
 
 #define STATE_MAX_SIZE	(256u << 20)	/* a million calls fit */
 #define PRECHECK_MS	5000		/* the new binary answers within this */
-#define CALL_TIMERS	2		/* call.c's */
 
 /* --- writing ------------------------------------------------------- */
 
@@ -952,7 +951,6 @@ static void adopt_call(struct daemon *d, struct resume *s, unsigned int i)
 	bool exiting = s->calls[i].exiting;
 	uint64_t kill_at = s->calls[i].kill_at;
 
-	(void)timers_reserve(&d->loop, CALL_TIMERS);	/* room made up front */
 	if (call->status_fd >= 0 && io_add(&d->loop, call->status_fd, EPOLLIN, &call->status_io)) {
 		close(call->status_fd);
 		call->status_fd = -1;
@@ -992,7 +990,6 @@ static void adopt_call(struct daemon *d, struct resume *s, unsigned int i)
 static void adopt_conn(struct daemon *d, struct conn *c)
 {
 	c->pc.now_ms = now_ms();
-	(void)timers_reserve(&d->loop, 1);
 	if (io_add(&d->loop, c->fd, c->tx_len ? EPOLLIN | EPOLLOUT : EPOLLIN, &c->io)) {
 		/* The loop cannot watch it: the peer sees the connection end. */
 		c->dead = true;
@@ -1069,6 +1066,17 @@ int handover_resume(struct daemon *d, int fd, int fallback_fd, char **argv)
 	}
 	if (!parse(d, buf, (size_t)n, &s, err, sizeof(err))) {
 		forget(&s);
+		goto refuse;
+	}
+	/*
+	 * The timers every adopted connection and call owns, reserved as
+	 * conn_new and call_new do, before anything is taken: arming one
+	 * later never allocates, and no memory sends the state back.
+	 */
+	if (timers_reserve(&d->loop, s.nconns + (size_t)CALL_TIMERS * s.ncalls)) {
+		forget(&s);
+		snprintf(err, sizeof(err), "out of memory for %u connections' and %u calls' timers",
+			 s.nconns, s.ncalls);
 		goto refuse;
 	}
 	/* From here on it is ours: nothing fails back. */

@@ -205,6 +205,9 @@ void users_free(void);
 /* What kpptp.ko's events say about a live call (health.c). */
 enum call_health { HEALTH_OK, HEALTH_STALLED, HEALTH_ICMP, HEALTH_LOSSY };
 
+/* Timers a call owns (kill_timer, health_timer), reserved when it is made. */
+#define CALL_TIMERS		2
+
 /* One call: its kernel session, its pppd, what pppd told us. */
 struct call {
 	struct daemon *d;
