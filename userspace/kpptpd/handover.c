@@ -46,6 +46,23 @@
 #define STATE_MAX_SIZE	(256u << 20)	/* a million calls fit */
 #define PRECHECK_MS	5000		/* the new binary answers within this */
 
+/*
+ * Counters, one list each for writing and reading: a counter added to
+ * the struct and here travels both ways.
+ */
+#define SOURCE_STATS(X) \
+	X(refused_table_full) X(refused_conns) X(refused_rate) X(refused_total_conns) \
+	X(refused_calls) X(refused_starting) X(refused_starting_total) \
+	X(refused_blocked) X(refused_max_calls) X(closed_idle) X(auth_failures) \
+	X(blocks) X(log_suppressed) X(pppd_killed) X(user_blocks) \
+	X(refused_user_blocked) X(refused_users_full)
+#define INFORM_STATS(X) \
+	X(answered) X(not_inform) X(wrong_source) X(malformed) X(rate_limited) \
+	X(send_failed) X(no_socket)
+#define CONN_STATS(X) \
+	X(rx_unexpected) X(rx_unknown_call) X(rx_reserved_nonzero) X(calls_refused) \
+	X(calls_up) X(echo_sent) X(echo_missed)
+
 /* --- writing ------------------------------------------------------- */
 
 static void save_addr(struct state_out *o, const char *key, const struct sockaddr_in *sa)
@@ -101,16 +118,11 @@ static void save_stats(struct state_out *o)
 	const struct inform_stats *i = &inform_stats;
 
 	state_begin(o, "stats");
-#define S(f) state_u64(o, #f, s->f)
-	S(refused_table_full); S(refused_conns); S(refused_rate); S(refused_total_conns);
-	S(refused_calls); S(refused_starting); S(refused_starting_total);
-	S(refused_blocked); S(refused_max_calls); S(closed_idle); S(auth_failures);
-	S(blocks); S(log_suppressed); S(pppd_killed); S(user_blocks);
-	S(refused_user_blocked); S(refused_users_full);
+#define S(f) state_u64(o, #f, s->f);
+	SOURCE_STATS(S)
 #undef S
-#define I(f) state_u64(o, "dhcp_" #f, i->f)
-	I(answered); I(not_inform); I(wrong_source); I(malformed); I(rate_limited);
-	I(send_failed); I(no_socket);
+#define I(f) state_u64(o, "dhcp_" #f, i->f);
+	INFORM_STATS(I)
 #undef I
 	state_end(o);
 }
@@ -145,9 +157,8 @@ static void save_conn(struct state_out *o, const struct conn *c)
 	state_u64(o, "warned_reserved", pc->warned_reserved);
 	state_hex(o, "rx_msgs", pc->stats.rx_msgs, sizeof(pc->stats.rx_msgs));
 	state_hex(o, "tx_msgs", pc->stats.tx_msgs, sizeof(pc->stats.tx_msgs));
-#define S(f) state_u64(o, "s_" #f, pc->stats.f)
-	S(rx_unexpected); S(rx_unknown_call); S(rx_reserved_nonzero); S(calls_refused);
-	S(calls_up); S(echo_sent); S(echo_missed);
+#define S(f) state_u64(o, "s_" #f, pc->stats.f);
+	CONN_STATS(S)
 #undef S
 	state_end(o);
 	for (unsigned int i = 0; i < pc->cfg.max_calls; i++) {
@@ -627,9 +638,8 @@ static bool load_conn(struct daemon *d, struct resume *s, struct state_rec *r)
 	GET(r, "warned_reserved", 1, c->pc.warned_reserved);
 	state_get_hex(r, "rx_msgs", c->pc.stats.rx_msgs, sizeof(c->pc.stats.rx_msgs), &n);
 	state_get_hex(r, "tx_msgs", c->pc.stats.tx_msgs, sizeof(c->pc.stats.tx_msgs), &n);
-#define S(f) GET(r, "s_" #f, UINT64_MAX, c->pc.stats.f)
-	S(rx_unexpected); S(rx_unknown_call); S(rx_reserved_nonzero); S(calls_refused);
-	S(calls_up); S(echo_sent); S(echo_missed);
+#define S(f) GET(r, "s_" #f, UINT64_MAX, c->pc.stats.f);
+	CONN_STATS(S)
 #undef S
 	return !r->bad;
 }
@@ -828,16 +838,11 @@ static bool load_stats(struct state_rec *r)
 	struct source_stats *s = &source_stats;
 	struct inform_stats *i = &inform_stats;
 
-#define S(f) GET(r, #f, UINT64_MAX, s->f)
-	S(refused_table_full); S(refused_conns); S(refused_rate); S(refused_total_conns);
-	S(refused_calls); S(refused_starting); S(refused_starting_total);
-	S(refused_blocked); S(refused_max_calls); S(closed_idle); S(auth_failures);
-	S(blocks); S(log_suppressed); S(pppd_killed); S(user_blocks);
-	S(refused_user_blocked); S(refused_users_full);
+#define S(f) GET(r, #f, UINT64_MAX, s->f);
+	SOURCE_STATS(S)
 #undef S
-#define I(f) GET(r, "dhcp_" #f, UINT64_MAX, i->f)
-	I(answered); I(not_inform); I(wrong_source); I(malformed); I(rate_limited);
-	I(send_failed); I(no_socket);
+#define I(f) GET(r, "dhcp_" #f, UINT64_MAX, i->f);
+	INFORM_STATS(I)
 #undef I
 	return !r->bad;
 }
