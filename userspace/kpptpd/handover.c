@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "kpptp-version.h"
@@ -417,29 +418,6 @@ static int precheck(struct daemon *d, const char *binary, char *err, size_t errl
 	return 0;
 }
 
-/* Tell systemd (Type=notify) what is happening; nothing without it. */
-static void notify(const char *what)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un {
-		sa_family_t sun_family;
-		char sun_path[108];
-	} sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, strlen(path));
-	if (sa.sun_path[0] == '@')
-		sa.sun_path[0] = '\0';
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	(void)!sendto(fd, what, strlen(what), MSG_NOSIGNAL, (struct sockaddr *)&sa,
-		      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path)));
-	close(fd);
-}
-
 int handover_restart(struct daemon *d, const char *binary, int reply_fd, char *err,
 		     size_t errlen)
 {
@@ -519,11 +497,9 @@ int handover_restart(struct daemon *d, const char *binary, int reply_fd, char *e
 	argv[n] = NULL;
 	logmsg(LOG_NOTICE, "restarting in place as %s: %u connections, %u calls", binary,
 	       d->nconns, d->ncalls);
-	notify("RELOADING=1");
 	execv(binary, (char *const *)argv);
 	snprintf(err, errlen, "exec %s: %s", binary, strerror(errno));
 	set_cloexec(&fds, true);
-	notify("READY=1");
 fail:
 	logmsg(LOG_ERR, "restart refused, this kpptpd goes on: %s", err);
 	if (memfd >= 0)
@@ -1026,11 +1002,12 @@ static int adopt_sockets(struct daemon *d, struct resume *s)
 			return -1;
 	}
 	if (s->ctl_fd >= 0) {
-		struct sockaddr_un { sa_family_t f; char p[108]; } un;
+		struct sockaddr_un un;
 
 		len = sizeof(un);
 		if (getsockname(s->ctl_fd, (struct sockaddr *)&un, &len) == 0 &&
-		    len > sizeof(sa_family_t) && !strncmp(un.p, d->cfg.control_socket, sizeof(un.p)))
+		    len > sizeof(sa_family_t) &&
+		    !strncmp(un.sun_path, d->cfg.control_socket, sizeof(un.sun_path)))
 			return ctl_adopt(d, s->ctl_fd);
 		close(s->ctl_fd);
 	}
@@ -1117,7 +1094,6 @@ int handover_resume(struct daemon *d, int fd, int fallback_fd, char **argv)
 	}
 	free(s.calls);
 	free(s.conns);
-	notify("READY=1");
 	return 0;
 refuse:
 	free(buf);
