@@ -76,32 +76,15 @@ def answered(src, port):
 
 def main():
     kpptpd, plugin, work, kpptpctl = sys.argv[1:5]
-    os.makedirs(work, exist_ok=True)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    ctl = os.path.join(os.path.abspath(work), "ctl.sock")
-    conf = os.path.join(work, "kpptpd-limits.conf")
     # The defaults of every limit, but a short idle-timeout to test it.
-    with open(conf, "w") as f:
-        f.write("listen 127.0.0.1:%d\nlocal-ip 203.0.113.1\nremote-ip 203.0.113.10-20\n"
-                "plugin %s\ncontrol-socket %s\nidle-timeout 20\n" % (port, plugin, ctl))
-    if os.path.exists(ctl):
-        os.unlink(ctl)
-    logpath = os.path.join(work, "kpptpd-limits.log")
-    log = open(logpath, "w")
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
-    d = subprocess.Popen([kpptpd, "-f", "-c", conf], stderr=log, stdout=log, env=env)
+    d, port, ctl, logpath, _ = wire.start_kpptpd(kpptpd, work, "kpptpd-limits",
+                                              "plugin %s\nidle-timeout 20\n" % plugin)
     cenv = dict(os.environ, KPPTPD_SOCKET=ctl)
 
     def ctl_run(*a):
         return subprocess.run([kpptpctl, *a], env=cenv, capture_output=True, text=True,
                               timeout=10)
 
-    deadline = time.time() + 10
-    while time.time() < deadline and not os.path.exists(ctl):
-        time.sleep(0.1)
     print("TAP version 13", flush=True)
 
     # 0. A control client that sends half a request and waits: the loop
@@ -237,7 +220,6 @@ def main():
     except subprocess.TimeoutExpired:
         d.kill()
         rc = -1
-    log.close()
     text = open(logpath).read()
     point(rc == 0, "SIGTERM: exit 0 (got %s)" % rc)
     point("Sanitizer" not in text and "runtime error" not in text,

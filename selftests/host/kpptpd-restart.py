@@ -41,24 +41,10 @@ def fake(path, text):
 
 def main():
     kpptpd, nxt, plugin, work, kpptpctl = sys.argv[1:6]
-    os.makedirs(work, exist_ok=True)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    ctl = os.path.join(os.path.abspath(work), "ctl.sock")
-    conf = os.path.join(os.path.abspath(work), "kpptpd-restart.conf")
-    with open(conf, "w") as f:
-        f.write("listen 127.0.0.1:%d\nlocal-ip 203.0.113.1\nremote-ip 203.0.113.10-20\n"
-                "plugin %s\ncontrol-socket %s\nidle-timeout 600\necho-interval 600\n"
-                % (port, os.path.abspath(plugin), ctl))
-    if os.path.exists(ctl):
-        os.unlink(ctl)
-    logpath = os.path.join(work, "kpptpd-restart.log")
-    log = open(logpath, "w")
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
-    d = subprocess.Popen([os.path.abspath(kpptpd), "-f", "-c", conf], stderr=log,
-                         stdout=log, env=env)
+    d, port, ctl, logpath, _ = wire.start_kpptpd(
+        kpptpd, work, "kpptpd-restart",
+        "plugin %s\nidle-timeout 600\necho-interval 600\n" % os.path.abspath(plugin),
+        asan="detect_leaks=0")
     cenv = dict(os.environ, KPPTPD_SOCKET=ctl)
 
     def ctl_run(*a):
@@ -75,9 +61,6 @@ def main():
         except OSError:
             return "(gone)"
 
-    deadline = time.time() + 10
-    while time.time() < deadline and not os.path.exists(ctl):
-        time.sleep(0.1)
     print("TAP version 13", flush=True)
     print("1..14", flush=True)
 

@@ -150,35 +150,49 @@ def pcap(path, messages):
             f.write(struct.pack("<IIII", i, 0, len(pkt), len(pkt)) + pkt)
 
 
-def main():
-    global n
-    kpptpd, plugin, work = sys.argv[1:4]
+def start_kpptpd(kpptpd, work, name, conf, asan="detect_leaks=1", args=()):
+    """kpptpd -f on 127.0.0.1, a free port, WORK/ctl.sock as its control
+    socket, plus the configuration lines conf (a string); its log in
+    WORK/NAME.log. Returns (process, port, control socket, log path,
+    configuration path) once the control socket is there (kpptpd listens
+    on TCP before it)."""
     os.makedirs(work, exist_ok=True)
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    conf = os.path.join(work, "kpptpd-wire.conf")
-    with open(conf, "w") as f:
+    ctl = os.path.join(os.path.abspath(work), "ctl.sock")
+    path = os.path.join(os.path.abspath(work), name + ".conf")
+    with open(path, "w") as f:
         f.write("listen 127.0.0.1:%d\nlocal-ip 203.0.113.1\nremote-ip 203.0.113.10-20\n"
-                "plugin %s\nhello-timeout 2\nmessage-timeout 1\nmax-connections 2000\n"
-                "tcp-timeout 5\ncontrol-socket %s\n"
-                # Every peer here is 127.0.0.1: the per-source limits
-                # (kpptpd-limits.py tests them) would refuse this test's
-                # own thousand connections and hold back its log lines.
-                "connect-rate 0\nmax-connections-per-source 2000\nlog-rate 0\n" % (port, plugin, os.path.join(os.path.abspath(work), "ctl.sock")))
-    log = open(os.path.join(work, "kpptpd-wire.log"), "w")
+                "control-socket %s\n%s" % (port, ctl, conf))
+    if os.path.exists(ctl):
+        os.unlink(ctl)
+    logpath = os.path.join(work, name + ".log")
+    env = dict(os.environ, ASAN_OPTIONS=asan)
+    with open(logpath, "w") as log:
+        d = subprocess.Popen([os.path.abspath(kpptpd), "-f", *args, "-c", path], stderr=log,
+                             stdout=log, env=env)
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(ctl):
+        time.sleep(0.1)
+    return d, port, ctl, logpath, path
+
+
+def main():
+    global n
+    kpptpd, plugin, work = sys.argv[1:4]
     # A small ASan quarantine, so that RSS shows what kpptpd keeps; leaks
     # are reported at exit (LeakSanitizer) and fail the log check.
-    env = dict(os.environ, ASAN_OPTIONS="quarantine_size_mb=1:detect_leaks=1")
-    d = subprocess.Popen([kpptpd, "-f", "-v", "-c", conf], stderr=log, stdout=log, env=env)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    d, port, _, logpath, conf = start_kpptpd(
+        kpptpd, work, "kpptpd-wire",
+        "plugin %s\nhello-timeout 2\nmessage-timeout 1\nmax-connections 2000\n"
+        "tcp-timeout 5\n"
+        # Every peer here is 127.0.0.1: the per-source limits
+        # (kpptpd-limits.py tests them) would refuse this test's
+        # own thousand connections and hold back its log lines.
+        "connect-rate 0\nmax-connections-per-source 2000\nlog-rate 0\n" % plugin,
+        asan="quarantine_size_mb=1:detect_leaks=1", args=("-v",))
     print("TAP version 13", flush=True)
 
     p, r = up(port)
@@ -363,8 +377,7 @@ def main():
     except subprocess.TimeoutExpired:
         d.kill()
         rc = -1
-    log.close()
-    text = open(os.path.join(work, "kpptpd-wire.log")).read()
+    text = open(logpath).read()
     point(rc == 0, "SIGTERM: exit 0 (got %s)" % rc)
     point("Sanitizer" not in text and "runtime error" not in text,
           "no ASan/UBSan report in kpptpd's log")
