@@ -321,6 +321,13 @@ for v in 535 1461 on 1400x ''; do
 done
 expect 2 "--tcp-mss needs auto, off or an MSS 536..1460, not 'big'" "$kd" --client 192.0.2.1 --tcp-mss big
 expect 2 'client options need --client' "$kd" --tcp-mss auto
+# Restart in place: kpptpctl daemon's words, kpptpd's internal --resume.
+expect 2 "daemon restart --binary needs an absolute path without blanks, not 'rel/path'" \
+	"$kc" daemon restart --binary rel/path
+expect 2 "daemon needs 'restart \\[--binary PATH\\]'" "$kc" daemon stop
+expect 2 'daemon restart takes only --binary PATH' "$kc" daemon restart x y
+expect 2 '--resume needs a descriptor number' "$kd" --resume x
+expect 2 "--resume is the server's" "$kd" --client 192.0.2.1 --resume 3
 # 31 /24 networks fit one option (8 octets each), the 32nd does not.
 { printf "$base"; for i in $(seq 1 31); do echo "push-route 198.51.$i.0/24"; done; } >"$conf"
 expect 0 '^$' "$kd" --check-config -c "$conf"
