@@ -174,7 +174,15 @@ tcp_run "delay 5ms reorder 5%" 50M --reorder-timeout 200 --reorder-window 256 ||
 	ktap_bail "TCP through 5 % reordering, fast path"
 late=$(sess "$B" 200 rx_late) lost=$(sess "$B" 200 rx_lost) fast=$(sess "$B" 200 fast_rx)
 pk=$(sess "$B" 200 rx_packets)
-ktap_ge "fast path, 5 % reordered by 5 ms: B's frames went to GRO ($fast)" 1000 "${fast:-0}"
+# How many frames a 3 s run carries depends on the host's load (the debug
+# kernel's once carried 811): what is checked is that they went to GRO,
+# all of them but the odd LCP echo, out of a transfer of some size.
+went_to_gro() {
+	local what=$1 fast=$2 pk=$3
+	ktap_check "$what: B's frames went to GRO ($fast of $pk)" \
+		test "${pk:-0}" -ge 200 -a "$((${fast:-0} * 100))" -ge "$((${pk:-0} * 95))"
+}
+went_to_gro "fast path, 5 % reordered by 5 ms" "$fast" "$pk"
 ktap_ge "fast path, 5 % reordered: at most 1 % of $pk late while the hold learns ($late)" \
 	"$((late * 100))" "${pk:-0}"
 ktap_eq "fast path, 5 % reordered: every packet given up came after all" "$late" "$lost"
@@ -187,7 +195,7 @@ ktap_ge "fast path, 5 % reordered: TCP fast-retransmitted only where a gap was g
 tcp_run "loss 1%" 0 --reorder-window 0 || ktap_bail "TCP, 1 % loss, window 0"
 window0_mbps=$MBPS
 tcp_run "loss 1%" 0 || ktap_bail "TCP, 1 % loss, fast path, defaults"
-ktap_ge "fast path, 1 % loss: the frames went to GRO" 1000 "$(sess "$B" 200 fast_rx)"
+went_to_gro "fast path, 1 % loss" "$(sess "$B" 200 fast_rx)" "$(sess "$B" 200 rx_packets)"
 # How fast TCP goes against window 0 is a benchmark's question
 # (tools/bench/reorder.sh, in a deterministic guest): in a wall-clock
 # guest a loaded host moved it from 0.89 to 0.48. Printed here; checked:
