@@ -230,7 +230,8 @@ netstat_kpptp() {
 }
 
 # iperf_run NS_CLIENT SERVER_ADDR NS_SERVER [iperf3 client options]: prints
-# the received Mbit/s (integer); fails if iperf3 fails.
+# the received Mbit/s (integer); fails if iperf3 fails. With IPERF_JSON
+# set, iperf3's whole report is written to that file too.
 iperf_run() {
 	local nc=$1 addr=$2 nsrv=$3 json mbps
 	shift 3
@@ -241,6 +242,7 @@ iperf_run() {
 		echo "$json" | grep -m1 '"error"' >&2
 		return 1
 	}
+	[[ -z ${IPERF_JSON:-} ]] || printf '%s\n' "$json" >"$IPERF_JSON"
 	mbps=$(echo "$json" | grep -A12 '"sum_received"' | awk -F'[:,]' '/bits_per_second/ { printf "%d", $2 / 1e6; exit }')
 	[[ -n $mbps ]] || mbps=$(echo "$json" | grep -A12 '"sum"' | awk -F'[:,]' '/bits_per_second/ { printf "%d", $2 / 1e6; exit }')
 	echo "${mbps:-0}"
