@@ -31,6 +31,8 @@ has linux/net.h 'struct sockaddr_unsized' && echo -DKPPTP_HAVE_SOCKADDR_UNSIZED
 has linux/netdevice.h 'tcx_egress;' && echo -DKPPTP_HAVE_TCX_EGRESS
 has linux/ppp_channel.h 'direct_xmit' && echo -DKPPTP_HAVE_DIRECT_XMIT
 has net/sock.h 'static inline kuid_t sk_uid\(' && echo -DKPPTP_HAVE_SK_UID_HELPER
+# The keys that say whether any UDP socket takes GRO (fastpath.c).
+has net/udp.h 'DECLARE_STATIC_KEY_FALSE\(udp_encap_needed_key\)' && echo -DKPPTP_HAVE_UDP_ENCAP_KEY
 # What kpptp cannot do without: named, so that Kbuild stops with a
 # sentence instead of a compiler error. The events group must be closed to
 # users without CAP_NET_ADMIN (6.1.176 and later have the flag; earlier

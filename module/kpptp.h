@@ -174,9 +174,10 @@ struct kpptp_session {
 	/*
 	 * What the fast paths moved: packets (/proc), and the jiffies of the
 	 * last one each way, which pppd's idle check adds to ppp_generic's
-	 * own (KPPTP_SO_FASTPATH_IDLE). Written under rx_lock and tx_lock.
+	 * own (KPPTP_SO_FASTPATH_IDLE). Written under rx_lock and tx_lock;
+	 * fp_rx_nogro, the received frames sent around GRO, by the polls.
 	 */
-	atomic64_t fp_rx_packets, fp_tx_packets;
+	atomic64_t fp_rx_packets, fp_tx_packets, fp_rx_nogro;
 	unsigned long fp_last_rx, fp_last_tx;
 	/*
 	 * Fires when the oldest gap's hold is over. An hrtimer (softirq

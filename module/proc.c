@@ -56,9 +56,11 @@ static int kpptp_seq_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "call %u peer_call %u local %pI4 peer %pI4 state %s",
 		   s->local_key.call_id, s->peer_key.call_id, &s->local_addr,
 		   &s->peer_key.peer, kpptp_state_names[s->state]);
-	seq_printf(seq, " fastpath %u fast_rx %lld fast_tx %lld", kpptp_fp_state(s),
+	seq_printf(seq, " fastpath %u fast_rx %lld fast_tx %lld fast_rx_nogro %lld",
+		   kpptp_fp_state(s),
 		   (long long)atomic64_read(&s->fp_rx_packets),
-		   (long long)atomic64_read(&s->fp_tx_packets));
+		   (long long)atomic64_read(&s->fp_tx_packets),
+		   (long long)atomic64_read(&s->fp_rx_nogro));
 	seq_printf(seq, " reorder_window %u reorder_timeout_ms %u reorder_hold_us %llu ack_delay_ms %u pmtu %u",
 		   READ_ONCE(s->reorder_window),
 		   READ_ONCE(s->reorder_timeout_ms),

@@ -15,7 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
-ktap_plan 31
+ktap_plan 35
 kpptpd_pair
 work=$WORK
 kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
@@ -123,6 +123,36 @@ reconcile "received by the server" "$(($(link "$S" rx_bytes) - rb0))" \
 	"$(($(field "$S" rx_bytes) - kb0))" "$kx"
 reconcile "sent by the client" "$(($(link "$C" tx_bytes) - tb0))" \
 	"$(($(field "$C" tx_bytes) - ktb0))" "$kt"
+
+# Small UDP datagrams go around GRO, which could only check their
+# checksums and pass them on (no socket here asked for UDP GRO); with
+# rx-udp-gro-forwarding on pppN GRO merges UDP, and they go through it.
+# Either way every datagram arrives, in order. udp_run TAG: iperf3 UDP
+# from the client, 64-octet datagrams; sets UGOT (datagrams the server
+# received), ULOST, UOOO (out of order) and UNOGRO (fast_rx_nogro's rise).
+udp_run() {
+	local j=$work/udp-$1.json n0
+	UGOT='' ULOST='' UOOO='' UNOGRO=''
+	n0=$(field "$S" fast_rx_nogro)
+	IPERF_JSON=$j iperf_run "$C" 203.0.113.1 "$S" -u -b 400K -l 64 -t 2 >/dev/null || return 1
+	ULOST=$(jq '.end.sum_received.lost_packets' "$j")
+	UGOT=$(($(jq '.end.sum_received.packets' "$j") - ULOST))
+	UOOO=$(jq '.end.streams[0].udp.out_of_order' "$j")
+	UNOGRO=$(($(field "$S" fast_rx_nogro) - n0))
+	echo "# UDP ($1): the server received $UGOT datagrams, $ULOST lost, $UOOO out of order; $UNOGRO went around GRO"
+}
+udp_run plain || ktap_bail "iperf3 UDP through the fast path"
+ktap_check "UDP, no socket with UDP GRO: every datagram went around GRO ($UNOGRO of $UGOT)" \
+	test "$UGOT" -gt 100 -a "$UNOGRO" -ge "$UGOT"
+ktap_eq "... in order" 0 "$UOOO"
+ppp_s=$(ip -n "$S" -o link show | awk -F': ' '/: ppp[0-9]+:/ { print $2; exit }')
+nsexec "$S" ethtool -K "$ppp_s" rx-udp-gro-forwarding on
+udp_run gro-forwarding || ktap_bail "iperf3 UDP through the fast path, GRO forwarding"
+nsexec "$S" ethtool -K "$ppp_s" rx-udp-gro-forwarding off
+ktap_check "UDP with rx-udp-gro-forwarding on pppN: through GRO ($UNOGRO of $UGOT around it)" \
+	test "$UGOT" -gt 100 -a "$UNOGRO" -eq 0
+ktap_eq "... in order" 0 "$UOOO"
+
 f0=$(field "$S" fast_tx)
 echo "# TCP retransmissions so far: $(snmp "$C" Tcp RetransSegs) $(snmp "$S" Tcp RetransSegs)"
 mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 3 -R)
