@@ -3,7 +3,8 @@
 #
 # In the guest (tools/bench/run.sh boots it): the data-path benchmark.
 # Every path is measured in this one boot, in turn, between two namespaces
-# joined by veth, with iperf3 TCP (1 and 4 streams) and UDP small packets.
+# joined by veth, with iperf3 TCP (1 and 4 streams, each way) and UDP small
+# packets.
 # Each iperf3 result is written as JSON to $VM_OUT/PATH.TEST.json; the host
 # turns them into the table.
 #
@@ -37,7 +38,11 @@ load_ppp_modules
 # measure PATH NS_CLIENT NS_SERVER ADDR: the three iperf3 runs of one path.
 measure() {
 	local path=$1 nc=$2 ns=$3 addr=$4 name opts
-	for t in tcp1:"-t $secs" tcp4:"-t $secs -P 4" udp64:"-t $secs -u -b 0 -l 64"; do
+	# tcp1r and tcp4r: the same the other way (iperf3 -R: the server
+	# sends), which through a kpptpd call is the server's kpptpd and pppd
+	# sending to the client's.
+	for t in tcp1:"-t $secs" tcp4:"-t $secs -P 4" udp64:"-t $secs -u -b 0 -l 64" \
+		tcp1r:"-t $secs -R" tcp4r:"-t $secs -P 4 -R"; do
 		name=${t%%:*} opts=${t#*:}
 		ip netns exec "$ns" iperf3 -s -1 -D -I /tmp/iperf.pid >/dev/null 2>&1 ||
 			{ echo "bench: iperf3 server in $ns" >&2; return 1; }

@@ -10,7 +10,8 @@ import sys
 
 PATHS = ["veth1500", "veth1400", "gre-seq", "pptp", "kpptp", "kpptp-fast", "kpptp-idle",
          "kpptpd", "kpptpd-fast", "kpptpd-mppe", "pptpd", "pptpd-mppe"]
-TESTS = ["tcp1", "tcp4", "udp64"]
+# tcp1r, tcp4r: the other way (iperf3 -R), where an older result has them.
+TESTS = ["tcp1", "tcp4", "udp64", "tcp1r", "tcp4r"]
 # Eight sessions at once, one TCP stream each (datapath-guest.sh multi).
 MULTI = ["pptp-x8", "kpptp-x8", "kpptp-fast-x8"]
 MULTI_N = 8
@@ -156,20 +157,23 @@ def main():
 
     print("data path, iperf3 between two namespaces, %s mode, %d s per run"
           % (args.mode, args.seconds))
+    tcp = ("tcp1", "tcp4", "tcp1r", "tcp4r")
     if res:
-        print("%-12s %12s %12s %12s %12s %10s %8s" % ("path", "TCP 1 Mbit/s", "TCP 4 Mbit/s",
-                                                      "UDP64 Mbit/s", "UDP64 kpps",
-                                                      "TCP retx", "GRO"))
+        print("%-12s %8s %8s %8s %8s %8s %10s %12s %8s" % (
+            "path", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R", "UDP64", "UDP64 kpps",
+            "TCP retx", "GRO"))
     for p in PATHS:
         if p in res:
-            retx = [get(p, t, "retransmits") for t in ("tcp1", "tcp4")]
-            print("%-12s %12s %12s %12s %12s %10s %8s" % (
-                p, fmt(get(p, "tcp1")), fmt(get(p, "tcp4")), fmt(get(p, "udp64")),
-                fmt(kilo(get(p, "udp64", "pps"))),
+            retx = [get(p, t, "retransmits") for t in tcp]
+            print("%-12s %8s %8s %8s %8s %8s %10s %12s %8s" % (
+                p, fmt(get(p, "tcp1"), "%8.1f"), fmt(get(p, "tcp4"), "%8.1f"),
+                fmt(get(p, "tcp1r"), "%8.1f"), fmt(get(p, "tcp4r"), "%8.1f"),
+                fmt(get(p, "udp64"), "%8.1f"), fmt(kilo(get(p, "udp64", "pps")), "%10.1f"),
                 "/".join("-" if r is None else str(r) for r in retx),
                 fmt(get(p, "tcp1", "segments_per_receive"), "%8.1f")))
     if res:
-        print("(GRO: TCP segments sent per segment the receiver's TCP took, TCP 1 stream)")
+        print("(Mbit/s; R: the server sends; TCP retx: 1, 4, 1 R, 4 R streams; GRO: TCP "
+              "segments sent per segment the receiver's TCP took, TCP 1 stream)")
     for p in MULTI:
         m = multis.get(p)
         if m:
@@ -177,6 +181,9 @@ def main():
                   % (p, fmt(m["aggregate"], "%.1f"), fmt(m["min"], "%.1f"),
                      fmt(m["max"], "%.1f"), fmt(m["jain"], "%.3f")))
     ratios = {}
+    if res:
+        print("%-22s %8s %8s %8s %8s %8s" % ("ratio", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R",
+                                             "UDP64"))
     for name, top, base in (("kpptp/pptp", "kpptp", "pptp"),
                             ("kpptp/veth1400", "kpptp", "veth1400"),
                             # the kernel's numbered GRE: the ceiling to beat
@@ -198,8 +205,9 @@ def main():
         if top not in res or base not in res:
             continue
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
-        print("%-22s %6s %12s %12s" % (name, *(fmt(ratios[name][t], "%9.3f")
-                                                  for t in TESTS)))
+        print("%-22s %8s %8s %8s %8s %8s" % (
+            name, *(fmt(ratios[name][t], "%8.3f") for t in ("tcp1", "tcp4", "tcp1r", "tcp4r",
+                                                            "udp64"))))
     for p in WINDOWS:
         w = wins.get(p)
         if w:
