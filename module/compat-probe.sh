@@ -17,6 +17,14 @@ has() {
 	return 1
 }
 
+# exported SYMBOL: vmlinux exports it to modules (the object tree's
+# Module.symvers, which Debian's headers packages and a built tree have;
+# without it, nothing counts as exported).
+exported() {
+	[ -f "$obj/Module.symvers" ] &&
+		awk -v s="$1" '$2 == s && $3 == "vmlinux" { f = 1 } END { exit !f }' "$obj/Module.symvers"
+}
+
 has linux/timer.h 'define timer_container_of' && echo -DKPPTP_HAVE_TIMER_CONTAINER_OF
 has linux/timer.h 'int timer_shutdown_sync' && echo -DKPPTP_HAVE_TIMER_SHUTDOWN
 # 6.1.y gained these one by one (6.1.85, 6.1.94, 6.1.158): each probed.
@@ -31,8 +39,11 @@ has linux/net.h 'struct sockaddr_unsized' && echo -DKPPTP_HAVE_SOCKADDR_UNSIZED
 has linux/netdevice.h 'tcx_egress;' && echo -DKPPTP_HAVE_TCX_EGRESS
 has linux/ppp_channel.h 'direct_xmit' && echo -DKPPTP_HAVE_DIRECT_XMIT
 has net/sock.h 'static inline kuid_t sk_uid\(' && echo -DKPPTP_HAVE_SK_UID_HELPER
-# The keys that say whether any UDP socket takes GRO (fastpath.c).
-has net/udp.h 'DECLARE_STATIC_KEY_FALSE\(udp_encap_needed_key\)' && echo -DKPPTP_HAVE_UDP_ENCAP_KEY
+# The keys that say whether any UDP socket takes GRO (fastpath.c): every
+# kernel declares them, but 6.15 and later export them to the IPv6 module
+# only (EXPORT_IPV6_MOD), so what counts is vmlinux's export list.
+exported udp_encap_needed_key && exported udpv6_encap_needed_key &&
+	echo -DKPPTP_HAVE_UDP_ENCAP_KEY
 # What kpptp cannot do without: named, so that Kbuild stops with a
 # sentence instead of a compiler error. The events group must be closed to
 # users without CAP_NET_ADMIN (6.1.176 and later have the flag; earlier

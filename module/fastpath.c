@@ -106,7 +106,9 @@ static void kpptp_fp_drained(struct kpptp_fp *fp);
  * Read once per poll, so that within a poll one flow takes one way; all
  * of a poll is delivered before the next starts (net_rx_action flushes
  * GRO after each poll on kernels with HZ < 1000, and napi_complete_done
- * always), so a key turned on mid-stream reorders nothing.
+ * always), so a key turned on mid-stream reorders nothing. Kernels from
+ * 6.15 do not export the keys to other modules than IPv6's: there every
+ * frame goes to GRO (kpptp_fp_init says so).
  */
 #define KPPTP_FP_UDP4_GRO	1
 #define KPPTP_FP_UDP6_GRO	2
@@ -661,6 +663,9 @@ int kpptp_fp_init(void)
 
 	if (!IS_ENABLED(CONFIG_NETFILTER_EGRESS))
 		pr_info("fast path: receive only, this kernel has no netfilter egress hook\n");
+#ifndef KPPTP_HAVE_UDP_ENCAP_KEY
+	pr_info("fast path: all UDP goes through GRO, this kernel does not export udp_encap_needed_key\n");
+#endif
 #ifdef KPPTP_HAVE_ALLOC_NETDEV_DUMMY
 	kpptp_napi_dev = alloc_netdev_dummy(0);
 	if (!kpptp_napi_dev)

@@ -142,8 +142,15 @@ udp_run() {
 	echo "# UDP ($1): the server received $UGOT datagrams, $ULOST lost, $UOOO out of order; $UNOGRO went around GRO"
 }
 udp_run plain || ktap_bail "iperf3 UDP through the fast path"
-ktap_check "UDP, no socket with UDP GRO: every datagram went around GRO ($UNOGRO of $UGOT)" \
-	test "$UGOT" -gt 100 -a "$UNOGRO" -ge "$UGOT"
+# A kernel that does not export udp_encap_needed_key (6.15 and later)
+# cannot tell: every datagram goes to GRO there, and kpptp.ko says so.
+if dmesg | grep -q 'fast path: all UDP goes through GRO'; then
+	ktap_check "UDP, a kernel that cannot tell who takes UDP GRO: all through GRO ($UNOGRO of $UGOT around it)" \
+		test "$UGOT" -gt 100 -a "$UNOGRO" -eq 0
+else
+	ktap_check "UDP, no socket with UDP GRO: every datagram went around GRO ($UNOGRO of $UGOT)" \
+		test "$UGOT" -gt 100 -a "$UNOGRO" -ge "$UGOT"
+fi
 ktap_eq "... in order" 0 "$UOOO"
 ppp_s=$(ip -n "$S" -o link show | awk -F': ' '/: ppp[0-9]+:/ { print $2; exit }')
 nsexec "$S" ethtool -K "$ppp_s" rx-udp-gro-forwarding on
