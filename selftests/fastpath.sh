@@ -22,12 +22,10 @@ kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
 sed -i 's/^require-mppe-128$/nomppe/' "$work/options.pptp"
 echo kpptp-fastpath >>"$work/options.pptp"
 
+# pppif NS: the call's interface in NS.
+pppif() { ip -n "$1" -o link show | awk -F': ' '/: ppp[0-9]+:/ { print $2; exit }'; }
 # link NS FIELD: rx_packets, rx_bytes... of the call's interface in NS.
-link() {
-	local ifc
-	ifc=$(ip -n "$1" -o link show | awk -F': ' '/: ppp[0-9]+:/ { print $2; exit }')
-	ip netns exec "$1" cat "/sys/class/net/$ifc/statistics/$2"
-}
+link() { ip netns exec "$1" cat "/sys/class/net/$(pppif "$1")/statistics/$2"; }
 # field NS FIELD: a field of the (one) session in NS's /proc/net/kpptp.
 field() {
 	ip netns exec "$1" awk -v f="$2" '
@@ -152,7 +150,7 @@ else
 		test "$UGOT" -gt 100 -a "$UNOGRO" -ge "$UGOT"
 fi
 ktap_eq "... in order" 0 "$UOOO"
-ppp_s=$(ip -n "$S" -o link show | awk -F': ' '/: ppp[0-9]+:/ { print $2; exit }')
+ppp_s=$(pppif "$S")
 nsexec "$S" ethtool -K "$ppp_s" rx-udp-gro-forwarding on
 udp_run gro-forwarding || ktap_bail "iperf3 UDP through the fast path, GRO forwarding"
 nsexec "$S" ethtool -K "$ppp_s" rx-udp-gro-forwarding off
