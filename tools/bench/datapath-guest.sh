@@ -35,7 +35,7 @@ out=${VM_OUT:?}
 
 load_ppp_modules
 
-# measure PATH NS_CLIENT NS_SERVER ADDR: the three iperf3 runs of one path.
+# measure PATH NS_CLIENT NS_SERVER ADDR: the five iperf3 runs of one path.
 measure() {
 	local path=$1 nc=$2 ns=$3 addr=$4 name opts
 	# tcp1r and tcp4r: the same the other way (iperf3 -R: the server

@@ -12,6 +12,9 @@ PATHS = ["veth1500", "veth1400", "gre-seq", "pptp", "kpptp", "kpptp-fast", "kppt
          "kpptpd", "kpptpd-fast", "kpptpd-mppe", "pptpd", "pptpd-mppe"]
 # tcp1r, tcp4r: the other way (iperf3 -R), where an older result has them.
 TESTS = ["tcp1", "tcp4", "udp64", "tcp1r", "tcp4r"]
+# The Mbit/s columns of the tables, in their order; the TCP ones.
+SHOWN = ("tcp1", "tcp4", "tcp1r", "tcp4r", "udp64")
+TCP = SHOWN[:4]
 # Eight sessions at once, one TCP stream each (datapath-guest.sh multi).
 MULTI = ["pptp-x8", "kpptp-x8", "kpptp-fast-x8"]
 MULTI_N = 8
@@ -157,18 +160,16 @@ def main():
 
     print("data path, iperf3 between two namespaces, %s mode, %d s per run"
           % (args.mode, args.seconds))
-    tcp = ("tcp1", "tcp4", "tcp1r", "tcp4r")
     if res:
         print("%-12s %8s %8s %8s %8s %8s %10s %12s %8s" % (
             "path", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R", "UDP64", "UDP64 kpps",
             "TCP retx", "GRO"))
     for p in PATHS:
         if p in res:
-            retx = [get(p, t, "retransmits") for t in tcp]
+            retx = [get(p, t, "retransmits") for t in TCP]
             print("%-12s %8s %8s %8s %8s %8s %10s %12s %8s" % (
-                p, fmt(get(p, "tcp1"), "%8.1f"), fmt(get(p, "tcp4"), "%8.1f"),
-                fmt(get(p, "tcp1r"), "%8.1f"), fmt(get(p, "tcp4r"), "%8.1f"),
-                fmt(get(p, "udp64"), "%8.1f"), fmt(kilo(get(p, "udp64", "pps")), "%10.1f"),
+                p, *(fmt(get(p, t), "%8.1f") for t in SHOWN),
+                fmt(kilo(get(p, "udp64", "pps")), "%10.1f"),
                 "/".join("-" if r is None else str(r) for r in retx),
                 fmt(get(p, "tcp1", "segments_per_receive"), "%8.1f")))
     if res:
@@ -205,9 +206,8 @@ def main():
         if top not in res or base not in res:
             continue
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
-        print("%-22s %8s %8s %8s %8s %8s" % (
-            name, *(fmt(ratios[name][t], "%8.3f") for t in ("tcp1", "tcp4", "tcp1r", "tcp4r",
-                                                            "udp64"))))
+        print("%-22s %8s %8s %8s %8s %8s" % (name, *(fmt(ratios[name][t], "%8.3f")
+                                                        for t in SHOWN)))
     for p in WINDOWS:
         w = wins.get(p)
         if w:
