@@ -103,7 +103,6 @@ static void status_io(struct daemon *d, struct io *io, uint32_t events);
 static void out_io(struct daemon *d, struct io *io, uint32_t events);
 static void kill_pppd(struct daemon *d, struct timer *t, uint64_t now);
 
-
 /*
  * A call with its callbacks set and nothing open, not linked anywhere:
  * call_new's start, and handover.c's for a call read from the state.
