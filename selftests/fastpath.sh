@@ -3,47 +3,16 @@
 #
 # The fast path: a kpptpd call without MPPE whose pppds ask for it
 # (kpptp-fastpath) hands IPv4 to GRO on pppN and sends it from pppN's
-# egress hook: the receiver's TCP sees far fewer, bigger segments than the
+# egress hook: the receiver's TCP sees fewer, bigger segments than the
 # sender sent, pppN's counters still add up, the wire order is the GRE
-# numbering, and switching it off under load, or an idle limit, work.
-# Refused with MPPE; off when the module parameter is 0.
-#
-#  ┌─ $C: kpptpd --client + pppd ┐  veth  ┌─ $S: kpptpd + pppd ─────┐
-#  │ kpv1 198.51.100.2           ├────────┤ 198.51.100.1 kpv0       │
-#  │ ppp 203.0.113.10 (pool)     │PPTP GRE│ 203.0.113.1 ppp         │
-#  └─────────────────────────────┘        └─────────────────────────┘
+# numbering, and switching it off under load works. When the plugin does
+# not ask: fastpath-policy.sh. The pair: fastpath-lib.sh.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/fastpath-lib.sh"
 
 ktap_header
-ktap_plan 35
-kpptpd_pair
-work=$WORK
-kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
-sed -i 's/^require-mppe-128$/nomppe/' "$work/options.pptp"
-echo kpptp-fastpath >>"$work/options.pptp"
-
-# pppif NS: the call's interface in NS.
-pppif() { ip -n "$1" -o link show | awk -F': ' '/: ppp[0-9]+:/ { print $2; exit }'; }
-# link NS FIELD: rx_packets, rx_bytes... of the call's interface in NS.
-link() { ip netns exec "$1" cat "/sys/class/net/$(pppif "$1")/statistics/$2"; }
-# field NS FIELD: a field of the (one) session in NS's /proc/net/kpptp.
-field() {
-	ip netns exec "$1" awk -v f="$2" '
-		$1 == "call" { for (i = 1; i < NF; i += 2) if ($i == f) { print $(i + 1); exit } }
-	' /proc/net/kpptp
-}
-# call LOG MPPE-OPTION [PPPD-OPTION...]: a call from $C asking for the
-# fast path, up.
-call() {
-	local log=$1 mppe=$2
-	shift 2
-	ip netns exec "$C" "$BIN/kpptpd" --client 198.51.100.1 --plugin "$REPO/build/lib/kpptp.so" \
-		-- name alice password s3cret-Pw remotename kpptpd "$mppe" refuse-pap \
-		refuse-chap refuse-mschap noauth nodefaultroute lcp-echo-interval 0 \
-		kpptp-fastpath "$@" >"$log" 2>&1 &
-	CLIENT=$!
-	client_up "$log"
-}
+ktap_plan 24
+fastpath_pair
 
 echo 1 >/sys/module/kpptp/parameters/fastpath
 # A kernel without the netfilter egress hook (none of the tested ones) has the
@@ -77,9 +46,13 @@ echo "# iperf3 client -> server, fast path: ${mbps:-failed} Mbit/s"
 ktap_ge "iperf3 through the fast path" 1 "${mbps:-0}"
 sent=$(($(snmp "$C" Tcp OutSegs) - out0)) got=$(($(snmp "$S" Tcp InSegs) - in0))
 echo "# the sender sent $sent TCP segments; the receiver's TCP took $got"
-# GRO merges a burst of ~45 into one: without it, got is about sent.
-ktap_ge "GRO merged: the receiver's TCP took under a quarter of the segments" \
-	"$((got * 4))" "$sent"
+# GRO merges what one NAPI poll finds of a flow: 30 to 45 segments at a
+# time on an idle host, 3 to 6 on the debug kernel under make check (the
+# receiver's TCP took about 410 segments in 3 s there, however many were
+# sent). Without GRO, got is sent or more. A fifth fewer tells the two
+# apart on any host.
+ktap_ge "GRO merged: the receiver's TCP took at most four fifths of the segments" \
+	"$((got * 5))" "$((sent * 4))"
 rx=$(($(link "$S" rx_packets) - r0)) kx=$(($(field "$S" rx_packets) - k0))
 echo "# the server's ppp0 counted $rx frames received, kpptp.ko $kx"
 # kpptp counts every frame; ppp0 every frame but the few of LCP/CCP that
@@ -158,14 +131,15 @@ ktap_check "UDP with rx-udp-gro-forwarding on pppN: through GRO ($UNOGRO of $UGO
 	test "$UGOT" -gt 100 -a "$UNOGRO" -eq 0
 ktap_eq "... in order" 0 "$UOOO"
 
-f0=$(field "$S" fast_tx)
+f0=$(field "$S" fast_tx) kt0=$(field "$S" tx_packets)
 echo "# TCP retransmissions so far: $(snmp "$C" Tcp RetransSegs) $(snmp "$S" Tcp RetransSegs)"
 mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 3 -R)
 echo "# TCP retransmissions so far: $(snmp "$C" Tcp RetransSegs) $(snmp "$S" Tcp RetransSegs)"
-ft=$(($(field "$S" fast_tx) - f0))
-echo "# iperf3 server -> client, fast path: ${mbps:-failed} Mbit/s, $ft fast packets"
+ft=$(($(field "$S" fast_tx) - f0)) kt=$(($(field "$S" tx_packets) - kt0))
+echo "# iperf3 server -> client, fast path: ${mbps:-failed} Mbit/s, $ft of $kt packets fast"
 if ((tx_fast)); then
-	ktap_ge "the other way, the server sent from its egress hook" 1000 "$ft"
+	ktap_check "the other way, the server sent from its egress hook ($ft of $kt)" \
+		test "$kt" -ge 200 -a "$ft" -ge "$((kt * 9 / 10))"
 else
 	ktap_skip "the other way, the server sent from its egress hook" "no egress hook in this kernel"
 fi
@@ -184,23 +158,6 @@ client_hangup
 # (the slow path) among bulk TCP (the fast path) both ways.
 sed -i 's/^lcp-echo-interval 0$/lcp-echo-interval 1/' "$work/options.pptp"
 call "$work/c4.log" nomppe
-# Each end's packets as it sent them: captured on its own veth, where the
-# taps run in transmit order (the receiving side's per-CPU backlogs may
-# reorder what two CPUs sent; that is the reorder engine's business).
-# cap NS IF SRC: tcpdump of SRC's GRE on IF in NS, to $work/IF.pcap, in
-# the background of this shell (so that wait works): its PID in CAPS.
-CAPS=()
-cap() {
-	ip netns exec "$1" tcpdump -i "$2" -n -s 96 -B 32768 -U -w "$work/$2.pcap" \
-		ip proto 47 and src "$3" >/dev/null 2>"$work/$2.log" &
-	CAPS+=($!)
-}
-# cap_stop: every capture ended and flushed.
-cap_stop() {
-	kill -INT "${CAPS[@]}"
-	wait "${CAPS[@]}"
-	CAPS=()
-}
 # tcpext NS FIELD: a TcpExt counter of NS.
 tcpext() {
 	ip netns exec "$1" awk -v f="$2" '$1 == "TcpExt:" && !n { for (i = 2; i <= NF; i++) c[$i] = i; n = 1; next }
@@ -245,7 +202,7 @@ seq_steps() {
 steps=$(seq_steps)
 echo "$steps" | sed 's/^/# direction, packets, steps not +1: /'
 ktap_eq "GRE sequence numbers rise by exactly one, each way" "2 0" \
-	"$(echo "$steps" | awk '$2 >= 500 { d++; b += $3 } END { print d + 0, b + 0 }')"
+	"$(echo "$steps" | awk '$2 >= 200 { d++; b += $3 } END { print d + 0, b + 0 }')"
 echoes=$(tcpdump -n -r "$work/kpv0.pcap" 2>/dev/null | grep -c 'Echo-Request')
 ktap_ge "LCP echoes went among the bulk packets" 2 "$echoes"
 got="$(field "$C" rx_lost) $(field "$C" rx_late) $(field "$S" rx_lost) $(field "$S" rx_late) $harm $drops"
@@ -338,60 +295,4 @@ ktap_check "... every IP frame one pppN sent reached the other's once, but those
 ktap_check "... and the call goes on" nsexec "$C" ping -c 2 -W 2 203.0.113.1
 client_hangup
 
-# Multilink: ppp_generic would put its header on every frame.
-call "$work/c9.log" nomppe multilink
-ktap_check "with multilink the client refuses" grep -q 'no fast path: multilink' "$work/c9.log"
-ktap_eq "... off on the client's end" 0 "$(field "$C" fastpath)"
-client_hangup
-
-# pppd's idle limit on a fast call: pppd reads the idle time from
-# ppp_generic, which the transfer goes around; kpptp.so's idle hook adds
-# the fast path's. Busy for longer than the limit: up; then idle: down.
-call "$work/c6.log" nomppe idle 5
-ktap_check "with an idle limit the fast path is on" grep -q 'fast path on for IPv4' "$work/c6.log"
-mbps=$(iperf_run "$C" 203.0.113.1 "$S" -t 9)
-echo "# 9 s of iperf3 with idle 5: ${mbps:-failed} Mbit/s"
-ktap_check "busy for 9 s with idle 5: still up" eval \
-	"has_addr '$C' '203\.0\.113\.1[01] ' && ! grep -q 'lack of activity' '$work/c6.log'"
-wait_for 20 gone "$CLIENT"
-finished "$CLIENT"
-ktap_check "then idle: pppd hangs up for lack of activity" \
-	grep -q 'Terminating connection due to lack of activity' "$work/c6.log"
-wait_for 15 no_pppd
-
-# A pass-filter: fast packets would not pass it, so the plugin does not ask.
-call "$work/c7.log" nomppe pass-filter 'ip'
-ktap_check "with a pass-filter the client refuses" \
-	grep -q 'no fast path: a pass-filter is set' "$work/c7.log"
-ktap_eq "... off on the client's end" 0 "$(field "$C" fastpath)"
-client_hangup
-
-# MPPE: CCP is up when IPCP comes up; the plugin does not ask, and not one
-# IP packet crosses the wire in clear (tcpdump decodes GRE, PPP and IP).
-sed -i 's/^nomppe$/require-mppe-128/' "$work/options.pptp"
-call "$work/c2.log" require-mppe-128
-ktap_check "with MPPE the client refuses: compression is up" \
-	grep -q 'no fast path: compression (CCP) is up' "$work/c2.log"
-ktap_eq "... and kpptp.ko has it off on both ends" "0 0" \
-	"$(field "$C" fastpath) $(field "$S" fastpath)"
-rm -f "$work/kpv1.log"
-cap "$C" kpv1 198.51.100.2
-wait_for 10 grep -q 'listening on' "$work/kpv1.log" || ktap_bail "tcpdump did not start"
-iperf_run "$C" 203.0.113.1 "$S" -t 2 --bidir >/dev/null
-nsexec "$C" ping -c 3 -W 2 203.0.113.1 >/dev/null
-cap_stop
-clear=$(tcpdump -n -r "$work/kpv1.pcap" 2>/dev/null | grep -c ': IP6\? [0-9a-f.:]* > ')
-sealed=$(tcpdump -n -r "$work/kpv1.pcap" 2>/dev/null | grep -c 'GREv1')
-echo "# MPPE call: $sealed GRE packets from the client, $clear of them with IP in clear"
-ktap_eq "with MPPE no IP packet in clear on the wire (of $sealed)" "0 yes" \
-	"$clear $( ((sealed > 200)) && echo yes || echo no)"
-client_hangup
-
-# The module parameter off: asked, refused, said.
-echo 0 >/sys/module/kpptp/parameters/fastpath
-sed -i 's/^require-mppe-128$/nomppe/' "$work/options.pptp"
-call "$work/c3.log" nomppe
-ktap_check "fastpath=0: the client's pppd says why not" \
-	grep -q "no fast path: kpptp.ko's fastpath parameter is 0" "$work/c3.log"
-client_hangup
 ktap_finish
