@@ -26,7 +26,7 @@ jobs=${KPPTP_CHECK_JOBS:-2}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] ||
 	{ echo "check: KPPTP_CHECK_JOBS must be a whole number of at least 1, not '$jobs'"; exit 2; }
 mkdir -p "$results"
-rm -f "$results"/*.counts "$results"/stage-*.log
+rm -f "$results"/*.counts "$results"/stage-*.log "$results"/packages.out
 
 # What the stages share goes first, one step at a time: the downloaded
 # kernels and the Debian 13 root are installed with apt, and two apt runs
@@ -110,5 +110,6 @@ for f in host $(printf 'vm-%s ' $kernels); do
 	echo "# ${f##*/}: $p passed, $fl failed, $s skipped"
 	pass=$((pass + p)) fail=$((fail + fl)) skip=$((skip + s))
 done
+"$here/failures.sh" "$results"
 echo "$pass passed, $fail failed, $skip skipped"
 ((fail == 0))

@@ -561,6 +561,23 @@ done
 check "spec, uapi header, kernel policy and tool names agree" \
 	python3 tools/spec/check-spec.py "$repo"
 
+# --- make check's and CI's list of failures (selftests/failures.sh): each
+# failing point named by its guest test, a stage's own by the stage, the
+# packages' too; nothing when nothing failed
+fr=$(mktemp -d)
+printf '# ===== a.sh (debug)\nok 1 x\nnot ok 2 y\n# ===== b.sh (debug)\nnot ok - b.sh: ran 3 of 5 planned points\n' \
+	>"$fr/stage-debug.log"
+printf 'not ok 7 z\nok 8 w\n' >"$fr/stage-host.log"
+printf 'ok - p\nnot ok - packages-trixie: q\n' >"$fr/packages.out"
+check "failures.sh names each failing point by its test or stage" \
+	test "$(selftests/failures.sh "$fr")" == "$(printf '%s\n' \
+		'# failed: a.sh (debug): not ok 2 y' \
+		'# failed: b.sh (debug): not ok - b.sh: ran 3 of 5 planned points' \
+		'# failed: host: not ok 7 z' '# failed: packages: not ok - packages-trixie: q')"
+sed -i 's/^not ok/ok/' "$fr"/*
+check "... and prints nothing when nothing failed" test -z "$(selftests/failures.sh "$fr")"
+rm -rf "$fr"
+
 # --- fuzzing the decoder (a short smoke run; 'make fuzz' runs longer)
 if clang -fsanitize=fuzzer -x c -o /dev/null - <<<'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' 2>/dev/null; then
 	tools/fuzz/run.sh 20 >"$results/fuzz.log" 2>&1
