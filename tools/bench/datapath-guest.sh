@@ -35,19 +35,25 @@ out=${VM_OUT:?}
 
 load_ppp_modules
 
-# measure PATH NS_CLIENT NS_SERVER ADDR: the five iperf3 runs of one path.
+# measure PATH NS_CLIENT NS_SERVER ADDR: the six iperf3 runs of one path.
 measure() {
-	local path=$1 nc=$2 ns=$3 addr=$4 name opts
+	local path=$1 nc=$2 ns=$3 addr=$4 name opts srv cli to back
 	# tcp1r and tcp4r: the same the other way (iperf3 -R: the server
 	# sends), which through a kpptpd call is the server's kpptpd and pppd
-	# sending to the client's.
+	# sending to the client's. tcp1b: the other way too, with iperf3's
+	# roles swapped instead (its server in NS_CLIENT, to NS_CLIENT's own
+	# address towards ADDR), so that the same iperf3 code receives as in
+	# tcp1: iperf3's client reads its socket differently from its server
+	# (performance.rst), and -R measures that with the direction.
+	back=$(ip -n "$nc" -4 -o route get "$addr" | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+	[[ -n $back ]] || { echo "bench: $path: no source address in $nc towards $addr" >&2; return 1; }
 	for t in tcp1:"-t $secs" tcp4:"-t $secs -P 4" udp64:"-t $secs -u -b 0 -l 64" \
-		tcp1r:"-t $secs -R" tcp4r:"-t $secs -P 4 -R"; do
-		name=${t%%:*} opts=${t#*:}
-		ip netns exec "$ns" iperf3 -s -1 -D -I /tmp/iperf.pid >/dev/null 2>&1 ||
-			{ echo "bench: iperf3 server in $ns" >&2; return 1; }
-		wait_for 5 ip netns exec "$ns" sh -c "netstat -ltn | grep -q ':5201 '"
-		# shellcheck disable=SC2086
+		tcp1r:"-t $secs -R" tcp4r:"-t $secs -P 4 -R" tcp1b:"-t $secs"; do
+		name=${t%%:*} opts=${t#*:} srv=$ns cli=$nc to=$addr
+		[[ $name == tcp1b ]] && srv=$nc cli=$ns to=$back
+		ip netns exec "$srv" iperf3 -s -1 -D -I /tmp/iperf.pid >/dev/null 2>&1 ||
+			{ echo "bench: iperf3 server in $srv" >&2; return 1; }
+		wait_for 5 ip netns exec "$srv" sh -c "netstat -ltn | grep -q ':5201 '"
 		local prof=
 		if [[ -n ${BENCH_PROFILE:-} && $name == "$BENCH_PROFILE" ]]; then
 			perf record -q -a -g -e cpu-clock -o "/tmp/$path.perf" -- \
@@ -56,7 +62,8 @@ measure() {
 		fi
 		local sent0 took0
 		sent0=$(snmp "$nc" Tcp OutSegs) took0=$(snmp "$ns" Tcp InSegs)
-		ip netns exec "$nc" timeout $((secs * 4 + 30)) iperf3 -c "$addr" -J $opts \
+		# shellcheck disable=SC2086
+		ip netns exec "$cli" timeout $((secs * 4 + 30)) iperf3 -c "$to" -J $opts \
 			>"$out/$path.$name.json" 2>&1 ||
 			echo "bench: $path $name: iperf3 failed" >&2
 		# GRO's work: TCP segments the sender sent against those the

@@ -10,11 +10,13 @@ import sys
 
 PATHS = ["veth1500", "veth1400", "gre-seq", "pptp", "kpptp", "kpptp-fast", "kpptp-idle",
          "kpptpd", "kpptpd-fast", "kpptpd-mppe", "pptpd", "pptpd-mppe"]
-# tcp1r, tcp4r: the other way (iperf3 -R), where an older result has them.
-TESTS = ["tcp1", "tcp4", "udp64", "tcp1r", "tcp4r"]
+# tcp1r, tcp4r: the other way (iperf3 -R); tcp1b: the other way with
+# iperf3's roles swapped (its server receives, as in tcp1); where an
+# older result has them.
+TESTS = ["tcp1", "tcp4", "udp64", "tcp1r", "tcp4r", "tcp1b"]
 # The Mbit/s columns of the tables, in their order; the TCP ones.
-SHOWN = ("tcp1", "tcp4", "tcp1r", "tcp4r", "udp64")
-TCP = SHOWN[:4]
+SHOWN = ("tcp1", "tcp4", "tcp1r", "tcp4r", "tcp1b", "udp64")
+TCP = SHOWN[:5]
 # Eight sessions at once, one TCP stream each (datapath-guest.sh multi).
 MULTI = ["pptp-x8", "kpptp-x8", "kpptp-fast-x8"]
 MULTI_N = 8
@@ -161,20 +163,21 @@ def main():
     print("data path, iperf3 between two namespaces, %s mode, %d s per run"
           % (args.mode, args.seconds))
     if res:
-        print("%-12s %8s %8s %8s %8s %8s %10s %12s %8s" % (
-            "path", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R", "UDP64", "UDP64 kpps",
+        print("%-12s %8s %8s %8s %8s %8s %8s %10s %12s %8s" % (
+            "path", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R", "TCP 1 B", "UDP64", "UDP64 kpps",
             "TCP retx", "GRO"))
     for p in PATHS:
         if p in res:
             retx = [get(p, t, "retransmits") for t in TCP]
-            print("%-12s %8s %8s %8s %8s %8s %10s %12s %8s" % (
+            print("%-12s %8s %8s %8s %8s %8s %8s %10s %12s %8s" % (
                 p, *(fmt(get(p, t), "%8.1f") for t in SHOWN),
                 fmt(kilo(get(p, "udp64", "pps")), "%10.1f"),
                 "/".join("-" if r is None else str(r) for r in retx),
                 fmt(get(p, "tcp1", "segments_per_receive"), "%8.1f")))
     if res:
-        print("(Mbit/s; R: the server sends; TCP retx: 1, 4, 1 R, 4 R streams; GRO: TCP "
-              "segments sent per segment the receiver's TCP took, TCP 1 stream)")
+        print("(Mbit/s; R: the server sends (iperf3 -R); B: the server sends, iperf3's roles "
+              "swapped; TCP retx: 1, 4, 1 R, 4 R, 1 B streams; GRO: TCP segments sent per "
+              "segment the receiver's TCP took, TCP 1 stream)")
     for p in MULTI:
         m = multis.get(p)
         if m:
@@ -183,8 +186,8 @@ def main():
                      fmt(m["max"], "%.1f"), fmt(m["jain"], "%.3f")))
     ratios = {}
     if res:
-        print("%-22s %8s %8s %8s %8s %8s" % ("ratio", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R",
-                                             "UDP64"))
+        print("%-22s %8s %8s %8s %8s %8s %8s" % ("ratio", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R",
+                                                 "TCP 1 B", "UDP64"))
     for name, top, base in (("kpptp/pptp", "kpptp", "pptp"),
                             ("kpptp/veth1400", "kpptp", "veth1400"),
                             # the kernel's numbered GRE: the ceiling to beat
@@ -206,7 +209,7 @@ def main():
         if top not in res or base not in res:
             continue
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
-        print("%-22s %8s %8s %8s %8s %8s" % (name, *(fmt(ratios[name][t], "%8.3f")
+        print("%-22s %8s %8s %8s %8s %8s %8s" % (name, *(fmt(ratios[name][t], "%8.3f")
                                                         for t in SHOWN)))
     for p in WINDOWS:
         w = wins.get(p)

@@ -98,13 +98,13 @@ mode=(--icount)
 ((wall)) && mode=(--smp 2)
 npaths=$#
 ((npaths)) || npaths=18
-# Each path runs 5 x secs of guest time; icount runs about 3x slower than
+# Each path runs 6 x secs of guest time; icount runs about 3x slower than
 # that; the idle sessions take a few minutes more to make and delete.
 # The setup paths wait up to 30 min each; each call takes about 2.6 MB
 # (both pppds, both kpptpds, the kernel): 8 GB holds 1,000 with room.
 mem=$((setup_calls > 500 ? 8192 : 4096))
 "$repo/tools/vm/run" --quiet --mem "$mem" --cpu "$cpu" "${mode[@]}" --out "$out" \
-	--timeout $((npaths * (secs * 5 + 30) * 6 + 600 + 3600)) -- \
+	--timeout $((npaths * (secs * 6 + 30) * 6 + 600 + 3600)) -- \
 	env KPPTP_SETUP_CALLS="$setup_calls" "${profile[@]}" \
 	tools/bench/datapath-guest.sh "$secs" "$@"
 mkdir -p "$repo/bench/results"
