@@ -7,10 +7,8 @@
 # MPPE refused, with no IP packet in clear on the wire; kpptp.ko's
 # fastpath parameter 0, refused and said. The pair: fastpath-lib.sh.
 #
-# These are the plugin's choices; the kernel's side of them, a fast path
-# turned off or never on, is fastpath.sh's, which runs on every kernel, the
-# debug one included. So this runs on the release kernels only, and the
-# debug guest's budget goes to the data path.
+# fastpath.sh's last points until they ran it out of its time on the
+# debug kernel of a slow host: a guest boot of their own, on every kernel.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fastpath-lib.sh"
 

@@ -29,8 +29,9 @@ TESTS=(
 	reorder.sh:300:
 	# the debug kernel's run, both halves of the fast path, passed 300 s
 	fastpath.sh:480:
-	# the plugin's choices: fastpath.sh runs the kernel's side on debug
-	'fastpath-policy.sh:300::6.1 6.12 newest'
+	# fastpath.sh's last points, a boot of their own: together they ran
+	# out of 480 s on the debug kernel on a slow host
+	fastpath-policy.sh:300:
 	netns.sh:300:
 	icmp.sh:300:
 	loadunload.sh:600:
