@@ -9,8 +9,9 @@ usage() {
 usage: tools/bench/run.sh [--seconds S] [--wall] [--profile] [PATH...]
 
 Boot one guest and measure, in turn, iperf3 TCP (1 stream, 4 streams, each
-way: R is the server sending) and UDP with 64-byte payloads between two
-namespaces over:
+way: R is the server sending, iperf3 -R; B is 1 stream the same way with
+iperf3's roles swapped, so that its server receives as forward) and UDP with
+64-byte payloads between two namespaces over:
   veth1500  bare veth, MTU 1500
   veth1400  bare veth, MTU 1400 (the tunnel's MTU: the upper bound)
   gre-seq   the kernel's GRE tunnel with sequence numbers (oseq iseq), MTU
