@@ -14,9 +14,14 @@ PATHS = ["veth1500", "veth1400", "gre-seq", "pptp", "kpptp", "kpptp-fast", "kppt
 # iperf3's roles swapped (its server receives, as in tcp1); where an
 # older result has them.
 TESTS = ["tcp1", "tcp4", "udp64", "tcp1r", "tcp4r", "tcp1b"]
-# The Mbit/s columns of the tables, in their order; the TCP ones.
+# The Mbit/s columns of the tables, in their order, with their headings;
+# the TCP ones.
 SHOWN = ("tcp1", "tcp4", "tcp1r", "tcp4r", "tcp1b", "udp64")
+HEADING = {"tcp1": "TCP 1", "tcp4": "TCP 4", "tcp1r": "TCP 1 R", "tcp4r": "TCP 4 R",
+           "tcp1b": "TCP 1 B", "udp64": "UDP64"}
 TCP = SHOWN[:5]
+# One %8s per column of SHOWN.
+COLS = " %8s" * len(SHOWN)
 # Eight sessions at once, one TCP stream each (datapath-guest.sh multi).
 MULTI = ["pptp-x8", "kpptp-x8", "kpptp-fast-x8"]
 MULTI_N = 8
@@ -163,13 +168,13 @@ def main():
     print("data path, iperf3 between two namespaces, %s mode, %d s per run"
           % (args.mode, args.seconds))
     if res:
-        print("%-12s %8s %8s %8s %8s %8s %8s %10s %12s %8s" % (
-            "path", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R", "TCP 1 B", "UDP64", "UDP64 kpps",
+        print(("%-12s" + COLS + " %10s %12s %8s") % (
+            "path", *(HEADING[t] for t in SHOWN), "UDP64 kpps",
             "TCP retx", "GRO"))
     for p in PATHS:
         if p in res:
             retx = [get(p, t, "retransmits") for t in TCP]
-            print("%-12s %8s %8s %8s %8s %8s %8s %10s %12s %8s" % (
+            print(("%-12s" + COLS + " %10s %12s %8s") % (
                 p, *(fmt(get(p, t), "%8.1f") for t in SHOWN),
                 fmt(kilo(get(p, "udp64", "pps")), "%10.1f"),
                 "/".join("-" if r is None else str(r) for r in retx),
@@ -186,8 +191,7 @@ def main():
                      fmt(m["max"], "%.1f"), fmt(m["jain"], "%.3f")))
     ratios = {}
     if res:
-        print("%-22s %8s %8s %8s %8s %8s %8s" % ("ratio", "TCP 1", "TCP 4", "TCP 1 R", "TCP 4 R",
-                                                 "TCP 1 B", "UDP64"))
+        print(("%-22s" + COLS) % ("ratio", *(HEADING[t] for t in SHOWN)))
     for name, top, base in (("kpptp/pptp", "kpptp", "pptp"),
                             ("kpptp/veth1400", "kpptp", "veth1400"),
                             # the kernel's numbered GRE: the ceiling to beat
@@ -209,8 +213,7 @@ def main():
         if top not in res or base not in res:
             continue
         ratios[name] = {t: ratio(get(top, t), get(base, t)) for t in TESTS}
-        print("%-22s %8s %8s %8s %8s %8s %8s" % (name, *(fmt(ratios[name][t], "%8.3f")
-                                                        for t in SHOWN)))
+        print(("%-22s" + COLS) % (name, *(fmt(ratios[name][t], "%8.3f") for t in SHOWN)))
     for p in WINDOWS:
         w = wins.get(p)
         if w:
