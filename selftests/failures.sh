@@ -12,8 +12,8 @@
 # nothing failed; at most 60 lines, then how many more.
 set -uo pipefail
 results=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/results}
-shopt -s nullglob
 max=60
+# A pattern that matches nothing stays itself: not a file, skipped.
 lines=$(for f in "$results"/stage-*.log "$results"/packages.out; do
 	[[ -f $f ]] || continue
 	stage=${f##*/}

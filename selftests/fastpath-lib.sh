@@ -10,9 +10,11 @@
 #  └─────────────────────────────┘        └─────────────────────────┘
 
 # fastpath_pair: the two namespaces and the server's configuration in
-# $work (WORK): a pool of two, no MPPE, kpptp-fastpath in its options.
+# $work (WORK): a pool of two, no MPPE, kpptp-fastpath in its options;
+# kpptp.ko's fastpath parameter on.
 fastpath_pair() {
 	kpptpd_pair
+	echo 1 >/sys/module/kpptp/parameters/fastpath
 	work=$WORK
 	kpptpd_setup "$work" 'remote-ip 203.0.113.10-11'
 	sed -i 's/^require-mppe-128$/nomppe/' "$work/options.pptp"

@@ -15,7 +15,6 @@ source "$(dirname "$0")/fastpath-lib.sh"
 ktap_header
 ktap_plan 11
 fastpath_pair
-echo 1 >/sys/module/kpptp/parameters/fastpath
 kpptpd_start "$S" "$work" || ktap_bail "kpptpd (server) did not start"
 
 # Multilink: ppp_generic would put its header on every frame.

@@ -14,7 +14,6 @@ ktap_header
 ktap_plan 24
 fastpath_pair
 
-echo 1 >/sys/module/kpptp/parameters/fastpath
 # A kernel without the netfilter egress hook (none of the tested ones) has the
 # receive half only: kpptp.ko says so when it loads.
 tx_fast=1
